@@ -1,0 +1,3 @@
+from gpaccess.cli import main
+
+raise SystemExit(main())

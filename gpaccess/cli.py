@@ -1,0 +1,91 @@
+"""Command line: python -m gpaccess ingest | demo | figures
+
+    python -m gpaccess ingest FILE... [--db PATH]      load published files (all or nothing)
+    python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
+    python -m gpaccess figures --json [--region CODE] [--icb CODE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from gpaccess.access import ROLES, Viewer
+from gpaccess.config import database_path
+from gpaccess.ingest import IngestError, ingest_files
+from gpaccess.scope import Scope
+from gpaccess.store import connect_read_only, connect_writable
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gpaccess", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="database file (default: $GPACCESS_DB or data/gpaccess.duckdb)")
+    commands = parser.add_subparsers(required=True, dest="command")
+
+    ingest = commands.add_parser("ingest", help="load published GPAD files, list sizes, programme tracker")
+    ingest.add_argument("files", nargs="+", type=Path)
+    ingest.add_argument("--by", default="cli", help="who is loading (recorded in the load log)")
+    ingest.set_defaults(handler=_ingest)
+
+    demo = commands.add_parser("demo", help="build the synthetic demo database")
+    demo.add_argument("--scale", choices=("demo", "national"), default="demo")
+    demo.add_argument("--months", type=int, help="only the last N months (benchmarks)")
+    demo.add_argument("--files", type=Path, help="where to write the generated files (default: a temp folder)")
+    demo.add_argument("--seed", type=int, default=2021)
+    demo.set_defaults(handler=_demo)
+
+    figures = commands.add_parser("figures", help="print headline figures for a scope")
+    figures.add_argument("--json", action="store_true", help="JSON output (the default)")
+    figures.add_argument("--region", help="NHS England region code, e.g. Y56")
+    figures.add_argument("--icb", help="ICB ODS code, e.g. QRV")
+    figures.add_argument("--as", dest="role", choices=ROLES, default="public")
+    figures.set_defaults(handler=_figures)
+    return parser
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    con = connect_writable(database_path(args.db))
+    try:
+        report = ingest_files(con, args.files, loaded_by=args.by)
+    except IngestError as error:
+        print(error.describe(), file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(report.summary())
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from gpaccess.demo_build import build_demo_database
+
+    path = database_path(args.db)
+    build_demo_database(path, scale=args.scale, months=args.months, files_dir=args.files, seed=args.seed,
+                        progress=_print_progress)
+    print(f"\nDemo database ready: {path}")
+    return 0
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"\r[{fraction:6.1%}] {message[:70]:<70}", end="", flush=True)
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from gpaccess.figures import headline_figures
+
+    con = connect_read_only(database_path(args.db))
+    try:
+        scope = Scope(region=args.region, icb=args.icb)
+        viewer = Viewer(role=args.role)
+        print(json.dumps(headline_figures(con, viewer, scope), indent=2))
+    finally:
+        con.close()
+    return 0

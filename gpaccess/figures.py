@@ -1,0 +1,97 @@
+"""Headline figures for a scope, computed by the same queries the dashboard shows.
+
+`python -m gpaccess figures --json [--region CODE] [--icb CODE]` prints `headline_figures(...)`.
+Percentages are 0-100, rounded to one decimal place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from gpaccess.access import Viewer
+from gpaccess.db import run
+from gpaccess.scope import Scope
+
+
+def pct(part: float | None, whole: float | None) -> float | None:
+    if part is None or not whole or _missing(part) or _missing(whole):
+        return None
+    return round(100.0 * float(part) / float(whole), 1)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _clean(value: Any) -> Any:
+    """JSON-friendly scalars: numpy/pandas values to Python, NaN/NA to None, dates to ISO."""
+    if _missing(value) or (hasattr(value, "__class__") and value.__class__.__name__ == "NaTType"):
+        return None
+    if isinstance(value, pd.Timestamp | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    return [{c: _clean(row[c]) for c in columns} for _, row in frame.iterrows()]
+
+
+def headline_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+    return {
+        "scope": {"region": scope.region, "icb": scope.icb},
+        "accelerate": accelerate_figures(con, viewer, scope),
+        "gpip": gpip_figures(con, viewer, scope),
+        "uptake_by_icb": _records(
+            run(con, "uptake_by_icb", viewer, scope),
+            ["icb_code", "programme", "practices", "enrolled", "withdrawn", "universal"],
+        ),
+        "appointments": appointment_figures(con, viewer, scope),
+    }
+
+
+def accelerate_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+    head = run(con, "accelerate_headline", viewer, scope).iloc[0]
+    phases = run(con, "programme_phases", viewer, scope.with_(programme="Accelerate"))
+    by_phase = phases.groupby("phase", sort=False)["supported"].sum().reset_index()
+    return {
+        "practices_supported": _clean(head["practices_supported"]),
+        "extended_pct": pct(head["practices_extended"], head["practices_supported"]),
+        "gains_pct_phases_1_3": pct(head["gains_phases_1_3"], head["assessed_phases_1_3"]),
+        "gains_pct_all": pct(head["gains_all"], head["assessed_all"]),
+        "withdrawn": _clean(head["withdrawn"]),
+        "phases": [{"phase": r["phase"], "practices": _clean(r["supported"])} for _, r in by_phase.iterrows()],
+    }
+
+
+def gpip_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+    head = run(con, "gpip_headline", viewer, scope).iloc[0]
+    over_time = run(con, "supported_over_time", viewer, scope)
+    gpip = over_time[over_time["programme"] == "GPIP"]
+    return {
+        "practices_benefited": _clean(head["practices_benefited"]),
+        "practices_hands_on": _clean(head["practices_hands_on"]),
+        "practices_universal_only": _clean(head["practices_universal_only"]),
+        "target": _clean(head["target_practices"]) if bool(head["target_applies"]) else None,
+        "benefited_over_time": _records(gpip, ["month", "cumulative_practices"]),
+    }
+
+
+def appointment_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+    latest = run(con, "appointments_latest", viewer, scope).iloc[0]
+    return {
+        "latest_month": _clean(latest["latest_month"]),
+        "total": _clean(latest["total"]),
+        "face_to_face_pct": _round(latest["face_to_face_pct"]),
+        "face_to_face_pct_year_before": _round(latest["face_to_face_pct_year_before"]),
+    }
+
+
+def _round(value: Any) -> float | None:
+    return None if _missing(value) else round(float(value), 1)

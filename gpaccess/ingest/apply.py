@@ -1,0 +1,176 @@
+"""Write a validated batch into the store in one transaction: all of it, or (on any error) none of it.
+
+Appointments are replaced per (month, ICB) present in the batch, so re-loading a month replaces it, and a month
+published in two regional files can be loaded in one batch or one file at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from gpaccess.ingest.tracker import TrackerBatch
+
+GEOGRAPHY_SQL = """
+INSERT INTO region SELECT region_code, any_value(region_name) FROM stage_mapping
+WHERE region_code NOT IN (SELECT region_code FROM region) GROUP BY 1;
+
+INSERT INTO icb SELECT icb_code, any_value(icb_ons_code), any_value(icb_name), any_value(region_code)
+FROM stage_mapping WHERE icb_code NOT IN (SELECT icb_code FROM icb) GROUP BY 1;
+
+DELETE FROM sub_icb WHERE sub_icb_code IN (SELECT sub_icb_code FROM stage_mapping);
+INSERT INTO sub_icb SELECT sub_icb_code, any_value(sub_icb_name), any_value(icb_code)
+FROM stage_mapping GROUP BY 1;
+
+CREATE OR REPLACE TEMP TABLE stage_practice AS
+WITH mapped AS (
+    SELECT practice_code, practice_name, supplier, pcn_code, pcn_name, sub_icb_code,
+           kind AS source
+    FROM stage_mapping
+    QUALIFY row_number() OVER (PARTITION BY practice_code ORDER BY kind, length(supplier), supplier, source_file) = 1
+),
+from_crosstab AS (
+    SELECT practice_code, arg_max(practice_name, month) AS practice_name, arg_max(supplier, month) AS supplier,
+           arg_max(pcn_code, month) AS pcn_code, arg_max(pcn_name, month) AS pcn_name,
+           arg_max(sub_icb_code, month) AS sub_icb_code, 'crosstab' AS source
+    FROM stage_crosstab
+    WHERE practice_code NOT IN (SELECT practice_code FROM mapped)
+      AND practice_code NOT IN (SELECT practice_code FROM practice WHERE source <> 'crosstab')
+    GROUP BY practice_code
+)
+SELECT * FROM mapped UNION ALL SELECT * FROM from_crosstab;
+
+DELETE FROM pcn WHERE pcn_code IN (SELECT pcn_code FROM stage_practice);
+INSERT INTO pcn SELECT pcn_code, any_value(pcn_name) FROM stage_practice WHERE pcn_code IS NOT NULL GROUP BY 1;
+
+DELETE FROM practice WHERE practice_code IN (SELECT practice_code FROM stage_practice);
+INSERT INTO practice
+SELECT p.practice_code, p.practice_name, p.supplier, p.pcn_code, p.sub_icb_code, s.icb_code, i.region_code, p.source
+FROM stage_practice p JOIN sub_icb s USING (sub_icb_code) JOIN icb i USING (icb_code);
+"""
+
+APPOINTMENTS_SQL = """
+CREATE OR REPLACE TEMP TABLE stage_appointment AS
+SELECT c.month, c.practice_code, c.sub_icb_code, s.icb_code, i.region_code, h.canonical AS hcp_type,
+       m.canonical AS appt_mode, c.national_category, b.canonical AS time_band, st.canonical AS appt_status,
+       c.appointments
+FROM stage_crosstab c
+JOIN sub_icb s USING (sub_icb_code)
+JOIN icb i USING (icb_code)
+JOIN value_map h ON h.dimension = 'hcp_type' AND h.published = c.hcp_type
+JOIN value_map m ON m.dimension = 'appt_mode' AND m.published = c.appt_mode
+JOIN value_map b ON b.dimension = 'time_band' AND b.published = c.time_band
+JOIN value_map st ON st.dimension = 'appt_status' AND st.published = c.appt_status;
+
+CREATE OR REPLACE TEMP TABLE stage_keys AS SELECT DISTINCT month, icb_code FROM stage_appointment;
+
+DELETE FROM appointment a WHERE EXISTS (
+    SELECT 1 FROM stage_keys k WHERE k.month = a.month AND k.icb_code = a.icb_code);
+INSERT INTO appointment
+SELECT month, practice_code, sub_icb_code, icb_code, hcp_type, appt_mode, national_category, time_band,
+       appt_status, appointments
+FROM stage_appointment;
+
+DELETE FROM practice_month p WHERE EXISTS (
+    SELECT 1 FROM stage_keys k WHERE k.month = p.month AND k.icb_code = p.icb_code);
+INSERT INTO practice_month
+SELECT month, practice_code, any_value(sub_icb_code), icb_code, region_code,
+       sum(appointments),
+       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Face-to-Face'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Telephone'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Video Conference/Online'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Home Visit'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Unknown'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_status = 'Attended'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_status = 'DNA'), 0),
+       coalesce(sum(appointments) FILTER (WHERE appt_status = 'Unknown'), 0),
+       coalesce(sum(appointments) FILTER (WHERE time_band = 'Same Day'), 0),
+       coalesce(sum(appointments) FILTER (WHERE time_band = 'Unknown / Data Issue'), 0),
+       coalesce(sum(appointments) FILTER (WHERE hcp_type = 'GP'), 0),
+       coalesce(sum(appointments) FILTER (WHERE national_category = 'Unmapped'), 0),
+       coalesce(sum(appointments) FILTER (WHERE national_category = 'Inconsistent Mapping'), 0)
+FROM stage_appointment
+GROUP BY month, practice_code, icb_code, region_code;
+"""
+
+LIST_SIZES_SQL = """
+DELETE FROM list_size WHERE extract_date IN (SELECT DISTINCT extract_date FROM stage_list_size);
+INSERT INTO list_size SELECT practice_code, extract_date, patients FROM stage_list_size
+WHERE type = 'GP' AND sex = 'ALL' AND age = 'ALL';
+"""
+
+DROP_STAGE_SQL = """
+DROP TABLE IF EXISTS stage_crosstab; DROP TABLE IF EXISTS stage_mapping; DROP TABLE IF EXISTS stage_list_size;
+DROP TABLE IF EXISTS stage_practice; DROP TABLE IF EXISTS stage_appointment; DROP TABLE IF EXISTS stage_keys;
+DROP TABLE IF EXISTS stage_tracker; DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;
+"""
+
+# Tracker sheet -> (store table, DELETE statement, INSERT statement). Fixed strings: no identifier from input.
+TRACKER_SQL = {
+    "programmes": ("DELETE FROM programme", "INSERT INTO programme BY NAME SELECT * FROM stage_tracker"),
+    "phases": ("DELETE FROM programme_phase", "INSERT INTO programme_phase BY NAME SELECT * FROM stage_tracker"),
+    "enrolments": ("DELETE FROM enrolment", "INSERT INTO enrolment BY NAME SELECT * FROM stage_tracker"),
+    "actions": ("DELETE FROM action_adopted", "INSERT INTO action_adopted BY NAME SELECT * FROM stage_tracker"),
+    "eligibility": ("DELETE FROM eligibility", "INSERT INTO eligibility BY NAME SELECT * FROM stage_tracker"),
+    "barriers": ("DELETE FROM barrier", "INSERT INTO barrier BY NAME SELECT * FROM stage_tracker"),
+}
+RENAMES = {"actions": {"action": "action_number"}}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    file_name: str
+    file_kind: str
+    sha256: str
+    rows: int
+    months: str
+
+
+def apply_batch(con: duckdb.DuckDBPyConnection, tracker: TrackerBatch, log_rows: list[LogRow], *,
+                load_id: str, loaded_by: str, dataset_label: str | None) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(GEOGRAPHY_SQL)
+        con.execute(APPOINTMENTS_SQL)
+        con.execute(LIST_SIZES_SQL)
+        _apply_tracker(con, tracker)
+        _log(con, log_rows, load_id, loaded_by)
+        _label_dataset(con, dataset_label)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _apply_tracker(con: duckdb.DuckDBPyConnection, tracker: TrackerBatch) -> None:
+    for name, sheet_rows in tracker.sheets.items():
+        delete_sql, insert_sql = TRACKER_SQL[name]
+        frame = pd.DataFrame(sheet_rows.rows, columns=list(sheet_rows.sheet.column_names))
+        frame = frame.rename(columns=RENAMES.get(name, {}))
+        con.execute(delete_sql)
+        if not frame.empty:
+            con.register("stage_tracker", frame)
+            con.execute(insert_sql)
+            con.unregister("stage_tracker")
+
+
+def _log(con: duckdb.DuckDBPyConnection, rows: list[LogRow], load_id: str, loaded_by: str) -> None:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.executemany(
+        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'loaded')",
+        [(load_id, now, loaded_by, r.file_name, r.file_kind, r.sha256, r.rows, r.months) for r in rows],
+    )
+
+
+def _label_dataset(con: duckdb.DuckDBPyConnection, label: str | None) -> None:
+    """Mark the store as the synthetic demo; any other load makes it no longer purely synthetic."""
+    con.execute("DELETE FROM dataset WHERE key = 'synthetic_demo'")
+    if label == "synthetic_demo":
+        con.execute("INSERT INTO dataset VALUES ('synthetic_demo', 'yes')")
+
+
+def drop_stage(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DROP_STAGE_SQL)

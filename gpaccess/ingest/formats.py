@@ -1,0 +1,119 @@
+"""The published file formats the ingest accepts, recognised by their header row.
+
+Column types are DuckDB types; dates use the format each file is published in:
+`01OCT2025` (practice crosstab), `2025-12-01` and `01Dec2025` (list-size files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+V = "VARCHAR"
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    kind: str
+    description: str
+    columns: tuple[tuple[str, str], ...]
+    dateformat: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+
+CROSSTAB = CsvFormat(
+    kind="crosstab",
+    description="GPAD practice-level crosstab (Practice_Level_Crosstab_*.csv)",
+    columns=(
+        ("APPOINTMENT_MONTH_START_DATE", "DATE"),
+        ("GP_CODE", V),
+        ("GP_NAME", V),
+        ("SUPPLIER", V),
+        ("PCN_CODE", V),
+        ("PCN_NAME", V),
+        ("SUB_ICB_LOCATION_CODE", V),
+        ("SUB_ICB_LOCATION_NAME", V),
+        ("HCP_TYPE", V),
+        ("APPT_MODE", V),
+        ("NATIONAL_CATEGORY", V),
+        ("TIME_BETWEEN_BOOK_AND_APPT", V),
+        ("COUNT_OF_APPOINTMENTS", "BIGINT"),
+        ("APPT_STATUS", V),
+    ),
+    dateformat="%d%b%Y",
+)
+
+MAPPING = CsvFormat(
+    kind="mapping",
+    description="GPAD Mapping.csv (practice -> PCN -> sub-ICB -> ICB -> region)",
+    columns=(
+        ("GP_CODE", V),
+        ("GP_NAME", V),
+        ("SUPPLIER", V),
+        ("PCN_CODE", V),
+        ("PCN_NAME", V),
+        ("SUB_ICB_LOCATION_CODE", V),
+        ("SUB_ICB_LOCATION_NAME", V),
+        ("ICB_CODE", V),
+        ("ICB_NAME", V),
+        ("REGION_CODE", V),
+        ("REGION_NAME", V),
+    ),
+)
+
+LIST_SIZE = CsvFormat(
+    kind="list_size",
+    description="Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
+    columns=(
+        ("PUBLICATION", V),
+        ("EXTRACT_DATE", "DATE"),
+        ("TYPE", V),
+        ("SUB_ICB_LOCATION_CODE", V),
+        ("ONS_SUB_ICB_LOCATION_CODE", V),
+        ("CODE", V),
+        ("POSTCODE", V),
+        ("SEX", V),
+        ("AGE", V),
+        ("NUMBER_OF_PATIENTS", "BIGINT"),
+    ),
+    dateformat="%Y-%m-%d",
+)
+
+LIST_SIZE_MAP = CsvFormat(
+    kind="list_size_map",
+    description="Patients registered at a GP practice, practice mapping (gp-reg-pat-prac-map.csv)",
+    columns=(
+        ("PUBLICATION", V),
+        ("EXTRACT_DATE", "DATE"),
+        ("PRACTICE_CODE", V),
+        ("PRACTICE_NAME", V),
+        ("PRACTICE_POSTCODE", V),
+        ("PCN_CODE", V),
+        ("PCN_NAME", V),
+        ("ONS_SUB_ICB_LOCATION_CODE", V),
+        ("SUB_ICB_LOCATION_CODE", V),
+        ("SUB_ICB_LOCATION_NAME", V),
+        ("ONS_ICB_CODE", V),
+        ("ICB_CODE", V),
+        ("ICB_NAME", V),
+        ("ONS_COMM_REGION_CODE", V),
+        ("COMM_REGION_CODE", V),
+        ("COMM_REGION_NAME", V),
+        ("SUPPLIER_NAME", V),
+    ),
+    dateformat="%d%b%Y",
+)
+
+GPAD_FORMATS = (CROSSTAB, MAPPING, LIST_SIZE, LIST_SIZE_MAP)
+
+DATE_EXAMPLES = {"%d%b%Y": "a date like 01OCT2025", "%Y-%m-%d": "a date like 2025-12-01"}
+
+
+def expected_for(duck_type: str, dateformat: str | None) -> str:
+    if duck_type == "DATE":
+        return DATE_EXAMPLES.get(dateformat or "", "a date")
+    if duck_type == "BIGINT":
+        return "a whole number"
+    return "text"

@@ -1,0 +1,161 @@
+-- gpaccess store schema. Keys are documented (and checked by ingest and tests) rather than declared, so that
+-- a month can be deleted and re-inserted inside one transaction. See docs/data-model.md.
+
+-- Geography -----------------------------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS region (          -- key: region_code (NHS England commissioning region, e.g. Y56)
+    region_code VARCHAR NOT NULL,
+    region_name VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS icb (             -- key: icb_code (ODS, e.g. QRV)
+    icb_code VARCHAR NOT NULL,
+    icb_ons_code VARCHAR,
+    icb_name VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sub_icb (         -- key: sub_icb_code (ODS, e.g. 15N)
+    sub_icb_code VARCHAR NOT NULL,
+    sub_icb_name VARCHAR,
+    icb_code VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pcn (             -- key: pcn_code
+    pcn_code VARCHAR NOT NULL,
+    pcn_name VARCHAR
+);
+CREATE TABLE IF NOT EXISTS practice (        -- key: practice_code (ODS, e.g. A81001)
+    practice_code VARCHAR NOT NULL,
+    practice_name VARCHAR,
+    supplier VARCHAR,
+    pcn_code VARCHAR,
+    sub_icb_code VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    source VARCHAR NOT NULL                  -- file kind the current row came from
+);
+CREATE TABLE IF NOT EXISTS list_size (       -- key: practice_code, extract_date
+    practice_code VARCHAR NOT NULL,
+    extract_date DATE NOT NULL,
+    patients INTEGER NOT NULL
+);
+
+-- Appointments (GPAD practice-level crosstab, published grain) ----------------------------------------------
+CREATE TABLE IF NOT EXISTS appointment (     -- key: month, practice_code, hcp_type, appt_mode, national_category,
+    month DATE NOT NULL,                     --      time_band, appt_status
+    practice_code VARCHAR NOT NULL,
+    sub_icb_code VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    hcp_type VARCHAR NOT NULL,
+    appt_mode VARCHAR NOT NULL,
+    national_category VARCHAR NOT NULL,
+    time_band VARCHAR NOT NULL,
+    appt_status VARCHAR NOT NULL,
+    appointments INTEGER NOT NULL
+);
+-- One row per practice and month, derived from `appointment` at load time for fast dashboard queries.
+CREATE TABLE IF NOT EXISTS practice_month (  -- key: month, practice_code
+    month DATE NOT NULL,
+    practice_code VARCHAR NOT NULL,
+    sub_icb_code VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    appointments BIGINT NOT NULL,
+    face_to_face BIGINT NOT NULL,
+    telephone BIGINT NOT NULL,
+    video_online BIGINT NOT NULL,
+    home_visit BIGINT NOT NULL,
+    unknown_mode BIGINT NOT NULL,
+    attended BIGINT NOT NULL,
+    dna BIGINT NOT NULL,
+    unknown_status BIGINT NOT NULL,
+    same_day BIGINT NOT NULL,
+    unknown_band BIGINT NOT NULL,
+    gp BIGINT NOT NULL,
+    unmapped BIGINT NOT NULL,
+    inconsistent_mapping BIGINT NOT NULL
+);
+
+-- Programme tracker (docs/programme-template.md) -------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS programme (       -- key: programme
+    programme VARCHAR NOT NULL,
+    programme_name VARCHAR,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    target_practices INTEGER
+);
+CREATE TABLE IF NOT EXISTS programme_phase ( -- key: programme, phase, level
+    programme VARCHAR NOT NULL,
+    phase VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    planned_practices INTEGER,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    weeks INTEGER,
+    modules_planned INTEGER,
+    group_sessions_planned INTEGER,
+    onsite_visits_planned INTEGER
+);
+CREATE TABLE IF NOT EXISTS enrolment (       -- key: programme, phase, practice_code
+    programme VARCHAR NOT NULL,
+    phase VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    practice_code VARCHAR NOT NULL,
+    enrolled_date DATE NOT NULL,
+    started_date DATE,
+    ended_date DATE,
+    status VARCHAR NOT NULL,
+    withdrawal_reason VARCHAR,
+    modules_completed INTEGER,               -- delivery
+    group_sessions_attended INTEGER,
+    onsite_visits INTEGER,
+    productivity_gain BOOLEAN,               -- outcome (NULL = not assessed)
+    clinical_hours_released DOUBLE,
+    admin_hours_released DOUBLE,
+    gain_kind VARCHAR
+);
+CREATE TABLE IF NOT EXISTS action_adopted (  -- key: programme, phase, practice_code, action_number
+    programme VARCHAR NOT NULL,
+    phase VARCHAR NOT NULL,
+    practice_code VARCHAR NOT NULL,
+    action_number INTEGER NOT NULL,
+    specific_change VARCHAR,
+    adopted_date DATE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS eligibility (     -- key: practice_code
+    practice_code VARCHAR NOT NULL,
+    digital_telephony_live_date DATE,
+    wished_to_enrol BOOLEAN,
+    assessed_date DATE
+);
+CREATE TABLE IF NOT EXISTS barrier (         -- key: icb_code, reported_date, programme, barrier
+    icb_code VARCHAR NOT NULL,
+    reported_date DATE NOT NULL,
+    programme VARCHAR NOT NULL,
+    barrier VARCHAR NOT NULL,
+    practices_affected INTEGER,
+    detail VARCHAR
+);
+
+-- Reference and bookkeeping ------------------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS high_impact_action (  -- key: action_number (the ten high impact actions, 2016)
+    action_number INTEGER NOT NULL,
+    action_name VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS value_map (       -- published value -> canonical value, per dimension
+    dimension VARCHAR NOT NULL,
+    published VARCHAR NOT NULL,
+    canonical VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS load_log (        -- key: load_id, file_name
+    load_id VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    loaded_by VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_kind VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    months VARCHAR,
+    outcome VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dataset (         -- key: key. e.g. synthetic_demo = 'yes'
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL
+);

@@ -1,0 +1,30 @@
+-- description: Appointments in the scope's latest month, with the same month a year earlier
+-- grain: one row for the scope (NULLs if no appointment data)
+-- parameters: $region, $icb
+-- source: practice_month
+-- identities: none
+WITH scoped AS (
+    SELECT *
+    FROM practice_month
+    WHERE ($region IS NULL OR region_code = $region)
+      AND ($icb IS NULL OR icb_code = $icb)
+),
+latest AS (
+    SELECT max(month) AS month FROM scoped
+),
+final AS (
+    SELECT
+        l.month AS latest_month,
+        sum(s.appointments) FILTER (WHERE s.month = l.month)::BIGINT AS total,
+        sum(s.face_to_face) FILTER (WHERE s.month = l.month)::BIGINT AS face_to_face,
+        100.0 * sum(s.face_to_face) FILTER (WHERE s.month = l.month)
+            / nullif(sum(s.appointments) FILTER (WHERE s.month = l.month), 0) AS face_to_face_pct,
+        count(DISTINCT s.practice_code) FILTER (WHERE s.month = l.month) AS practices,
+        100.0 * sum(s.face_to_face) FILTER (WHERE s.month = l.month - INTERVAL 1 YEAR)
+            / nullif(sum(s.appointments) FILTER (WHERE s.month = l.month - INTERVAL 1 YEAR), 0)
+            AS face_to_face_pct_year_before
+    FROM latest AS l
+    LEFT JOIN scoped AS s ON s.month IN (l.month, l.month - INTERVAL 1 YEAR)
+    GROUP BY l.month
+)
+SELECT * FROM final

@@ -1,0 +1,35 @@
+"""Shared fixtures. Real published files live in ../shared/realdata beside the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from gpaccess.store import connect_writable
+
+PROJECT = Path(__file__).resolve().parent.parent
+REALDATA = PROJECT.parent / "shared" / "realdata"
+
+
+@pytest.fixture
+def realdata() -> Path:
+    if not REALDATA.is_dir():
+        pytest.fail(f"Real data folder missing: {REALDATA} (CI clones ../shared beside the project)")
+    return REALDATA
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = connect_writable(tmp_path / "test.duckdb")
+    yield con
+    con.close()
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every row of every table, ordered: for proving a failed load changed nothing."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+    return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
