@@ -1,0 +1,26 @@
+"""First run: build the demo database when none exists, showing progress in the page."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import streamlit as st
+
+from gpaccess.demo_build import build_demo_database
+
+
+def ensure_database(path: Path) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second session waits for the first build
+        if path.exists():
+            return
+        st.info("No database yet: building the synthetic demo data (published formats, loaded through the same "
+                "ingest as real files). This takes about a minute, once.")
+        bar = st.progress(0.0, text="Starting")
+        build_demo_database(path, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+        bar.empty()
+    st.rerun()

@@ -1,0 +1,35 @@
+"""Show a Chart: figure, text alternative, data table and downloads, and headline tiles."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from gpaccess.charts import Chart
+
+
+def chart(item: Chart) -> None:
+    st.plotly_chart(item.figure, key=f"chart_{item.key}", config={"displaylogo": False})
+    st.caption(f"**Chart description:** {item.alt_text}")
+    with st.expander(f"Data table: {item.title}"):
+        st.dataframe(item.data, hide_index=True)
+        st.download_button(
+            "Download CSV",
+            item.data.to_csv(index=False).encode("utf-8"),
+            file_name=f"{_slug(item.key)}.csv",
+            mime="text/csv",
+            key=f"csv_{item.key}",
+        )
+        if item.notes:
+            st.caption(" ".join(item.notes))
+
+
+def tile(label: str, value: str, detail: str = "", help_text: str | None = None) -> None:
+    st.metric(label, value, help=help_text)
+    if detail:
+        st.caption(detail)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,70 @@
+"""What every chart carries, and the house style applied to every figure.
+
+A Chart is defined once and feeds the page, the slide, the PNG/SVG and the CSV/XLSX download: the title states
+the finding, the subtitle the scope and period, `data` is exactly what is plotted, `alt_text` describes it in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from gpaccess import theme
+
+SOURCE_GPAD = "Source: NHS England, Appointments in General Practice (practice level)."
+SOURCE_TRACKER = "Source: programme tracker (NHS England and ICBs)."
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # stable identifier, e.g. "supported_over_time"
+    title: str  # the finding, in words
+    subtitle: str  # scope and period
+    figure: go.Figure
+    data: pd.DataFrame  # exactly the plotted data
+    alt_text: str  # text alternative generated from the data
+    source: str
+    notes: tuple[str, ...] = field(default_factory=tuple)  # caveats
+
+    @property
+    def footnote(self) -> str:
+        return " ".join((self.source, *self.notes)).strip()
+
+
+def style(figure: go.Figure, *, title: str, subtitle: str, source: str, height: int = 420) -> go.Figure:
+    """NHS house style: Arial, white background, pale grid, title with subtitle, source footnote."""
+    figure.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.01, "xanchor": "left"},
+        font={"family": theme.FONT_FAMILY, "color": theme.FONT_COLOUR, "size": 14},
+        paper_bgcolor=theme.NHS_WHITE,
+        plot_bgcolor=theme.NHS_WHITE,
+        colorway=theme.SEQUENCE,
+        height=height,
+        margin={"l": 60, "r": 30, "t": 90, "b": 110},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": theme.FONT_FAMILY}},
+    )
+    figure.update_xaxes(showgrid=False, linecolor=theme.NHS_MID_GREY)
+    figure.update_yaxes(gridcolor=theme.NHS_PALE_GREY, zerolinecolor=theme.NHS_MID_GREY)
+    figure.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.38, showarrow=False,
+                          xanchor="left", font={"size": 11, "color": theme.NHS_DARK_GREY})
+    return figure
+
+
+def describe_period(first: dt.date | None, last: dt.date | None) -> str:
+    if first is None or last is None:
+        return "no data"
+    if first == last:
+        return f"{last:%b %Y}"
+    return f"{first:%b %Y} to {last:%b %Y}"
+
+
+def fmt_int(value: float | int | None) -> str:
+    return "no data" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    return "no data" if value is None or pd.isna(value) else f"{value:.{digits}f}%"
