@@ -22,26 +22,63 @@ ICBS = {
     "QOC": ("Y60", "M2L0M", [f"M81{n:03d}" for n in range(1, 9)]),
     "QF7": ("Y63", "02P", [f"C86{n:03d}" for n in range(1, 5)]),
 }
-CLOSED_PRACTICE = "E85010"  # appointment data in 2022 only: in the Accelerate pool, not the GPIP pool
+CLOSED_PRACTICE = (
+    "E85010"  # appointment data in 2022 only: in the Accelerate pool, not the GPIP pool
+)
 MONTHS = (D(2022, 6, 1), D(2023, 10, 1))
 
 PROGRAMMES = [
     ("Accelerate", "Accelerate programme", D(2021, 12, 1), D(2023, 6, 30), None),
     ("GPIP", "General Practice Improvement Programme", D(2023, 5, 1), None, 1500),
 ]
-PHASE_COLUMNS = ["programme", "phase", "level", "planned_practices", "start_date", "end_date", "weeks",
-                 "modules_planned", "group_sessions_planned", "onsite_visits_planned"]
+PHASE_COLUMNS = [
+    "programme",
+    "phase",
+    "level",
+    "planned_practices",
+    "start_date",
+    "end_date",
+    "weeks",
+    "modules_planned",
+    "group_sessions_planned",
+    "onsite_visits_planned",
+]
 PHASES = [
     ("Accelerate", "Phase 1", "intensive", 6, D(2021, 12, 1), D(2022, 4, 19), 20, 4, 4, 12),
     ("Accelerate", "Phase 2", "intensive", 4, D(2022, 4, 4), D(2022, 8, 21), 20, 4, 4, 12),
-    ("GPIP", "Cohort 2023-07", "universal", 10, D(2023, 7, 17), D(2023, 10, 8), None, 6, None, None),
+    (
+        "GPIP",
+        "Cohort 2023-07",
+        "universal",
+        10,
+        D(2023, 7, 17),
+        D(2023, 10, 8),
+        None,
+        6,
+        None,
+        None,
+    ),
     ("GPIP", "Cohort 2023-07", "intermediate", 6, D(2023, 7, 17), D(2023, 10, 15), 13, 4, 6, None),
     ("GPIP", "Cohort 2023-07", "intensive", 3, D(2023, 7, 17), D(2024, 1, 14), 26, 6, 8, 6),
 ]
-ENROLMENT_COLUMNS = ["programme", "phase", "level", "practice_code", "enrolled_date", "started_date", "ended_date",
-                     "status", "withdrawal_reason", "modules_completed", "group_sessions_attended",
-                     "onsite_visits", "productivity_gain", "clinical_hours_released", "admin_hours_released",
-                     "gain_kind"]
+ENROLMENT_COLUMNS = [
+    "programme",
+    "phase",
+    "level",
+    "practice_code",
+    "enrolled_date",
+    "started_date",
+    "ended_date",
+    "status",
+    "withdrawal_reason",
+    "modules_completed",
+    "group_sessions_attended",
+    "onsite_visits",
+    "productivity_gain",
+    "clinical_hours_released",
+    "admin_hours_released",
+    "gain_kind",
+]
 _A1 = ("Accelerate", "Phase 1", "intensive")
 _A2 = ("Accelerate", "Phase 2", "intensive")
 _GU = ("GPIP", "Cohort 2023-07", "universal")
@@ -91,13 +128,27 @@ ELIGIBILITY = [  # practice, digital telephony live date, wished to enrol, asses
     ("F83004", D(2023, 9, 1), True, D(2023, 9, 1)),  # live on the day: eligible
 ]
 BLOCKED = {"QOC": 2, "QRV": 1}
-BARRIER_COLUMNS = ["icb_code", "reported_date", "programme", "barrier", "practices_affected", "detail"]
+BARRIER_COLUMNS = [
+    "icb_code",
+    "reported_date",
+    "programme",
+    "barrier",
+    "practices_affected",
+    "detail",
+]
 BARRIERS = [
     ("QRV", D(2023, 10, 15), "GPIP", "capacity", 4, "Four practices withdrew: no capacity"),
     ("QRV", D(2023, 10, 15), "GPIP", "workforce", None, "GP vacancies"),
     ("QOC", D(2023, 10, 20), "GPIP", "eligibility", 17, "Not yet on digital telephony"),
     ("QF7", D(2023, 11, 1), "GPIP", "capacity", None, "Staff capacity"),
-    ("QMJ", D(2023, 11, 5), "GPIP", "value unclear", None, "Practices asked for evidence of impact"),
+    (
+        "QMJ",
+        D(2023, 11, 5),
+        "GPIP",
+        "value unclear",
+        None,
+        "Practices asked for evidence of impact",
+    ),
     ("QOC", D(2022, 3, 1), "Accelerate", "capacity", None, "Winter pressures"),
 ]
 
@@ -113,7 +164,9 @@ def practices() -> pd.DataFrame:
 
 def enrolments() -> pd.DataFrame:
     """The enrolment rows joined to each practice's ICB and region."""
-    return frame(ENROLMENTS, ENROLMENT_COLUMNS).merge(practices(), on="practice_code", validate="many_to_one")
+    return frame(ENROLMENTS, ENROLMENT_COLUMNS).merge(
+        practices(), on="practice_code", validate="many_to_one"
+    )
 
 
 def build_board_store(path: Path) -> Path:
@@ -122,7 +175,10 @@ def build_board_store(path: Path) -> Path:
         _insert_practices(con)
         con.executemany("INSERT INTO programme VALUES (?, ?, ?, ?, ?)", PROGRAMMES)
         con.executemany("INSERT INTO programme_phase VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", PHASES)
-        con.executemany("INSERT INTO enrolment VALUES (" + ", ".join("?" * 16) + ")", ENROLMENTS)
+        con.executemany(
+            "INSERT INTO enrolment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ENROLMENTS,
+        )
         con.executemany("INSERT INTO eligibility VALUES (?, ?, ?, ?)", ELIGIBILITY)
         con.executemany("INSERT INTO barrier VALUES (?, ?, ?, ?, ?, ?)", BARRIERS)
         con.execute("CHECKPOINT")
@@ -134,9 +190,14 @@ def build_board_store(path: Path) -> Path:
 def _insert_practices(con) -> None:
     for icb, (region, sub_icb, codes) in ICBS.items():
         for code in codes:
-            con.execute("INSERT INTO practice VALUES (?, ?, NULL, NULL, ?, ?, ?, 'test')",
-                        [code, f"Practice {code}", sub_icb, icb, region])
+            con.execute(
+                "INSERT INTO practice VALUES (?, ?, NULL, NULL, ?, ?, ?, 'test')",
+                [code, f"Practice {code}", sub_icb, icb, region],
+            )
             months = MONTHS[:1] if code == CLOSED_PRACTICE else MONTHS
             for month in months:
-                con.execute("INSERT INTO practice_month VALUES (?, ?, ?, ?, ?, 100, 60, 30, 5, 5, 0, 90, 5, 5, "
-                            "40, 0, 50, 0, 0)", [month, code, sub_icb, icb, region])
+                con.execute(
+                    "INSERT INTO practice_month VALUES (?, ?, ?, ?, ?, 100, 60, 30, 5, 5, 0, 90, 5, 5, "
+                    "40, 0, 50, 0, 0)",
+                    [month, code, sub_icb, icb, region],
+                )
