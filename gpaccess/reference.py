@@ -59,7 +59,14 @@ HIGH_IMPACT_ACTIONS = (
 PROGRAMMES = ("Accelerate", "GPIP")
 LEVELS = ("universal", "intermediate", "intensive")
 STATUSES = ("enrolled", "active", "completed", "extended", "withdrawn")
-WITHDRAWAL_REASONS = ("capacity", "time away from practice", "workforce", "funding", "eligibility", "other")
+WITHDRAWAL_REASONS = (
+    "capacity",
+    "time away from practice",
+    "workforce",
+    "funding",
+    "eligibility",
+    "other",
+)
 BARRIERS = (
     "capacity",
     "time away from practice",
@@ -74,7 +81,9 @@ BARRIERS = (
 def value_map_rows() -> list[tuple[str, str, str]]:
     """(dimension, published, canonical) for every accepted spelling."""
     rows = [(dim, value, value) for dim, values in CANONICAL.items() for value in values]
-    rows += [(dim, pub, canon) for dim, variants in _VARIANTS.items() for pub, canon in variants.items()]
+    rows += [
+        (dim, pub, canon) for dim, variants in _VARIANTS.items() for pub, canon in variants.items()
+    ]
     return rows
 
 

@@ -16,7 +16,9 @@ REALDATA = PROJECT.parent / "shared" / "realdata"
 @pytest.fixture
 def realdata() -> Path:
     if not REALDATA.is_dir():
-        pytest.fail(f"Real data folder missing: {REALDATA} (CI clones ../shared beside the project)")
+        pytest.fail(
+            f"Real data folder missing: {REALDATA} (CI clones ../shared beside the project)"
+        )
     return REALDATA
 
 
@@ -29,7 +31,11 @@ def store(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every row of every table, ordered: for proving a failed load changed nothing."""
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+    ]
     return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608

@@ -9,7 +9,6 @@ in the batch is wrong.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -21,7 +20,9 @@ import duckdb
 
 from gpaccess.ingest.apply import LogRow, apply_batch, drop_stage
 from gpaccess.ingest.errors import IngestError, Problem
-from gpaccess.ingest.gpad import check_staged, create_stage_tables, stage_csv
+from gpaccess.ingest.filescan import FileScan, scan
+from gpaccess.ingest.gpad import create_stage_tables, stage_crosstab_practices, stage_csv
+from gpaccess.ingest.gpad_checks import check_staged
 from gpaccess.ingest.sources import Source, expand
 from gpaccess.ingest.tracker import TrackerBatch, read_tracker_sources
 from gpaccess.ingest.tracker_rules import check_tracker
@@ -50,23 +51,36 @@ class LoadReport:
 
     def summary(self) -> str:
         lines = [f"Loaded {len(self.files)} file(s):"]
-        lines += [f"  - {f.file_name} ({f.file_kind}): {f.rows:,} rows" + (f", months {f.months}" if f.months else "")
-                  for f in self.files]
+        lines += [
+            f"  - {f.file_name} ({f.file_kind}): {f.rows:,} rows"
+            + (f", months {f.months}" if f.months else "")
+            for f in self.files
+        ]
         return "\n".join(lines)
 
 
-def ingest_files(con: duckdb.DuckDBPyConnection, paths: list[Path], *, loaded_by: str = "cli",
-                 progress: Progress | None = None, dataset_label: str | None = None,
-                 today: dt.date | None = None) -> LoadReport:
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    *,
+    loaded_by: str = "cli",
+    progress: Progress | None = None,
+    dataset_label: str | None = None,
+    today: dt.date | None = None,
+) -> LoadReport:
     report = progress or (lambda fraction, message: None)
     if not paths:
         raise IngestError([Problem("(no files)", "at least one file to load")])
-    with tempfile.TemporaryDirectory(prefix="gpaccess-ingest-") as workdir, ThreadPoolExecutor(2) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="gpaccess-ingest-") as workdir,
+        ThreadPoolExecutor(2) as pool,
+    ):
         sources, problems = expand(list(paths), Path(workdir))
-        checksums = {p: pool.submit(_sha256, p) for p in {s.origin for s in sources}}
+        scans = _start_scans(pool, sources)
         create_stage_tables(con)
         try:
             problems += _stage_gpad(con, sources, report)
+            problems += _encoding_problems(sources, scans)
             tracker, tracker_problems = read_tracker_sources(sources)
             problems += tracker_problems
             if tracker.sheets:
@@ -75,16 +89,25 @@ def ingest_files(con: duckdb.DuckDBPyConnection, paths: list[Path], *, loaded_by
             if problems:
                 raise IngestError(problems)
             report(0.9, "Writing to the database")
-            log_rows = _log_rows(con, sources, tracker, checksums)
+            log_rows = _log_rows(con, sources, tracker, scans)
             load_id = uuid.uuid4().hex[:12]
-            apply_batch(con, tracker, log_rows, load_id=load_id, loaded_by=loaded_by, dataset_label=dataset_label)
+            apply_batch(
+                con,
+                tracker,
+                log_rows,
+                load_id=load_id,
+                loaded_by=loaded_by,
+                dataset_label=dataset_label,
+            )
         finally:
             drop_stage(con)
     report(1.0, "Loaded")
     return LoadReport(load_id, log_rows)
 
 
-def _stage_gpad(con: duckdb.DuckDBPyConnection, sources: list[Source], report: Progress) -> list[Problem]:
+def _stage_gpad(
+    con: duckdb.DuckDBPyConnection, sources: list[Source], report: Progress
+) -> list[Problem]:
     gpad = [s for s in sources if s.csv_format is not None]
     problems: list[Problem] = []
     for index, source in enumerate(gpad):
@@ -92,27 +115,58 @@ def _stage_gpad(con: duckdb.DuckDBPyConnection, sources: list[Source], report: P
         problems += stage_csv(con, source)
     if gpad and not problems:
         report(0.85, "Checking values, keys and codes")
-        problems += check_staged(con, gpad)
+        problems += check_staged(con, {s.display: s.path for s in gpad})
+    if gpad and not problems:
+        stage_crosstab_practices(con, gpad)
     return problems
 
 
-def _log_rows(con: duckdb.DuckDBPyConnection, sources: list[Source], tracker: TrackerBatch,
-              checksums: dict[Path, Future[str]]) -> list[LogRow]:
+def _log_rows(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[Source],
+    tracker: TrackerBatch,
+    scans: dict[Path, Future[FileScan]],
+) -> list[LogRow]:
     by_display = {s.display: s for s in sources}
     rows = []
     for display, count, months in con.execute(STAGED_COUNTS_SQL).fetchall():
         source = by_display[display]
-        rows.append(LogRow(display, source.kind, checksums[source.origin].result(), count, months or ""))
+        rows.append(
+            LogRow(display, source.kind, scans[source.origin].result().sha256, count, months or "")
+        )
     for sheet_rows in tracker.sheets.values():
         origin = next(s.origin for s in sources if sheet_rows.display.startswith(s.display))
-        rows.append(LogRow(sheet_rows.display, f"tracker:{sheet_rows.sheet.name}", checksums[origin].result(),
-                           len(sheet_rows.rows), ""))
+        rows.append(
+            LogRow(
+                sheet_rows.display,
+                f"tracker:{sheet_rows.sheet.name}",
+                scans[origin].result().sha256,
+                len(sheet_rows.rows),
+                "",
+            )
+        )
     return rows
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _start_scans(pool: ThreadPoolExecutor, sources: list[Source]) -> dict[Path, Future[FileScan]]:
+    """Checksum every file given (zips whole) and check every CSV is UTF-8, in one read each, in the background."""
+    scans = {
+        s.path: pool.submit(scan, s.path, check_utf8=True)
+        for s in sources
+        if s.kind != "tracker_xlsx"
+    }
+    for origin in {s.origin for s in sources} - set(scans):
+        scans[origin] = pool.submit(scan, origin, check_utf8=False)
+    return scans
+
+
+def _encoding_problems(sources: list[Source], scans: dict[Path, Future[FileScan]]) -> list[Problem]:
+    problems = []
+    for source in sources:
+        result = scans[source.path].result()
+        if result.bad_utf8_line is not None:
+            expected = "UTF-8 text (this looks like Windows-1252/ANSI: save the file as UTF-8)"
+            problems.append(
+                Problem(source.display, expected, result.bad_utf8_line, value=result.bad_utf8_text)
+            )
+    return problems

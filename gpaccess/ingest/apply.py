@@ -33,13 +33,8 @@ WITH mapped AS (
     QUALIFY row_number() OVER (PARTITION BY practice_code ORDER BY kind, length(supplier), supplier, source_file) = 1
 ),
 from_crosstab AS (
-    SELECT practice_code, arg_max(practice_name, month) AS practice_name, arg_max(supplier, month) AS supplier,
-           arg_max(pcn_code, month) AS pcn_code, arg_max(pcn_name, month) AS pcn_name,
-           arg_max(sub_icb_code, month) AS sub_icb_code, 'crosstab' AS source
-    FROM stage_crosstab
+    SELECT *, 'crosstab' AS source FROM stage_crosstab_practice
     WHERE practice_code NOT IN (SELECT practice_code FROM mapped)
-      AND practice_code NOT IN (SELECT practice_code FROM practice WHERE source <> 'crosstab')
-    GROUP BY practice_code
 )
 SELECT * FROM mapped UNION ALL SELECT * FROM from_crosstab;
 
@@ -53,31 +48,26 @@ FROM stage_practice p JOIN sub_icb s USING (sub_icb_code) JOIN icb i USING (icb_
 """
 
 APPOINTMENTS_SQL = """
-CREATE OR REPLACE TEMP TABLE stage_appointment AS
-SELECT c.month, c.practice_code, c.sub_icb_code, s.icb_code, i.region_code, h.canonical AS hcp_type,
-       m.canonical AS appt_mode, c.national_category, b.canonical AS time_band, st.canonical AS appt_status,
-       c.appointments
-FROM stage_crosstab c
-JOIN sub_icb s USING (sub_icb_code)
-JOIN icb i USING (icb_code)
-JOIN value_map h ON h.dimension = 'hcp_type' AND h.published = c.hcp_type
-JOIN value_map m ON m.dimension = 'appt_mode' AND m.published = c.appt_mode
-JOIN value_map b ON b.dimension = 'time_band' AND b.published = c.time_band
-JOIN value_map st ON st.dimension = 'appt_status' AND st.published = c.appt_status;
-
-CREATE OR REPLACE TEMP TABLE stage_keys AS SELECT DISTINCT month, icb_code FROM stage_appointment;
+CREATE OR REPLACE TEMP TABLE stage_keys AS
+SELECT DISTINCT c.month, s.icb_code FROM (SELECT DISTINCT month, sub_icb_code FROM stage_crosstab) c
+JOIN sub_icb s USING (sub_icb_code);
 
 DELETE FROM appointment a WHERE EXISTS (
     SELECT 1 FROM stage_keys k WHERE k.month = a.month AND k.icb_code = a.icb_code);
 INSERT INTO appointment
-SELECT month, practice_code, sub_icb_code, icb_code, hcp_type, appt_mode, national_category, time_band,
-       appt_status, appointments
-FROM stage_appointment;
+SELECT c.month, c.practice_code, c.sub_icb_code, s.icb_code, h.canonical, m.canonical, c.national_category,
+       b.canonical, st.canonical, c.appointments
+FROM stage_crosstab c
+JOIN sub_icb s USING (sub_icb_code)
+JOIN value_map h ON h.dimension = 'hcp_type' AND h.published = c.hcp_type::VARCHAR
+JOIN value_map m ON m.dimension = 'appt_mode' AND m.published = c.appt_mode::VARCHAR
+JOIN value_map b ON b.dimension = 'time_band' AND b.published = c.time_band::VARCHAR
+JOIN value_map st ON st.dimension = 'appt_status' AND st.published = c.appt_status::VARCHAR;
 
 DELETE FROM practice_month p WHERE EXISTS (
     SELECT 1 FROM stage_keys k WHERE k.month = p.month AND k.icb_code = p.icb_code);
 INSERT INTO practice_month
-SELECT month, practice_code, any_value(sub_icb_code), icb_code, region_code,
+SELECT a.month, a.practice_code, any_value(a.sub_icb_code), a.icb_code, any_value(i.region_code),
        sum(appointments),
        coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Face-to-Face'), 0),
        coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Telephone'), 0),
@@ -92,8 +82,10 @@ SELECT month, practice_code, any_value(sub_icb_code), icb_code, region_code,
        coalesce(sum(appointments) FILTER (WHERE hcp_type = 'GP'), 0),
        coalesce(sum(appointments) FILTER (WHERE national_category = 'Unmapped'), 0),
        coalesce(sum(appointments) FILTER (WHERE national_category = 'Inconsistent Mapping'), 0)
-FROM stage_appointment
-GROUP BY month, practice_code, icb_code, region_code;
+FROM appointment a
+JOIN icb i USING (icb_code)
+WHERE EXISTS (SELECT 1 FROM stage_keys k WHERE k.month = a.month AND k.icb_code = a.icb_code)
+GROUP BY a.month, a.practice_code, a.icb_code;
 """
 
 LIST_SIZES_SQL = """
@@ -103,18 +95,33 @@ WHERE type = 'GP' AND sex = 'ALL' AND age = 'ALL';
 """
 
 DROP_STAGE_SQL = """
-DROP TABLE IF EXISTS stage_crosstab; DROP TABLE IF EXISTS stage_mapping; DROP TABLE IF EXISTS stage_list_size;
-DROP TABLE IF EXISTS stage_practice; DROP TABLE IF EXISTS stage_appointment; DROP TABLE IF EXISTS stage_keys;
+DROP TABLE IF EXISTS stage_crosstab; DROP TABLE IF EXISTS stage_crosstab_practice; DROP TABLE IF EXISTS stage_mapping; DROP TABLE IF EXISTS stage_list_size;
+DROP TABLE IF EXISTS stage_practice; DROP TABLE IF EXISTS new_practice; DROP TABLE IF EXISTS stage_keys;
 DROP TABLE IF EXISTS stage_tracker; DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;
 """
 
 # Tracker sheet -> (store table, DELETE statement, INSERT statement). Fixed strings: no identifier from input.
 TRACKER_SQL = {
-    "programmes": ("DELETE FROM programme", "INSERT INTO programme BY NAME SELECT * FROM stage_tracker"),
-    "phases": ("DELETE FROM programme_phase", "INSERT INTO programme_phase BY NAME SELECT * FROM stage_tracker"),
-    "enrolments": ("DELETE FROM enrolment", "INSERT INTO enrolment BY NAME SELECT * FROM stage_tracker"),
-    "actions": ("DELETE FROM action_adopted", "INSERT INTO action_adopted BY NAME SELECT * FROM stage_tracker"),
-    "eligibility": ("DELETE FROM eligibility", "INSERT INTO eligibility BY NAME SELECT * FROM stage_tracker"),
+    "programmes": (
+        "DELETE FROM programme",
+        "INSERT INTO programme BY NAME SELECT * FROM stage_tracker",
+    ),
+    "phases": (
+        "DELETE FROM programme_phase",
+        "INSERT INTO programme_phase BY NAME SELECT * FROM stage_tracker",
+    ),
+    "enrolments": (
+        "DELETE FROM enrolment",
+        "INSERT INTO enrolment BY NAME SELECT * FROM stage_tracker",
+    ),
+    "actions": (
+        "DELETE FROM action_adopted",
+        "INSERT INTO action_adopted BY NAME SELECT * FROM stage_tracker",
+    ),
+    "eligibility": (
+        "DELETE FROM eligibility",
+        "INSERT INTO eligibility BY NAME SELECT * FROM stage_tracker",
+    ),
     "barriers": ("DELETE FROM barrier", "INSERT INTO barrier BY NAME SELECT * FROM stage_tracker"),
 }
 RENAMES = {"actions": {"action": "action_number"}}
@@ -129,8 +136,15 @@ class LogRow:
     months: str
 
 
-def apply_batch(con: duckdb.DuckDBPyConnection, tracker: TrackerBatch, log_rows: list[LogRow], *,
-                load_id: str, loaded_by: str, dataset_label: str | None) -> None:
+def apply_batch(
+    con: duckdb.DuckDBPyConnection,
+    tracker: TrackerBatch,
+    log_rows: list[LogRow],
+    *,
+    load_id: str,
+    loaded_by: str,
+    dataset_label: str | None,
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(GEOGRAPHY_SQL)
@@ -161,7 +175,10 @@ def _log(con: duckdb.DuckDBPyConnection, rows: list[LogRow], load_id: str, loade
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.executemany(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'loaded')",
-        [(load_id, now, loaded_by, r.file_name, r.file_kind, r.sha256, r.rows, r.months) for r in rows],
+        [
+            (load_id, now, loaded_by, r.file_name, r.file_kind, r.sha256, r.rows, r.months)
+            for r in rows
+        ],
     )
 
 

@@ -35,12 +35,12 @@ CROSSTAB = CsvFormat(
         ("PCN_NAME", V),
         ("SUB_ICB_LOCATION_CODE", V),
         ("SUB_ICB_LOCATION_NAME", V),
-        ("HCP_TYPE", V),
-        ("APPT_MODE", V),
+        ("HCP_TYPE", "hcp_published"),
+        ("APPT_MODE", "mode_published"),
         ("NATIONAL_CATEGORY", V),
-        ("TIME_BETWEEN_BOOK_AND_APPT", V),
+        ("TIME_BETWEEN_BOOK_AND_APPT", "band_published"),
         ("COUNT_OF_APPOINTMENTS", "BIGINT"),
-        ("APPT_STATUS", V),
+        ("APPT_STATUS", "status_published"),
     ),
     dateformat="%d%b%Y",
 )
@@ -111,7 +111,19 @@ GPAD_FORMATS = (CROSSTAB, MAPPING, LIST_SIZE, LIST_SIZE_MAP)
 DATE_EXAMPLES = {"%d%b%Y": "a date like 01OCT2025", "%Y-%m-%d": "a date like 2025-12-01"}
 
 
+ENUM_DIMENSIONS = {
+    "hcp_published": "hcp_type",
+    "mode_published": "appt_mode",
+    "band_published": "time_band",
+    "status_published": "appt_status",
+}
+
+
 def expected_for(duck_type: str, dateformat: str | None) -> str:
+    if duck_type in ENUM_DIMENSIONS:
+        from gpaccess.reference import CANONICAL
+
+        return "one of: " + ", ".join(CANONICAL[ENUM_DIMENSIONS[duck_type]])
     if duck_type == "DATE":
         return DATE_EXAMPLES.get(dateformat or "", "a date")
     if duck_type == "BIGINT":

@@ -8,21 +8,27 @@ date, non-numeric count, non-UTF-8 bytes) are captured in its rejects table with
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
 from gpaccess.ingest.errors import Problem
-from gpaccess.ingest.formats import CROSSTAB, LIST_SIZE, LIST_SIZE_MAP, MAPPING, CsvFormat, expected_for
+from gpaccess.ingest.formats import (
+    ENUM_DIMENSIONS,
+    CsvFormat,
+    expected_for,
+)
 from gpaccess.ingest.sources import Source
-from gpaccess.reference import CANONICAL
+from gpaccess.reference import value_map_rows
 
 STAGE_TABLES_SQL = """
 CREATE OR REPLACE TEMP TABLE stage_crosstab (source_file VARCHAR, month DATE, practice_code VARCHAR,
-    practice_name VARCHAR, supplier VARCHAR, pcn_code VARCHAR, pcn_name VARCHAR, sub_icb_code VARCHAR,
-    sub_icb_name VARCHAR, hcp_type VARCHAR, appt_mode VARCHAR, national_category VARCHAR, time_band VARCHAR,
-    appointments BIGINT, appt_status VARCHAR);
+    sub_icb_code VARCHAR, hcp_type hcp_published, appt_mode mode_published, national_category VARCHAR,
+    time_band band_published, appt_status status_published, appointments BIGINT);
+CREATE OR REPLACE TEMP TABLE stage_crosstab_practice (practice_code VARCHAR, practice_name VARCHAR,
+    supplier VARCHAR, pcn_code VARCHAR, pcn_name VARCHAR, sub_icb_code VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_mapping (source_file VARCHAR, practice_code VARCHAR, practice_name VARCHAR,
     supplier VARCHAR, pcn_code VARCHAR, pcn_name VARCHAR, sub_icb_code VARCHAR, sub_icb_name VARCHAR,
     icb_code VARCHAR, icb_name VARCHAR, region_code VARCHAR, region_name VARCHAR, icb_ons_code VARCHAR,
@@ -31,25 +37,52 @@ CREATE OR REPLACE TEMP TABLE stage_list_size (source_file VARCHAR, extract_date 
     practice_code VARCHAR, sex VARCHAR, age VARCHAR, patients BIGINT);
 """
 
-_READ = """read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)"""
-
+# The crosstab stages only the columns stored (coded columns as published-spelling ENUMs); practice names are
+# read in a second pass only for practices no mapping in the store or the batch knows. The CSV dialect is given
+# explicitly: the sniffer misses quoted names such as "ORCHARD SURGERY,MELBOURN".
 INSERT_SQL = {
-    "crosstab": """INSERT INTO stage_crosstab SELECT $display, APPOINTMENT_MONTH_START_DATE, GP_CODE, GP_NAME,
-        SUPPLIER, PCN_CODE, PCN_NAME, SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_NAME, HCP_TYPE, APPT_MODE,
-        NATIONAL_CATEGORY, TIME_BETWEEN_BOOK_AND_APPT, COUNT_OF_APPOINTMENTS, APPT_STATUS FROM """
-    + _READ,
-    "mapping": """INSERT INTO stage_mapping SELECT $display, GP_CODE, GP_NAME, SUPPLIER, PCN_CODE, PCN_NAME,
-        SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_NAME, ICB_CODE, ICB_NAME, REGION_CODE, REGION_NAME, NULL, 'mapping' FROM """
-    + _READ,
-    "list_size": """INSERT INTO stage_list_size SELECT $display, EXTRACT_DATE, TYPE, CODE, SEX, AGE,
-        NUMBER_OF_PATIENTS FROM """
-    + _READ,
-    "list_size_map": """INSERT INTO stage_mapping SELECT $display, PRACTICE_CODE, PRACTICE_NAME, SUPPLIER_NAME,
-        PCN_CODE, PCN_NAME, SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_NAME, ICB_CODE, ICB_NAME, COMM_REGION_CODE,
-        COMM_REGION_NAME, ONS_ICB_CODE, 'list_size_map' FROM """
-    + _READ,
+    "crosstab": """
+INSERT INTO stage_crosstab
+SELECT $display, APPOINTMENT_MONTH_START_DATE, GP_CODE, SUB_ICB_LOCATION_CODE, HCP_TYPE, APPT_MODE,
+       NATIONAL_CATEGORY, TIME_BETWEEN_BOOK_AND_APPT, APPT_STATUS, COUNT_OF_APPOINTMENTS
+FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    "mapping": """
+INSERT INTO stage_mapping
+SELECT $display, GP_CODE, GP_NAME, SUPPLIER, PCN_CODE, PCN_NAME, SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_NAME,
+       ICB_CODE, ICB_NAME, REGION_CODE, REGION_NAME, NULL, 'mapping'
+FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    "list_size": """
+INSERT INTO stage_list_size
+SELECT $display, EXTRACT_DATE, TYPE, CODE, SEX, AGE, NUMBER_OF_PATIENTS
+FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    "list_size_map": """
+INSERT INTO stage_mapping
+SELECT $display, PRACTICE_CODE, PRACTICE_NAME, SUPPLIER_NAME, PCN_CODE, PCN_NAME, SUB_ICB_LOCATION_CODE,
+       SUB_ICB_LOCATION_NAME, ICB_CODE, ICB_NAME, COMM_REGION_CODE, COMM_REGION_NAME, ONS_ICB_CODE, 'list_size_map'
+FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
 }
+
+NEW_PRACTICES_SQL = """
+CREATE OR REPLACE TEMP TABLE new_practice AS SELECT DISTINCT practice_code FROM stage_crosstab
+WHERE practice_code IS NOT NULL
+  AND practice_code NOT IN (SELECT practice_code FROM practice)
+  AND practice_code NOT IN (SELECT practice_code FROM stage_mapping WHERE practice_code IS NOT NULL)
+"""
+
+CROSSTAB_PRACTICES_SQL = """INSERT INTO stage_crosstab_practice
+SELECT GP_CODE, arg_max(GP_NAME, APPOINTMENT_MONTH_START_DATE), arg_max(SUPPLIER, APPOINTMENT_MONTH_START_DATE),
+       arg_max(PCN_CODE, APPOINTMENT_MONTH_START_DATE), arg_max(PCN_NAME, APPOINTMENT_MONTH_START_DATE),
+       arg_max(SUB_ICB_LOCATION_CODE, APPOINTMENT_MONTH_START_DATE)
+FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+    columns = $columns, dateformat = $dateformat)
+WHERE GP_CODE IN (SELECT practice_code FROM new_practice)
+  AND GP_CODE NOT IN (SELECT practice_code FROM stage_crosstab_practice)
+GROUP BY GP_CODE
+"""
 
 REJECTS_SQL = """SELECT line, column_name, error_type, csv_line, column_idx FROM reject_errors
     ORDER BY line, column_idx LIMIT 50"""
@@ -63,23 +96,44 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> list[Problem]:
     """Insert one GPAD CSV into its stage table; problems for rows that could not be read."""
     fmt = source.csv_format
     assert fmt is not None
-    types = dict(fmt.columns)
-    columns = {name: types[name] for name in source.header}  # file order, published types
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
-    params = {
-        "path": str(source.path),
-        "columns": columns,
-        "dateformat": fmt.dateformat or "%Y-%m-%d",
-        "display": source.display,
-    }
+    params = {**_read_params(source), "display": source.display}
     try:
         con.execute(INSERT_SQL[fmt.kind], params)
     except duckdb.Error as exc:
-        return [Problem(source.display, f"a readable {fmt.description}", value=str(exc).splitlines()[0])]
-    problems = list(dict.fromkeys(_reject_problem(source, fmt, row) for row in con.execute(REJECTS_SQL).fetchall()))
+        return [
+            Problem(source.display, f"a readable {fmt.description}", value=str(exc).splitlines()[0])
+        ]
+    rejects = [
+        r for r in con.execute(REJECTS_SQL).fetchall() if r[2] != "INVALID ENCODING"
+    ]  # see filescan
+    problems = list(dict.fromkeys(_reject_problem(source, fmt, row) for row in rejects))
     if not problems and _is_header_only(source):
-        problems.append(Problem(source.display, "data rows after the header", row=2, value="no data rows"))
+        problems.append(
+            Problem(source.display, "data rows after the header", row=2, value="no data rows")
+        )
     return problems
+
+
+def _read_params(source: Source) -> dict[str, object]:
+    fmt = source.csv_format
+    assert fmt is not None
+    types = dict(fmt.columns)
+    return {
+        "path": str(source.path),
+        "columns": {name: types[name] for name in source.header},  # file order, published types
+        "dateformat": fmt.dateformat or "%Y-%m-%d",
+    }
+
+
+def stage_crosstab_practices(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Names, PCN and supplier of practices known from no mapping: a second read of the crosstabs, only then."""
+    con.execute(NEW_PRACTICES_SQL)
+    if not con.execute("SELECT count(*) FROM new_practice").fetchone()[0]:  # type: ignore[index]
+        return
+    for source in sources:
+        if source.kind == "crosstab":
+            con.execute(CROSSTAB_PRACTICES_SQL, _read_params(source))
 
 
 def _is_header_only(source: Source) -> bool:
@@ -89,26 +143,49 @@ def _is_header_only(source: Source) -> bool:
 
 
 def _reject_problem(source: Source, fmt: CsvFormat, reject: tuple) -> Problem:
-    line, column, error_type, csv_line, column_idx = reject
-    if error_type == "INVALID ENCODING":
-        return Problem(source.display, "UTF-8 text (this looks like Windows-1252/ANSI: save as UTF-8)", line,
-                       value=csv_line)
+    line, _column, error_type, csv_line, _index = reject
     if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-        expected = f"{len(fmt.columns)} columns ({error_type.lower()}; a truncated or damaged line?)"
+        expected = (
+            f"{len(fmt.columns)} columns ({error_type.lower()}; a truncated or damaged line?)"
+        )
         return Problem(source.display, expected, line, value=csv_line)
-    if error_type == "UNQUOTED VALUE" or error_type == "INVALID UNICODE":
-        return Problem(source.display, "a CSV row with correctly quoted values", line, value=csv_line)
-    value = _field(csv_line, column_idx)
-    return Problem(source.display, expected_for(dict(fmt.columns).get(column, ""), fmt.dateformat), line,
-                   column, value)
+    if error_type != "CAST":
+        return Problem(
+            source.display, "a CSV row with correctly quoted values", line, value=csv_line
+        )
+    # DuckDB's column name for a cast reject is unreliable when columns are projected away: find it ourselves.
+    column, value = _cast_culprit(source, fmt, csv_line)
+    expected = expected_for(dict(fmt.columns).get(column, ""), fmt.dateformat)
+    return Problem(source.display, expected, line, column, value)
 
 
-def _field(csv_line: str, column_idx: int) -> str:
-    try:
-        fields = next(csv.reader([csv_line]))
-        return fields[column_idx - 1]
-    except (StopIteration, IndexError):
-        return csv_line
+def _cast_culprit(source: Source, fmt: CsvFormat, csv_line: str) -> tuple[str, str]:
+    fields = next(csv.reader([csv_line]), [])
+    types = dict(fmt.columns)
+    for name, value in zip(source.header, fields, strict=False):
+        if value.strip() and not _fits(types[name], value, fmt.dateformat):
+            return name, value
+    return "", csv_line
+
+
+def _fits(duck_type: str, value: str, dateformat: str | None) -> bool:
+    if duck_type == "VARCHAR":
+        return True
+    if duck_type == "BIGINT":
+        return value.strip().lstrip("-").isdigit()
+    if duck_type == "DATE":
+        try:
+            dt.datetime.strptime(value.strip(), dateformat or "%Y-%m-%d")
+        except ValueError:
+            return False
+        return True
+    return value in PUBLISHED_BY_TYPE.get(duck_type, set())
+
+
+PUBLISHED_BY_TYPE = {
+    enum_type: {pub for dim, pub, _ in value_map_rows() if dim == dimension}
+    for enum_type, dimension in ENUM_DIMENSIONS.items()
+}
 
 
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -127,173 +204,3 @@ def locate(path: Path, match: Callable[[dict[str, str]], bool], limit: int = 5) 
             if len(found) >= limit:
                 break
     return found
-
-
-# -- checks over the staged rows ---------------------------------------------------------------------------
-
-CROSSTAB_COLUMN = {
-    "hcp_type": "HCP_TYPE",
-    "appt_mode": "APPT_MODE",
-    "time_band": "TIME_BETWEEN_BOOK_AND_APPT",
-    "appt_status": "APPT_STATUS",
-}
-
-UNKNOWN_VALUES_SQL = """
-SELECT s.source_file, d.dimension, d.value, count(*) AS n FROM stage_crosstab s,
-LATERAL (VALUES ('hcp_type', s.hcp_type), ('appt_mode', s.appt_mode), ('time_band', s.time_band),
-                ('appt_status', s.appt_status)) AS d(dimension, value)
-WHERE d.value IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM value_map m WHERE m.dimension = d.dimension AND m.published = d.value)
-GROUP BY ALL ORDER BY 1, 2, 3 LIMIT 20
-"""
-
-MISSING_VALUES_SQL = """
-SELECT source_file, col, count(*) FROM (
-    SELECT source_file, unnest([
-        CASE WHEN month IS NULL THEN 'APPOINTMENT_MONTH_START_DATE' END,
-        CASE WHEN practice_code IS NULL THEN 'GP_CODE' END,
-        CASE WHEN sub_icb_code IS NULL THEN 'SUB_ICB_LOCATION_CODE' END,
-        CASE WHEN hcp_type IS NULL THEN 'HCP_TYPE' END,
-        CASE WHEN appt_mode IS NULL THEN 'APPT_MODE' END,
-        CASE WHEN national_category IS NULL THEN 'NATIONAL_CATEGORY' END,
-        CASE WHEN time_band IS NULL THEN 'TIME_BETWEEN_BOOK_AND_APPT' END,
-        CASE WHEN appointments IS NULL THEN 'COUNT_OF_APPOINTMENTS' END,
-        CASE WHEN appt_status IS NULL THEN 'APPT_STATUS' END]) AS col
-    FROM stage_crosstab
-    WHERE month IS NULL OR practice_code IS NULL OR sub_icb_code IS NULL OR hcp_type IS NULL
-       OR appt_mode IS NULL OR national_category IS NULL OR time_band IS NULL OR appointments IS NULL
-       OR appt_status IS NULL)
-WHERE col IS NOT NULL GROUP BY ALL ORDER BY 1, 2
-"""
-
-NEGATIVE_SQL = """SELECT source_file, count(*) FROM stage_crosstab WHERE appointments < 0 GROUP BY 1 ORDER BY 1"""
-
-DUPLICATES_SQL = """
-SELECT month, practice_code, hcp_type, appt_mode, national_category, time_band, appt_status,
-       list(DISTINCT source_file) AS files
-FROM stage_crosstab
-GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 5
-"""
-
-UNKNOWN_SUB_ICB_SQL = """
-SELECT source_file, sub_icb_code, count(*) FROM stage_crosstab s
-WHERE NOT EXISTS (SELECT 1 FROM sub_icb g WHERE g.sub_icb_code = s.sub_icb_code)
-  AND NOT EXISTS (SELECT 1 FROM stage_mapping m WHERE m.sub_icb_code = s.sub_icb_code)
-GROUP BY ALL ORDER BY 1, 2 LIMIT 20
-"""
-
-MAPPING_MISSING_SQL = """
-SELECT source_file, count(*) FROM stage_mapping
-WHERE practice_code IS NULL OR sub_icb_code IS NULL OR icb_code IS NULL OR region_code IS NULL
-GROUP BY 1 ORDER BY 1
-"""
-
-LIST_SIZE_BAD_SQL = """
-SELECT source_file, count(*) FILTER (WHERE practice_code IS NULL OR extract_date IS NULL OR patients IS NULL),
-       count(*) FILTER (WHERE patients < 0)
-FROM stage_list_size GROUP BY 1 HAVING count(*) FILTER (WHERE practice_code IS NULL OR extract_date IS NULL
-    OR patients IS NULL OR patients < 0) > 0 ORDER BY 1
-"""
-
-LIST_SIZE_DUPLICATES_SQL = """
-SELECT practice_code, extract_date FROM stage_list_size WHERE type = 'GP' AND sex = 'ALL' AND age = 'ALL'
-GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 5
-"""
-
-
-def check_staged(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> list[Problem]:
-    paths = {s.display: s.path for s in sources}
-    checks = (_missing_values, _unknown_values, _negative_counts, _duplicate_keys, _unknown_sub_icbs,
-              _mapping_missing, _list_size_bad)
-    problems: list[Problem] = []
-    for check in checks:
-        problems += check(con, paths)
-    return problems
-
-
-def _missing_values(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, column, _ in con.execute(MISSING_VALUES_SQL).fetchall():
-        lines = locate(paths[file], lambda row, c=column: not (row.get(c) or "").strip())
-        problems += [Problem(file, "a value (required)", line, column, "") for line in lines]
-    return problems
-
-
-def _unknown_values(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, dimension, value, _ in con.execute(UNKNOWN_VALUES_SQL).fetchall():
-        column = CROSSTAB_COLUMN[dimension]
-        expected = "one of: " + ", ".join(CANONICAL[dimension])
-        lines = locate(paths[file], lambda row, c=column, v=value: row.get(c) == v, limit=3)
-        problems += [Problem(file, expected, line, column, value) for line in lines]
-    return problems
-
-
-def _negative_counts(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, _ in con.execute(NEGATIVE_SQL).fetchall():
-        lines = locate(paths[file], lambda row: (row.get("COUNT_OF_APPOINTMENTS") or "").strip().startswith("-"))
-        problems += [
-            Problem(file, "a count of 0 or more", line, "COUNT_OF_APPOINTMENTS", _cell(paths[file], line))
-            for line in lines
-        ]
-    return problems
-
-
-def _cell(path: Path, line: int, column: str = "COUNT_OF_APPOINTMENTS") -> str:
-    for found, row in iter_rows(path):
-        if found == line:
-            return row.get(column) or ""
-    return ""
-
-
-def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    key_columns = ("GP_CODE", "HCP_TYPE", "APPT_MODE", "NATIONAL_CATEGORY", "TIME_BETWEEN_BOOK_AND_APPT",
-                   "APPT_STATUS")
-    for month, *key, files in con.execute(DUPLICATES_SQL).fetchall():
-        where = []
-        for file in files:
-            where += [f"{file} row {line}" for line in locate(
-                paths[file], lambda row, k=tuple(key): tuple(row.get(c) for c in key_columns) == k, limit=3)]
-        expected = "one row per month, practice, HCP type, mode, category, time band and status (repeated at "
-        problems.append(Problem(files[0], expected + "; ".join(where) + ")", column=", ".join(key_columns),
-                                value=f"{month:%b %Y} / " + " / ".join(key)))
-    return problems
-
-
-def _unknown_sub_icbs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, code, _ in con.execute(UNKNOWN_SUB_ICB_SQL).fetchall():
-        line = locate(paths[file], lambda row, c=code: row.get("SUB_ICB_LOCATION_CODE") == c, limit=1)
-        expected = "a sub-ICB location code known from reference data or a Mapping.csv in the same load"
-        problems.append(Problem(file, expected, line[0] if line else None, "SUB_ICB_LOCATION_CODE", code))
-    return problems
-
-
-def _mapping_missing(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, _ in con.execute(MAPPING_MISSING_SQL).fetchall():
-        for column in ("GP_CODE", "PRACTICE_CODE", "SUB_ICB_LOCATION_CODE", "ICB_CODE", "REGION_CODE",
-                       "COMM_REGION_CODE"):
-            lines = locate(paths[file], lambda row, c=column: c in row and not (row.get(c) or "").strip())
-            problems += [Problem(file, "a value (required)", line, column, "") for line in lines]
-    return problems
-
-
-def _list_size_bad(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, _missing, _negative in con.execute(LIST_SIZE_BAD_SQL).fetchall():
-        for column in ("CODE", "EXTRACT_DATE", "NUMBER_OF_PATIENTS"):
-            lines = locate(paths[file], lambda row, c=column: not (row.get(c) or "").strip())
-            problems += [Problem(file, "a value (required)", line, column, "") for line in lines]
-        lines = locate(paths[file], lambda row: (row.get("NUMBER_OF_PATIENTS") or "").startswith("-"))
-        problems += [Problem(file, "a number of patients, 0 or more", line, "NUMBER_OF_PATIENTS",
-                             _cell(paths[file], line, "NUMBER_OF_PATIENTS")) for line in lines]
-    for code, extract_date in con.execute(LIST_SIZE_DUPLICATES_SQL).fetchall():
-        problems.append(Problem("list sizes", "one row per practice and extract date", column="CODE",
-                                value=f"{code} {extract_date}"))
-    return problems
-
-
-FORMATS = {f.kind: f for f in (CROSSTAB, MAPPING, LIST_SIZE, LIST_SIZE_MAP)}

@@ -52,7 +52,9 @@ def _expand_one(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
 
 def _expand_zip(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]:
     with zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")]
+        members = [
+            m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
+        ]
         names = [Path(m.filename).name for m in members]
         if not any(n.startswith(CROSSTAB_PREFIX) for n in names):
             found = ", ".join(names) or "no CSV files"
@@ -80,7 +82,9 @@ def recognise_csv(source: Source) -> Problem | None:
     with open(source.path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
-        return Problem(source.display, "a CSV file with a header row and data rows", value="an empty file")
+        return Problem(
+            source.display, "a CSV file with a header row and data rows", value="an empty file"
+        )
     if b"\x00" in head:
         return Problem(source.display, "a CSV text file", value="binary content (not CSV)")
     first_line = head.split(b"\n", 1)[0].rstrip(b"\r")
@@ -112,8 +116,12 @@ def _closest_format_problem(source: Source) -> Problem:
     overlap, description, names = max((len(header & set(n)) / len(n), d, n) for d, n in candidates)
     if overlap < 0.5:
         known = "; ".join(d for d, _ in candidates)
-        return Problem(source.display, f"the header row of a published file ({known})", row=1,
-                       value=",".join(source.header)[:200])
+        return Problem(
+            source.display,
+            f"the header row of a published file ({known})",
+            row=1,
+            value=",".join(source.header)[:200],
+        )
     missing = [n for n in names if n not in header]
     extra = [n for n in source.header if n not in set(names)]
     duplicated = sorted({n for n in source.header if source.header.count(n) > 1})
@@ -126,5 +134,10 @@ def _closest_format_problem(source: Source) -> Problem:
         )
         if part
     )
-    return Problem(source.display, f"the columns of the {description} ({detail})", row=1,
-                   column=", ".join(missing or extra or duplicated), value=",".join(source.header)[:200])
+    return Problem(
+        source.display,
+        f"the columns of the {description} ({detail})",
+        row=1,
+        column=", ".join(missing or extra or duplicated),
+        value=",".join(source.header)[:200],
+    )

@@ -63,8 +63,14 @@ def _read_csv_sheet(source: Source, sheet: TrackerSheet, batch: TrackerBatch) ->
                     continue
                 problems += _parse_row(sheet_rows, header, record, reader.line_num)
     except UnicodeDecodeError as exc:
-        return [Problem(source.display, "UTF-8 text", row=_line_of_offset(source, exc.start),
-                        value=f"byte 0x{exc.object[exc.start]:02x}")]
+        return [
+            Problem(
+                source.display,
+                "UTF-8 text",
+                row=_line_of_offset(source, exc.start),
+                value=f"byte 0x{exc.object[exc.start]:02x}",
+            )
+        ]
     return problems + _add(batch, sheet_rows)
 
 
@@ -79,8 +85,13 @@ def _read_workbook(source: Source, batch: TrackerBatch) -> list[Problem]:
     try:
         workbook = load_workbook(source.path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged file
-        return [Problem(source.display, "an Excel workbook (.xlsx) made from the tracker template",
-                        value=type(exc).__name__)]
+        return [
+            Problem(
+                source.display,
+                "an Excel workbook (.xlsx) made from the tracker template",
+                value=type(exc).__name__,
+            )
+        ]
     problems: list[Problem] = []
     names = [n for n in workbook.sheetnames if n in SHEET_BY_NAME]
     if not names:
@@ -92,7 +103,9 @@ def _read_workbook(source: Source, batch: TrackerBatch) -> list[Problem]:
     return problems
 
 
-def _read_worksheet(source: Source, worksheet: Any, sheet: TrackerSheet, batch: TrackerBatch) -> list[Problem]:
+def _read_worksheet(
+    source: Source, worksheet: Any, sheet: TrackerSheet, batch: TrackerBatch
+) -> list[Problem]:
     display = f"{source.display} [sheet {sheet.name}]"
     rows = worksheet.iter_rows(values_only=True)
     header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
@@ -100,8 +113,15 @@ def _read_worksheet(source: Source, worksheet: Any, sheet: TrackerSheet, batch: 
         header.pop()
     missing = [c for c in sheet.column_names if c not in header]
     if missing:
-        return [Problem(display, f"the template columns ({', '.join(sheet.column_names)})", row=1,
-                        column=", ".join(missing), value=",".join(header))]
+        return [
+            Problem(
+                display,
+                f"the template columns ({', '.join(sheet.column_names)})",
+                row=1,
+                column=", ".join(missing),
+                value=",".join(header),
+            )
+        ]
     sheet_rows = SheetRows(sheet, display)
     problems: list[Problem] = []
     for line, record in enumerate(rows, start=2):
@@ -111,10 +131,19 @@ def _read_worksheet(source: Source, worksheet: Any, sheet: TrackerSheet, batch: 
     return problems + _add(batch, sheet_rows)
 
 
-def _parse_row(sheet_rows: SheetRows, header: list[str], record: list[Any], line: int) -> list[Problem]:
+def _parse_row(
+    sheet_rows: SheetRows, header: list[str], record: list[Any], line: int
+) -> list[Problem]:
     sheet, problems = sheet_rows.sheet, []
     if len(record) < len(header):
-        return [Problem(sheet_rows.display, f"{len(header)} columns", row=line, value=f"{len(record)} columns")]
+        return [
+            Problem(
+                sheet_rows.display,
+                f"{len(header)} columns",
+                row=line,
+                value=f"{len(record)} columns",
+            )
+        ]
     cells = dict(zip(header, record, strict=False))
     parsed: dict[str, Any] = {}
     for column in sheet.columns:
@@ -125,7 +154,9 @@ def _parse_row(sheet_rows: SheetRows, header: list[str], record: list[Any], line
             problems.append(Problem(sheet_rows.display, str(exc), line, column.name, _show(raw)))
             continue
         if column.required and parsed[column.name] is None:
-            problems.append(Problem(sheet_rows.display, "a value (required)", line, column.name, ""))
+            problems.append(
+                Problem(sheet_rows.display, "a value (required)", line, column.name, "")
+            )
     if not problems:
         sheet_rows.rows.append(parsed)
         sheet_rows.lines.append(line)
@@ -142,9 +173,18 @@ def _duplicate_keys(sheet_rows: SheetRows) -> list[Problem]:
     for row, line in zip(sheet_rows.rows, sheet_rows.lines, strict=True):
         key = tuple(row[k] for k in sheet_rows.sheet.key)
         if key in seen:
-            expected = f"one row per {', '.join(sheet_rows.sheet.key)} (same key as row {seen[key]})"
-            problems.append(Problem(sheet_rows.display, expected, line, ", ".join(sheet_rows.sheet.key),
-                                    " / ".join(str(k) for k in key)))
+            expected = (
+                f"one row per {', '.join(sheet_rows.sheet.key)} (same key as row {seen[key]})"
+            )
+            problems.append(
+                Problem(
+                    sheet_rows.display,
+                    expected,
+                    line,
+                    ", ".join(sheet_rows.sheet.key),
+                    " / ".join(str(k) for k in key),
+                )
+            )
         else:
             seen[key] = line
     return problems

@@ -12,24 +12,35 @@ from gpaccess.ingest.tracker import SheetRows, TrackerBatch
 
 PHASES_SQL = """SELECT programme, phase, level, group_sessions_planned, onsite_visits_planned, modules_planned
     FROM programme_phase"""
-ENROLMENTS_SQL = "SELECT programme, phase, practice_code, started_date, ended_date, status FROM enrolment"
+ENROLMENTS_SQL = (
+    "SELECT programme, phase, practice_code, started_date, ended_date, status FROM enrolment"
+)
 PROGRAMMES_SQL = "SELECT programme FROM programme"
-ICBS_SQL = "SELECT icb_code FROM icb UNION SELECT icb_code FROM stage_mapping WHERE icb_code IS NOT NULL"
+ICBS_SQL = (
+    "SELECT icb_code FROM icb UNION SELECT icb_code FROM stage_mapping WHERE icb_code IS NOT NULL"
+)
 
 
-def check_tracker(con: duckdb.DuckDBPyConnection, batch: TrackerBatch, known_practices: set[str],
-                  today: dt.date) -> list[Problem]:
+def check_tracker(
+    con: duckdb.DuckDBPyConnection, batch: TrackerBatch, known_practices: set[str], today: dt.date
+) -> list[Problem]:
     problems: list[Problem] = []
     for name in ("enrolments", "actions", "eligibility"):
         if name in batch.sheets:
             problems += _unknown_practices(batch.sheets[name], known_practices)
     if "barriers" in batch.sheets:
         icbs = {r[0] for r in con.execute(ICBS_SQL).fetchall()}
-        problems += _unknown_values(batch.sheets["barriers"], "icb_code", icbs, "an ICB code (e.g. QRV)")
+        problems += _unknown_values(
+            batch.sheets["barriers"], "icb_code", icbs, "an ICB code (e.g. QRV)"
+        )
     programmes = _programmes(con, batch)
     if "phases" in batch.sheets:
-        problems += _unknown_values(batch.sheets["phases"], "programme", programmes,
-                                    "a programme listed in the programmes sheet")
+        problems += _unknown_values(
+            batch.sheets["phases"],
+            "programme",
+            programmes,
+            "a programme listed in the programmes sheet",
+        )
     if "enrolments" in batch.sheets:
         problems += _enrolment_rules(batch.sheets["enrolments"], _phases(con, batch))
     if "actions" in batch.sheets:
@@ -42,19 +53,35 @@ def _rows(sheet: SheetRows) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _unknown_practices(sheet: SheetRows, known: set[str]) -> list[Problem]:
-    unknown = [(line, row["practice_code"]) for line, row in _rows(sheet) if row["practice_code"] not in known]
+    unknown = [
+        (line, row["practice_code"])
+        for line, row in _rows(sheet)
+        if row["practice_code"] not in known
+    ]
     if not unknown:
         return []
     listed = ", ".join(f"{code} (row {line})" for line, code in unknown[:50])
     more = f" and {len(unknown) - 50} more" if len(unknown) > 50 else ""
     expected = "practice codes that exist in the loaded practice data (GPAD crosstab, Mapping.csv or list sizes)"
-    return [Problem(sheet.display, expected, unknown[0][0], "practice_code",
-                    f"{len(unknown)} unknown: {listed}{more}")]
+    return [
+        Problem(
+            sheet.display,
+            expected,
+            unknown[0][0],
+            "practice_code",
+            f"{len(unknown)} unknown: {listed}{more}",
+        )
+    ]
 
 
-def _unknown_values(sheet: SheetRows, column: str, allowed: set[str], expected: str) -> list[Problem]:
-    return [Problem(sheet.display, expected, line, column, row[column])
-            for line, row in _rows(sheet) if row[column] not in allowed]
+def _unknown_values(
+    sheet: SheetRows, column: str, allowed: set[str], expected: str
+) -> list[Problem]:
+    return [
+        Problem(sheet.display, expected, line, column, row[column])
+        for line, row in _rows(sheet)
+        if row[column] not in allowed
+    ]
 
 
 def _programmes(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> set[str]:
@@ -63,15 +90,26 @@ def _programmes(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> set[str]
     return {r[0] for r in con.execute(PROGRAMMES_SQL).fetchall()}
 
 
-def _phases(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _phases(
+    con: duckdb.DuckDBPyConnection, batch: TrackerBatch
+) -> dict[tuple[str, str, str], dict[str, Any]]:
     if "phases" in batch.sheets:
         return {(r["programme"], r["phase"], r["level"]): r for r in batch.rows("phases")}
-    names = ("programme", "phase", "level", "group_sessions_planned", "onsite_visits_planned", "modules_planned")
+    names = (
+        "programme",
+        "phase",
+        "level",
+        "group_sessions_planned",
+        "onsite_visits_planned",
+        "modules_planned",
+    )
     rows = [dict(zip(names, r, strict=True)) for r in con.execute(PHASES_SQL).fetchall()]
     return {(r["programme"], r["phase"], r["level"]): r for r in rows}
 
 
-def _enrolments(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _enrolments(
+    con: duckdb.DuckDBPyConnection, batch: TrackerBatch
+) -> dict[tuple[str, str, str], dict[str, Any]]:
     if "enrolments" in batch.sheets:
         rows = batch.rows("enrolments")
     else:
@@ -87,28 +125,53 @@ DELIVERY_LIMITS = (
 )
 
 
-def _enrolment_rules(sheet: SheetRows, phases: dict[tuple[str, str, str], dict[str, Any]]) -> list[Problem]:
+def _enrolment_rules(
+    sheet: SheetRows, phases: dict[tuple[str, str, str], dict[str, Any]]
+) -> list[Problem]:
     problems = []
     for line, row in _rows(sheet):
         phase = phases.get((row["programme"], row["phase"], row["level"]))
         if phase is None:
-            problems.append(Problem(sheet.display, "a programme, phase and level listed in the phases sheet",
-                                    line, "phase", f"{row['programme']} / {row['phase']} / {row['level']}"))
+            problems.append(
+                Problem(
+                    sheet.display,
+                    "a programme, phase and level listed in the phases sheet",
+                    line,
+                    "phase",
+                    f"{row['programme']} / {row['phase']} / {row['level']}",
+                )
+            )
         else:
             problems += _delivery_limits(sheet.display, line, row, phase)
         problems += _date_order(sheet.display, line, row)
         if row["status"] == "withdrawn" and not row["withdrawal_reason"]:
-            problems.append(Problem(sheet.display, "a withdrawal reason when status is withdrawn", line,
-                                    "withdrawal_reason", ""))
+            problems.append(
+                Problem(
+                    sheet.display,
+                    "a withdrawal reason when status is withdrawn",
+                    line,
+                    "withdrawal_reason",
+                    "",
+                )
+            )
     return problems
 
 
-def _delivery_limits(display: str, line: int, row: dict[str, Any], phase: dict[str, Any]) -> list[Problem]:
+def _delivery_limits(
+    display: str, line: int, row: dict[str, Any], phase: dict[str, Any]
+) -> list[Problem]:
     problems = []
     for done, planned in DELIVERY_LIMITS:
         if row[done] is not None and phase.get(planned) is not None and row[done] > phase[planned]:
-            problems.append(Problem(display, f"at most {phase[planned]} ({planned} for the phase)", line, done,
-                                    str(row[done])))
+            problems.append(
+                Problem(
+                    display,
+                    f"at most {phase[planned]} ({planned} for the phase)",
+                    line,
+                    done,
+                    str(row[done]),
+                )
+            )
     return problems
 
 
@@ -116,27 +179,56 @@ def _date_order(display: str, line: int, row: dict[str, Any]) -> list[Problem]:
     problems = []
     enrolled, started, ended = row["enrolled_date"], row["started_date"], row["ended_date"]
     if started and started < enrolled:
-        problems.append(Problem(display, f"a start on or after the enrolled date {enrolled}", line, "started_date",
-                                started.isoformat()))
+        problems.append(
+            Problem(
+                display,
+                f"a start on or after the enrolled date {enrolled}",
+                line,
+                "started_date",
+                started.isoformat(),
+            )
+        )
     if ended and started and ended < started:
-        problems.append(Problem(display, f"an end on or after the start date {started}", line, "ended_date",
-                                ended.isoformat()))
+        problems.append(
+            Problem(
+                display,
+                f"an end on or after the start date {started}",
+                line,
+                "ended_date",
+                ended.isoformat(),
+            )
+        )
     return problems
 
 
-def _action_rules(sheet: SheetRows, enrolments: dict[tuple[str, str, str], dict[str, Any]],
-                  today: dt.date) -> list[Problem]:
+def _action_rules(
+    sheet: SheetRows, enrolments: dict[tuple[str, str, str], dict[str, Any]], today: dt.date
+) -> list[Problem]:
     problems = []
     for line, row in _rows(sheet):
         enrolment = enrolments.get((row["programme"], row["phase"], row["practice_code"]))
         if enrolment is None:
-            problems.append(Problem(sheet.display, "a practice enrolled in that programme and phase", line,
-                                    "practice_code", f"{row['practice_code']} ({row['programme']} {row['phase']})"))
+            problems.append(
+                Problem(
+                    sheet.display,
+                    "a practice enrolled in that programme and phase",
+                    line,
+                    "practice_code",
+                    f"{row['practice_code']} ({row['programme']} {row['phase']})",
+                )
+            )
             continue
         start, end = enrolment["started_date"], enrolment["ended_date"] or today
         adopted = row["adopted_date"]
         if start is None or not (start <= adopted <= end):
             period = f"from {start} to {end}" if start else "none (support not started)"
-            problems.append(Problem(sheet.display, f"a date within the practice's support period ({period})",
-                                    line, "adopted_date", adopted.isoformat()))
+            problems.append(
+                Problem(
+                    sheet.display,
+                    f"a date within the practice's support period ({period})",
+                    line,
+                    "adopted_date",
+                    adopted.isoformat(),
+                )
+            )
     return problems

@@ -10,6 +10,19 @@ from gpaccess.reference import HIGH_IMPACT_ACTIONS, read_reference_csv, value_ma
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 
+# The published spellings of each coded crosstab column as ENUM types: the CSV reader stores one byte per value,
+# and a value outside the set is a cast reject with its line number (so validation costs nothing extra).
+PUBLISHED_ENUMS_SQL = """
+CREATE TYPE IF NOT EXISTS hcp_published AS ENUM (
+    SELECT published FROM value_map WHERE dimension = 'hcp_type' ORDER BY published);
+CREATE TYPE IF NOT EXISTS mode_published AS ENUM (
+    SELECT published FROM value_map WHERE dimension = 'appt_mode' ORDER BY published);
+CREATE TYPE IF NOT EXISTS band_published AS ENUM (
+    SELECT published FROM value_map WHERE dimension = 'time_band' ORDER BY published);
+CREATE TYPE IF NOT EXISTS status_published AS ENUM (
+    SELECT published FROM value_map WHERE dimension = 'appt_status' ORDER BY published);
+"""
+
 
 def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store for loading, with the schema in place."""
@@ -21,7 +34,9 @@ def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
-        raise FileNotFoundError(f"No database at {path}: run `python -m gpaccess demo` or ingest files first")
+        raise FileNotFoundError(
+            f"No database at {path}: run `python -m gpaccess demo` or ingest files first"
+        )
     return duckdb.connect(str(path), read_only=True)
 
 
@@ -29,6 +44,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL)
     if _is_empty(con, "value_map"):
         con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", value_map_rows())
+    con.execute(PUBLISHED_ENUMS_SQL)
     if _is_empty(con, "high_impact_action"):
         con.executemany("INSERT INTO high_impact_action VALUES (?, ?)", list(HIGH_IMPACT_ACTIONS))
     if _is_empty(con, "icb"):

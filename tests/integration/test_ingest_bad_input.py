@@ -126,16 +126,37 @@ def unknown_mode(realdata, tmp_path):
 
 CASES = [
     (missing_column, ["missing.csv", "row 1", "column APPT_STATUS", "missing APPT_STATUS"]),
-    (renamed_column, ["renamed.csv", "row 1", "missing COUNT_OF_APPOINTMENTS", "unexpected APPOINTMENTS"]),
-    (non_numeric_count, ["text_count.csv", "row 6", "column COUNT_OF_APPOINTMENTS", "'twelve'", "a whole number"]),
-    (negative_count, ["negative.csv", "row 8", "column COUNT_OF_APPOINTMENTS", "'-4'", "0 or more"]),
-    (bad_month, ["bad_month.csv", "row 4", "column APPOINTMENT_MONTH_START_DATE", "'2025-08-01'", "01OCT2025"]),
+    (
+        renamed_column,
+        ["renamed.csv", "row 1", "missing COUNT_OF_APPOINTMENTS", "unexpected APPOINTMENTS"],
+    ),
+    (
+        non_numeric_count,
+        ["text_count.csv", "row 6", "column COUNT_OF_APPOINTMENTS", "'twelve'", "a whole number"],
+    ),
+    (
+        negative_count,
+        ["negative.csv", "row 8", "column COUNT_OF_APPOINTMENTS", "'-4'", "0 or more"],
+    ),
+    (
+        bad_month,
+        [
+            "bad_month.csv",
+            "row 4",
+            "column APPOINTMENT_MONTH_START_DATE",
+            "'2025-08-01'",
+            "01OCT2025",
+        ],
+    ),
     (duplicate_key, ["duplicate.csv", "row 11", "row 91", "one row per month, practice"]),
     (empty_file, ["empty.csv", "an empty file", "header row"]),
     (header_only, ["header_only.csv", "row 2", "no data rows"]),
     (truncated_last_line, ["truncated.csv", "row 90", "14 columns", "truncated"]),
     (cp1252_bytes, ["ansi.csv", "row 2", "UTF-8"]),
-    (zip_without_crosstab, ["Practice_Level_Crosstab_Aug_25.zip", "Mapping.csv", "Practice_Level_Crosstab_*.csv"]),
+    (
+        zip_without_crosstab,
+        ["Practice_Level_Crosstab_Aug_25.zip", "Mapping.csv", "Practice_Level_Crosstab_*.csv"],
+    ),
     (not_csv, ["chart.png", "binary content", "CSV"]),
     (unknown_mode, ["mode.csv", "row 5", "column APPT_MODE", "'Carrier Pigeon'", "Face-to-Face"]),
 ]

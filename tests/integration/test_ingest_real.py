@@ -23,7 +23,9 @@ TOTALS_SQL = {
 }
 
 
-def icb_totals(con: duckdb.DuckDBPyConnection, table: str = "appointment") -> dict[str, tuple[int, int]]:
+def icb_totals(
+    con: duckdb.DuckDBPyConnection, table: str = "appointment"
+) -> dict[str, tuple[int, int]]:
     rows = con.execute(TOTALS_SQL[table]).fetchall()
     return {icb: (total, f2f) for icb, total, f2f in rows}
 
@@ -43,8 +45,13 @@ def regional_csv_totals(realdata: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_devon_cambs_practice_file_reconciles_with_regional_csvs(store, realdata):
-    ingest_files(store, [realdata / "gpad_oct25/Mapping.csv",
-                         realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv"])
+    ingest_files(
+        store,
+        [
+            realdata / "gpad_oct25/Mapping.csv",
+            realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv",
+        ],
+    )
     assert icb_totals(store) == REGIONAL_OCT25
     assert icb_totals(store, "practice_month") == REGIONAL_OCT25  # the derived table agrees
     assert regional_csv_totals(realdata) == REGIONAL_OCT25
@@ -52,7 +59,12 @@ def test_devon_cambs_practice_file_reconciles_with_regional_csvs(store, realdata
 
 def test_quoted_practice_name_with_comma_is_one_field(store, realdata):
     ingest_files(store, [realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv"])
-    names = {r[0] for r in store.execute("SELECT practice_name FROM practice WHERE practice_name LIKE '%,%'").fetchall()}
+    names = {
+        r[0]
+        for r in store.execute(
+            "SELECT practice_name FROM practice WHERE practice_name LIKE '%,%'"
+        ).fetchall()
+    }
     assert "ORCHARD SURGERY,MELBOURN" in names
 
 
@@ -63,23 +75,44 @@ def test_time_band_variants_are_normalised(store, realdata):
 
 
 def test_one_practice_august_file_and_mapping_load(store, realdata):
-    ingest_files(store, [realdata / "gpad_aug25/Mapping.csv",
-                         realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"])
-    expected = sum(int(line.rsplit(",", 2)[1]) for line in
-                   (realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv").read_text().splitlines()[1:])
-    got = store.execute("SELECT sum(appointments), count(DISTINCT practice_code), min(icb_code) FROM appointment").fetchone()
+    ingest_files(
+        store,
+        [
+            realdata / "gpad_aug25/Mapping.csv",
+            realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv",
+        ],
+    )
+    expected = sum(
+        int(line.rsplit(",", 2)[1])
+        for line in (realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv")
+        .read_text()
+        .splitlines()[1:]
+    )
+    got = store.execute(
+        "SELECT sum(appointments), count(DISTINCT practice_code), min(icb_code) FROM appointment"
+    ).fetchone()
     assert got == (expected, 1, "QOP")  # Y02960 is in Greater Manchester (QOP)
 
 
 def test_mapping_is_deduplicated_on_practice_code(store, realdata):
     ingest_files(store, [realdata / "gpad_oct25/Mapping.csv"])
-    rows, distinct = store.execute("SELECT count(*), count(DISTINCT practice_code) FROM practice").fetchone()
+    rows, distinct = store.execute(
+        "SELECT count(*), count(DISTINCT practice_code) FROM practice"
+    ).fetchone()
     assert rows == distinct == 6157
 
 
 def test_list_size_files_load(store, realdata):
-    ingest_files(store, [realdata / "gpad_oct25/gp-reg-pat-prac-all.csv", realdata / "gpad_oct25/gp-reg-pat-prac-map.csv"])
-    count, total, extract = store.execute("SELECT count(*), sum(patients), min(extract_date) FROM list_size").fetchone()
+    ingest_files(
+        store,
+        [
+            realdata / "gpad_oct25/gp-reg-pat-prac-all.csv",
+            realdata / "gpad_oct25/gp-reg-pat-prac-map.csv",
+        ],
+    )
+    count, total, extract = store.execute(
+        "SELECT count(*), sum(patients), min(extract_date) FROM list_size"
+    ).fetchone()
     with open(realdata / "gpad_oct25/gp-reg-pat-prac-all.csv") as f:
         independent = sum(int(line.rstrip("\n").split(",")[-1]) for line in list(f)[1:])
     assert (count, total, str(extract)) == (6196, independent, "2025-12-01")
@@ -88,7 +121,11 @@ def test_list_size_files_load(store, realdata):
 
 def test_published_zip_with_month_split_by_region_is_unioned(store, realdata, tmp_path):
     """The monthly zip holds Mapping.csv and the newest month split into two regional files."""
-    source = (realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv").read_text().splitlines(keepends=True)
+    source = (
+        (realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv")
+        .read_text()
+        .splitlines(keepends=True)
+    )
     header, rows = source[0], source[1:]
     south = [r for r in rows if ",15N," in r]  # Devon sub-ICB 15N: London, East and South West file
     rest = [r for r in rows if ",15N," not in r]
@@ -121,17 +158,31 @@ def test_load_log_records_file_checksum_rows_and_months(store, realdata):
 
     path = realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"
     ingest_files(store, [path], loaded_by="analyst@example.nhs.uk")
-    row = store.execute("SELECT file_name, sha256, rows, months, loaded_by, outcome FROM load_log").fetchone()
+    row = store.execute(
+        "SELECT file_name, sha256, rows, months, loaded_by, outcome FROM load_log"
+    ).fetchone()
     data_rows = len(path.read_text().splitlines()) - 1
-    assert row == (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), data_rows, "2025-08",
-                   "analyst@example.nhs.uk", "loaded")
+    assert row == (
+        path.name,
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        data_rows,
+        "2025-08",
+        "analyst@example.nhs.uk",
+        "loaded",
+    )
 
 
 def test_cli_ingest_exit_code_and_summary(tmp_path, realdata, capsys):
     from gpaccess.cli import main
 
-    code = main(["--db", str(tmp_path / "cli.duckdb"), "ingest",
-                 str(realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv")])
+    code = main(
+        [
+            "--db",
+            str(tmp_path / "cli.duckdb"),
+            "ingest",
+            str(realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"),
+        ]
+    )
     assert code == 0
     assert "89 rows" in capsys.readouterr().out  # 90 lines less the header
     shutil.rmtree(tmp_path)

@@ -27,9 +27,12 @@ def tracker_csvs(tmp_path: Path, overrides: dict[str, list[list[str]]] | None = 
     paths = []
     for sheet in SHEETS:
         rows = (overrides or {}).get(sheet.name) or [
-            [PRACTICE if v == "A81001" else v for v in EXAMPLE_ROWS[sheet.name]]]
+            [PRACTICE if v == "A81001" else v for v in EXAMPLE_ROWS[sheet.name]]
+        ]
         path = tmp_path / f"{sheet.name}.csv"
-        path.write_text(csv_template(sheet.name) + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+        path.write_text(
+            csv_template(sheet.name) + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8"
+        )
         paths.append(path)
     return paths
 
@@ -67,7 +70,9 @@ def test_tracker_load_replaces_the_previous_snapshot(with_practice, tmp_path):
 
 def test_committed_templates_match_the_sheet_definitions():
     for sheet in SHEETS:
-        committed = (TEMPLATES_DIR / "programme_tracker_csv" / f"{sheet.name}.csv").read_text(encoding="utf-8")
+        committed = (TEMPLATES_DIR / "programme_tracker_csv" / f"{sheet.name}.csv").read_text(
+            encoding="utf-8"
+        )
         assert committed == csv_template(sheet.name)
     workbook = load_workbook(TEMPLATES_DIR / "programme_tracker.xlsx", read_only=True)
     assert workbook.sheetnames == [s.name for s in SHEETS]
@@ -86,15 +91,24 @@ def refused(store, paths):
 
 def enrolment_row(**changes: str) -> list[str]:
     sheet = next(s for s in SHEETS if s.name == "enrolments")
-    row = dict(zip(sheet.column_names, EXAMPLE_ROWS["enrolments"], strict=True), practice_code=PRACTICE)
+    row = dict(
+        zip(sheet.column_names, EXAMPLE_ROWS["enrolments"], strict=True), practice_code=PRACTICE
+    )
     row.update(changes)
     return list(row.values())
 
 
 def test_unknown_practices_are_listed(with_practice, tmp_path):
-    rows = [enrolment_row(), enrolment_row(practice_code="ZZ0001"), enrolment_row(practice_code="ZZ0002")]
+    rows = [
+        enrolment_row(),
+        enrolment_row(practice_code="ZZ0001"),
+        enrolment_row(practice_code="ZZ0002"),
+    ]
     message = refused(with_practice, tracker_csvs(tmp_path, {"enrolments": rows}))
-    assert "enrolments.csv, row 3, column practice_code: found '2 unknown: ZZ0001 (row 3), ZZ0002 (row 4)'" in message
+    assert (
+        "enrolments.csv, row 3, column practice_code: found '2 unknown: ZZ0001 (row 3), ZZ0002 (row 4)'"
+        in message
+    )
 
 
 def test_unknown_action_is_refused(with_practice, tmp_path):
@@ -114,20 +128,39 @@ def test_action_date_outside_support_period_is_refused(with_practice, tmp_path):
 @pytest.mark.parametrize(
     ("changes", "fragment"),
     [
-        ({"status": "finished"}, "column status: found 'finished'; expected one of: enrolled, active"),
-        ({"enrolled_date": "31/07/2023"}, "column enrolled_date: found '31/07/2023'; expected a date as YYYY-MM-DD"),
-        ({"status": "withdrawn"}, "column withdrawal_reason: found ''; expected a withdrawal reason"),
-        ({"ended_date": "2023-07-01"}, "column ended_date: found '2023-07-01'; expected an end on or after"),
+        (
+            {"status": "finished"},
+            "column status: found 'finished'; expected one of: enrolled, active",
+        ),
+        (
+            {"enrolled_date": "31/07/2023"},
+            "column enrolled_date: found '31/07/2023'; expected a date as YYYY-MM-DD",
+        ),
+        (
+            {"status": "withdrawn"},
+            "column withdrawal_reason: found ''; expected a withdrawal reason",
+        ),
+        (
+            {"ended_date": "2023-07-01"},
+            "column ended_date: found '2023-07-01'; expected an end on or after",
+        ),
         ({"onsite_visits": "9"}, "column onsite_visits: found '9'; expected at most 6"),
-        ({"productivity_gain": "maybe"}, "column productivity_gain: found 'maybe'; expected yes or no"),
+        (
+            {"productivity_gain": "maybe"},
+            "column productivity_gain: found 'maybe'; expected yes or no",
+        ),
     ],
 )
 def test_bad_enrolment_values(with_practice, tmp_path, changes, fragment):
-    message = refused(with_practice, tracker_csvs(tmp_path, {"enrolments": [enrolment_row(**changes)]}))
+    message = refused(
+        with_practice, tracker_csvs(tmp_path, {"enrolments": [enrolment_row(**changes)]})
+    )
     assert "enrolments.csv, row 2" in message
     assert fragment in message
 
 
 def test_duplicate_enrolment_key(with_practice, tmp_path):
-    message = refused(with_practice, tracker_csvs(tmp_path, {"enrolments": [enrolment_row(), enrolment_row()]}))
+    message = refused(
+        with_practice, tracker_csvs(tmp_path, {"enrolments": [enrolment_row(), enrolment_row()]})
+    )
     assert "enrolments.csv, row 3" in message and "same key as row 2" in message
