@@ -39,3 +39,12 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
         ).fetchall()
     ]
     return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The full synthetic demo, built once per test session through the real generator and ingest (~1 minute)."""
+    from gpaccess.demo_build import build_demo_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    return build_demo_database(path)
