@@ -1,0 +1,348 @@
+"""Productivity gains charts: share of practices with gains (by phase, region, ICB), hours released, kinds of gain.
+
+The small-number rule lives here: a share whose denominator is fewer than 5 practices is never computed for display;
+the group shows 'fewer than 5' instead. Pure: no Streamlit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from gpaccess import theme
+from gpaccess.access import SMALL_NUMBER
+from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
+from gpaccess.charts.phases import (
+    TO_DATE,
+    add_to_facets,
+    board_style,
+    labels_at_zero,
+    phase_label,
+    plural,
+    programme_bar,
+    programme_facets,
+    short_icb_name,
+    subtitle_for,
+)
+
+FEWER_THAN = f"fewer than {SMALL_NUMBER}"
+
+
+# --- the small-number rule ------------------------------------------------------------------------------------
+def with_small_number_rule(
+    frame: pd.DataFrame, *, n: str, part: str, pct: str, unit: str
+) -> pd.DataFrame:
+    """Add `pct` (part as a % of n) and `shown_as` words; where n < SMALL_NUMBER, no % and no part count.
+
+    `shown_as` reads '73.2% of 480 assessed', 'fewer than 5 assessed' or 'none assessed'."""
+    data = frame.copy()
+    whole = data[n].astype("Int64")
+    small = whole < SMALL_NUMBER
+    data[part] = data[part].astype("Int64").mask(small)
+    data[pct] = (100.0 * data[part].astype("Float64") / whole.astype("Float64")).mask(
+        small | (whole == 0)
+    )
+    data["shown_as"] = [_shown_as(w, p, unit) for w, p in zip(whole, data[pct], strict=True)]
+    return data
+
+
+def _shown_as(whole: int, share: float | None, unit: str) -> str:
+    if whole == 0:
+        return f"none {unit}"
+    if whole < SMALL_NUMBER:
+        return f"{FEWER_THAN} {unit}"
+    return f"{fmt_pct(share)} of {fmt_int(whole)} {unit}"
+
+
+# --- share with gains -------------------------------------------------------------------------------------------
+GROUPS = {  # by -> (words, how each group is named on the chart)
+    "phase": ("phase", lambda r: phase_label(r.programme, r.phase, r.level).split(" · ", 1)[1]),
+    "region": ("region", lambda r: r.region_name),
+    "icb": ("ICB", lambda r: short_icb_name(r.icb_name)),
+}
+
+
+def gains_share(
+    frame: pd.DataFrame, by: str, scope_label: str, period_label: str = TO_DATE
+) -> Chart:
+    """Share of assessed practices with productivity gains per group, each with its n (frame: gains_by_<by>)."""
+    words, name_of = GROUPS[by]
+    data = with_small_number_rule(
+        frame, n="assessed", part="with_gains", pct="gains_pct", unit="assessed"
+    )
+    data.insert(1, "group", [name_of(r) for r in frame.itertuples(index=False)])
+    empty = int((data["assessed"] == 0).sum())
+    data = data[data["assessed"] > 0].reset_index(drop=True)
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title="Practices with gains (%)")
+    add_to_facets(figure, data, programmes, _share_traces)
+    figure.update_xaxes(range=[0, 118], ticksuffix="%")
+    title = gains_finding(data, words)
+    subtitle = subtitle_for(scope_label, period_label, f"practices assessed, by {words}")
+    board_style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_TRACKER,
+        rows=data["group"].nunique(),
+        legend=False,
+    )
+    notes = [
+        f"Groups with {FEWER_THAN} practices assessed show '{FEWER_THAN}' instead of a percentage."
+    ]
+    if empty:
+        notes.append(f"{empty} {words} rows with no practice assessed are not shown.")
+    return Chart(
+        f"gains_by_{by}",
+        title,
+        subtitle,
+        figure,
+        data,
+        _share_alt(data, words, scope_label),
+        SOURCE_TRACKER,
+        tuple(notes),
+    )
+
+
+def _share_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
+    shown = rows["gains_pct"].notna()
+    bar = programme_bar(
+        programme,
+        rows.loc[shown, "group"],
+        rows.loc[shown, "gains_pct"],
+        rows.loc[shown, "shown_as"],
+        "%{y}: %{x:.1f}% with gains",
+    )
+    return [bar, labels_at_zero(rows.loc[~shown, "group"], rows.loc[~shown, "shown_as"])]
+
+
+def gains_finding(data: pd.DataFrame, words: str) -> str:
+    shown = data[data["gains_pct"].notna()]
+    if shown.empty:
+        return f"Too few practices assessed in any {words} to show a share with productivity gains"
+    if len(shown) == 1:
+        row = shown.iloc[0]
+        return (
+            f"{fmt_pct(row['gains_pct'], 0)} of {fmt_int(row['assessed'])} assessed practices reported "
+            f"productivity gains ({row['programme']}, {row['group']})"
+        )
+    parts = []
+    for programme, rows in shown.groupby("programme", sort=False):
+        low, high = rows["gains_pct"].min(), rows["gains_pct"].max()
+        spread = (
+            fmt_pct(low, 0)
+            if round(low) == round(high)
+            else f"{fmt_pct(low, 0)} to {fmt_pct(high, 0)}"
+        )
+        parts.append(f"{programme} {spread}")
+    return f"Practices with productivity gains by {words}: " + "; ".join(parts)
+
+
+def _share_alt(data: pd.DataFrame, words: str, scope_label: str) -> str:
+    if data.empty:
+        return f"Bar chart for {scope_label}: no practices assessed for productivity gains."
+    parts = [f"{r.programme}, {r.group}: {r.shown_as}" for r in data.itertuples(index=False)]
+    return (
+        f"Bar chart of the share of assessed practices with productivity gains by {words} in "
+        f"{scope_label}. " + "; ".join(parts) + "."
+    )
+
+
+# --- hours released ------------------------------------------------------------------------------------------------
+HOURS = {
+    "clinical": ("Clinical hours", theme.NHS_BLUE, ""),
+    "admin": ("Admin hours", theme.NHS_AQUA_GREEN, "/"),
+}
+
+
+def hours_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Totals and means per practice reporting; none shown where fewer than 5 practices reported."""
+    data = frame[
+        ["programme", "phase", "level", "practices_reporting", "clinical_hours", "admin_hours"]
+    ].copy()
+    small = data["practices_reporting"] < SMALL_NUMBER
+    for kind in HOURS:
+        total = data[f"{kind}_hours"].astype("Float64").mask(small)
+        data[f"{kind}_hours"] = total.round(0)
+        data[f"{kind}_mean_per_practice"] = (total / data["practices_reporting"]).round(1)
+    data["shown_as"] = [
+        f"{FEWER_THAN} practices reporting" if s else f"{fmt_int(n)} practices reporting"
+        for s, n in zip(small, data["practices_reporting"], strict=True)
+    ]
+    return data
+
+
+def hours_released(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DATE) -> Chart:
+    """Clinical and admin hours a month released: totals and mean per practice, per phase (frame: hours_released)."""
+    data = hours_table(frame)
+    labels = [
+        phase_label(*r) for r in data[["programme", "phase", "level"]].itertuples(index=False)
+    ]
+    figure = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.08,
+        subplot_titles=["Total hours a month", "Mean hours a month per practice"],
+    )
+    for kind, (words, colour, pattern) in HOURS.items():
+        for column, suffix in ((1, "hours"), (2, "mean_per_practice")):
+            values = data[f"{kind}_{suffix}"]
+            figure.add_bar(
+                y=labels,
+                x=values,
+                orientation="h",
+                name=words,
+                legendgroup=kind,
+                showlegend=column == 1,
+                text=[_hours_text(v) for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                hovertemplate="%{y}: %{x:,} hours<extra>" + words + "</extra>",
+                row=1,
+                col=column,
+            )
+    hidden = data["clinical_hours"].isna().to_numpy()
+    hidden_labels = [lb for lb, h in zip(labels, hidden, strict=True) if h]
+    for column in (1, 2):
+        figure.add_trace(
+            labels_at_zero(hidden_labels, data.loc[hidden, "shown_as"]), row=1, col=column
+        )
+    title = _hours_finding(data)
+    subtitle = subtitle_for(
+        scope_label, period_label, "hours a month released, per phase or cohort"
+    )
+    board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=2 * len(data))
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(autorange="reversed", type="category")
+    figure.update_xaxes(
+        rangemode="tozero", showgrid=True, gridcolor=theme.NHS_PALE_GREY, title="Hours a month"
+    )
+    notes = (
+        f"Phases with {FEWER_THAN} practices reporting hours are not shown and not in the totals.",
+    )
+    return Chart(
+        "hours_released",
+        title,
+        subtitle,
+        figure,
+        data,
+        _hours_alt(data, labels, scope_label),
+        SOURCE_TRACKER,
+        notes,
+    )
+
+
+def _hours_text(value: object) -> str:
+    return "" if pd.isna(value) else f"{float(value):,.1f}".removesuffix(".0")  # type: ignore[arg-type]
+
+
+def _hours_finding(data: pd.DataFrame) -> str:
+    shown = data[data["clinical_hours"].notna()]
+    if shown.empty:
+        return "Too few practices reported hours released in this scope to show them"
+    parts = []
+    for programme, rows in shown.groupby("programme", sort=False):
+        parts.append(
+            f"{programme} {fmt_int(rows['clinical_hours'].sum())} clinical and "
+            f"{fmt_int(rows['admin_hours'].sum())} admin"
+        )
+    return "Hours a month released by practices supported: " + "; ".join(parts)
+
+
+def _hours_alt(data: pd.DataFrame, labels: list[str], scope_label: str) -> str:
+    if data.empty:
+        return f"Bar chart for {scope_label}: no practices reported hours released."
+    parts = []
+    for label, r in zip(labels, data.itertuples(index=False), strict=True):
+        if pd.isna(r.clinical_hours):
+            parts.append(f"{label}: {r.shown_as}")
+        else:
+            parts.append(
+                f"{label}: {_hours_text(r.clinical_hours)} clinical and {_hours_text(r.admin_hours)} "
+                f"admin hours a month in total, {_hours_text(r.clinical_mean_per_practice)} and "
+                f"{_hours_text(r.admin_mean_per_practice)} per practice ({r.shown_as})"
+            )
+    return f"Bar charts of hours a month released in {scope_label}. " + "; ".join(parts) + "."
+
+
+# --- kinds of gain ----------------------------------------------------------------------------------------------
+def gain_kinds(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DATE) -> Chart:
+    """Practices reporting each kind of gain, by programme (frame: gain_kinds)."""
+    data = with_small_number_rule(
+        frame.assign(share_base=frame["practices_with_kind"]),
+        n="share_base",
+        part="practices",
+        pct="share_pct",
+        unit="with gains",
+    )
+    data["practices"] = frame["practices"].astype(
+        "Int64"
+    )  # counts stay; only the share follows the rule
+    data = data.drop(columns="share_base")
+    data["kind"] = data["gain_kind"].str.capitalize()
+    data["label"] = [
+        f"{fmt_int(c)}" + ("" if pd.isna(p) else f" ({fmt_pct(p, 0)})")
+        for c, p in zip(data["practices"], data["share_pct"], strict=True)
+    ]
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title="Practices")
+    add_to_facets(
+        figure,
+        data,
+        programmes,
+        lambda p, rows: [
+            programme_bar(
+                p, rows["kind"], rows["practices"], rows["label"], "%{y}: %{x:,} practices"
+            )
+        ],
+    )
+    title = _kinds_finding(data)
+    subtitle = subtitle_for(
+        scope_label,
+        period_label,
+        "practices with gains, by kind of gain (a practice can report several)",
+    )
+    board_style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_TRACKER,
+        rows=data["kind"].nunique(),
+        legend=False,
+    )
+    figure.update_xaxes(range=[0, max(float(data["practices"].max() or 0), 1) * 1.35])
+    alt = _kinds_alt(data, scope_label)
+    notes = (
+        f"Percentages are of practices with gains and a kind recorded; not shown for {FEWER_THAN}.",
+    )
+    return Chart("gain_kinds", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+
+
+def _kinds_finding(data: pd.DataFrame) -> str:
+    if data.empty:
+        return "No kinds of productivity gain recorded in this scope"
+    parts = []
+    for programme, rows in data.groupby("programme", sort=False):
+        top = rows.sort_values(["practices", "gain_kind"], ascending=[False, True]).iloc[0]
+        share = "" if pd.isna(top["share_pct"]) else f", {fmt_pct(top['share_pct'], 0)}"
+        parts.append(
+            f"{programme}: {top['gain_kind']} ({plural(top['practices'], 'practice')}{share})"
+        )
+    return "Most common kind of gain. " + "; ".join(parts)
+
+
+def _kinds_alt(data: pd.DataFrame, scope_label: str) -> str:
+    if data.empty:
+        return f"Bar chart for {scope_label}: no kinds of gain recorded."
+    parts = [
+        f"{r.programme}, {r.gain_kind}: {r.label} of {fmt_int(r.practices_with_kind)} practices with gains"
+        for r in data.itertuples(index=False)
+    ]
+    return (
+        f"Bar chart of practices by kind of productivity gain in {scope_label}. "
+        + "; ".join(parts)
+        + "."
+    )
