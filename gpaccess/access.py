@@ -33,7 +33,9 @@ class Viewer:
             return f"ICB user ({self.icb_code})"
         if self.role == "region":
             return f"Regional user ({self.region_code})"
-        return {"public": "Public", "national": "National user", "admin": "Administrator"}[self.role]
+        return {"public": "Public", "national": "National user", "admin": "Administrator"}[
+            self.role
+        ]
 
 
 PUBLIC = Viewer()

@@ -1,8 +1,8 @@
 """Command line: python -m gpaccess ingest | demo | figures
 
-    python -m gpaccess ingest FILE... [--db PATH]      load published files (all or nothing)
-    python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
-    python -m gpaccess figures --json [--region CODE] [--icb CODE]
+python -m gpaccess ingest FILE... [--db PATH]      load published files (all or nothing)
+python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
+python -m gpaccess figures --json [--region CODE] [--icb CODE]
 """
 
 from __future__ import annotations
@@ -25,12 +25,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m gpaccess", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", help="database file (default: $GPACCESS_DB or data/gpaccess.duckdb)")
+    parser = argparse.ArgumentParser(
+        prog="python -m gpaccess",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--db", help="database file (default: $GPACCESS_DB or data/gpaccess.duckdb)"
+    )
     commands = parser.add_subparsers(required=True, dest="command")
 
-    ingest = commands.add_parser("ingest", help="load published GPAD files, list sizes, programme tracker")
+    ingest = commands.add_parser(
+        "ingest", help="load published GPAD files, list sizes, programme tracker"
+    )
     ingest.add_argument("files", nargs="+", type=Path)
     ingest.add_argument("--by", default="cli", help="who is loading (recorded in the load log)")
     ingest.set_defaults(handler=_ingest)
@@ -38,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build the synthetic demo database")
     demo.add_argument("--scale", choices=("demo", "national"), default="demo")
     demo.add_argument("--months", type=int, help="only the last N months (benchmarks)")
-    demo.add_argument("--files", type=Path, help="where to write the generated files (default: a temp folder)")
+    demo.add_argument(
+        "--files", type=Path, help="where to write the generated files (default: a temp folder)"
+    )
     demo.add_argument("--seed", type=int, default=2021)
     demo.set_defaults(handler=_demo)
 
@@ -68,8 +77,14 @@ def _demo(args: argparse.Namespace) -> int:
     from gpaccess.demo_build import build_demo_database
 
     path = database_path(args.db)
-    build_demo_database(path, scale=args.scale, months=args.months, files_dir=args.files, seed=args.seed,
-                        progress=_print_progress)
+    build_demo_database(
+        path,
+        scale=args.scale,
+        months=args.months,
+        files_dir=args.files,
+        seed=args.seed,
+        progress=_print_progress,
+    )
     print(f"\nDemo database ready: {path}")
     return 0
 

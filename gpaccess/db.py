@@ -72,11 +72,15 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, viewer: Viewer, scope: Scope, **extra: Any) -> pd.DataFrame:
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, viewer: Viewer, scope: Scope, **extra: Any
+) -> pd.DataFrame:
     """Run a named query for a viewer and scope; a small DataFrame back."""
     query = load_query(name)
     if query.identities and not viewer.may_see_practices_of(scope.icb):
-        raise AccessDenied(f"{viewer.label} may not see practice identities for ICB {scope.icb or '(none)'}")
+        raise AccessDenied(
+            f"{viewer.label} may not see practice identities for ICB {scope.icb or '(none)'}"
+        )
     values = {**scope.params(), **extra}
     missing = [p for p in query.parameters if p not in values]
     if missing:
@@ -88,5 +92,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, viewer: Viewer, scope: Scope,
         cursor.close()
     leaked = IDENTITY_COLUMNS & {c.lower() for c in frame.columns}
     if leaked and not query.identities:
-        raise AccessDenied(f"Query {name} returned identity columns {sorted(leaked)} without declaring them")
+        raise AccessDenied(
+            f"Query {name} returned identity columns {sorted(leaked)} without declaring them"
+        )
     return frame

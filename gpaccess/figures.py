@@ -43,7 +43,9 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return [{c: _clean(row[c]) for c in columns} for _, row in frame.iterrows()]
 
 
-def headline_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+def headline_figures(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope
+) -> dict[str, Any]:
     return {
         "scope": {"region": scope.region, "icb": scope.icb},
         "accelerate": accelerate_figures(con, viewer, scope),
@@ -56,7 +58,9 @@ def headline_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scop
     }
 
 
-def accelerate_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+def accelerate_figures(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope
+) -> dict[str, Any]:
     head = run(con, "accelerate_headline", viewer, scope).iloc[0]
     phases = run(con, "programme_phases", viewer, scope.with_(programme="Accelerate"))
     by_phase = phases.groupby("phase", sort=False)["supported"].sum().reset_index()
@@ -66,7 +70,10 @@ def accelerate_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Sc
         "gains_pct_phases_1_3": pct(head["gains_phases_1_3"], head["assessed_phases_1_3"]),
         "gains_pct_all": pct(head["gains_all"], head["assessed_all"]),
         "withdrawn": _clean(head["withdrawn"]),
-        "phases": [{"phase": r["phase"], "practices": _clean(r["supported"])} for _, r in by_phase.iterrows()],
+        "phases": [
+            {"phase": r["phase"], "practices": _clean(r["supported"])}
+            for _, r in by_phase.iterrows()
+        ],
     }
 
 
@@ -83,7 +90,9 @@ def gpip_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -
     }
 
 
-def appointment_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+def appointment_figures(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope
+) -> dict[str, Any]:
     latest = run(con, "appointments_latest", viewer, scope).iloc[0]
     return {
         "latest_month": _clean(latest["latest_month"]),

@@ -1,6 +1,6 @@
 """The programme tracker template files, generated from the sheet definitions so they cannot drift apart.
 
-    python -m gpaccess.templates      rewrites data/templates/ (committed; a test checks they are current)
+python -m gpaccess.templates      rewrites data/templates/ (committed; a test checks they are current)
 """
 
 from __future__ import annotations
@@ -14,12 +14,46 @@ from gpaccess.ingest.tracker_format import SHEETS
 
 EXAMPLE_ROWS: dict[str, list[str]] = {
     "programmes": ["GPIP", "General Practice Improvement Programme", "2023-05-01", "", "1500"],
-    "phases": ["GPIP", "Cohort 2023-07", "intensive", "120", "2023-07-03", "2024-01-01", "26", "4", "4", "6"],
-    "enrolments": ["GPIP", "Cohort 2023-07", "intensive", "A81001", "2023-06-20", "2023-07-03", "2024-01-01",
-                   "completed", "", "4", "4", "6", "yes", "12", "20", "more appointments; reduced admin"],
+    "phases": [
+        "GPIP",
+        "Cohort 2023-07",
+        "intensive",
+        "120",
+        "2023-07-03",
+        "2024-01-01",
+        "26",
+        "4",
+        "4",
+        "6",
+    ],
+    "enrolments": [
+        "GPIP",
+        "Cohort 2023-07",
+        "intensive",
+        "A81001",
+        "2023-06-20",
+        "2023-07-03",
+        "2024-01-01",
+        "completed",
+        "",
+        "4",
+        "4",
+        "6",
+        "yes",
+        "12",
+        "20",
+        "more appointments; reduced admin",
+    ],
     "actions": ["GPIP", "Cohort 2023-07", "A81001", "1", "care navigation training", "2023-09-15"],
     "eligibility": ["A81001", "2023-03-01", "yes", "2023-06-15"],
-    "barriers": ["QRV", "2023-10-31", "GPIP", "capacity", "4", "Practices withdrew: staff capacity"],
+    "barriers": [
+        "QRV",
+        "2023-10-31",
+        "GPIP",
+        "capacity",
+        "4",
+        "Practices withdrew: staff capacity",
+    ],
 }
 
 
@@ -46,7 +80,9 @@ def xlsx_template(path: Path) -> None:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="005EB8")
         for index, name in enumerate(sheet.column_names, start=1):
-            worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = max(14, len(name) + 2)
+            worksheet.column_dimensions[worksheet.cell(1, index).column_letter].width = max(
+                14, len(name) + 2
+            )
     workbook.save(path)
 
 

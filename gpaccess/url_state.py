@@ -1,6 +1,6 @@
 """Filter state <-> URL query string. Pure: unknown or malformed parameters become notes, never exceptions.
 
-    ?region=Y56&icb=QRV&programme=GPIP&from=2024-01&to=2025-10
+?region=Y56&icb=QRV&programme=GPIP&from=2024-01&to=2025-10
 """
 
 from __future__ import annotations
@@ -30,17 +30,27 @@ def parse_month(text: str) -> dt.date | None:
 
 
 def scope_from_params(params: Mapping[str, str], geo: Geography) -> tuple[Scope, list[str]]:
-    notes = [f"Ignored unknown URL parameter '{k}'." for k in params if k not in KNOWN_KEYS + PASSTHROUGH_KEYS]
+    notes = [
+        f"Ignored unknown URL parameter '{k}'."
+        for k in params
+        if k not in KNOWN_KEYS + PASSTHROUGH_KEYS
+    ]
     region, icb = _geography(params, geo, notes)
     programme = params.get("programme", "All")
     if programme not in PROGRAMME_CHOICES:
-        notes.append(f"Ignored programme '{programme}': choose one of {', '.join(PROGRAMME_CHOICES)}.")
+        notes.append(
+            f"Ignored programme '{programme}': choose one of {', '.join(PROGRAMME_CHOICES)}."
+        )
         programme = "All"
     date_from, date_to = _period(params, geo, notes)
-    return Scope(region=region, icb=icb, programme=programme, date_from=date_from, date_to=date_to), notes
+    return Scope(
+        region=region, icb=icb, programme=programme, date_from=date_from, date_to=date_to
+    ), notes
 
 
-def _geography(params: Mapping[str, str], geo: Geography, notes: list[str]) -> tuple[str | None, str | None]:
+def _geography(
+    params: Mapping[str, str], geo: Geography, notes: list[str]
+) -> tuple[str | None, str | None]:
     region = params.get("region")
     if region is not None and region not in geo.regions:
         notes.append(f"Ignored region '{region}': not an NHS England region code in the data.")
@@ -52,12 +62,16 @@ def _geography(params: Mapping[str, str], geo: Geography, notes: list[str]) -> t
     if icb is not None:
         icb_region = geo.icbs[icb][1]
         if region is not None and region != icb_region:
-            notes.append(f"ICB {icb} is in region {icb_region}, not {region}: showing its own region.")
+            notes.append(
+                f"ICB {icb} is in region {icb_region}, not {region}: showing its own region."
+            )
         region = icb_region
     return region, icb
 
 
-def _period(params: Mapping[str, str], geo: Geography, notes: list[str]) -> tuple[dt.date | None, dt.date | None]:
+def _period(
+    params: Mapping[str, str], geo: Geography, notes: list[str]
+) -> tuple[dt.date | None, dt.date | None]:
     bounds = []
     for key in ("from", "to"):
         value = params.get(key)

@@ -18,8 +18,10 @@ def ensure_database(path: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a second session waits for the first build
         if path.exists():
             return
-        st.info("No database yet: building the synthetic demo data (published formats, loaded through the same "
-                "ingest as real files). This takes about a minute, once.")
+        st.info(
+            "No database yet: building the synthetic demo data (published formats, loaded through the same "
+            "ingest as real files). This takes about a minute, once."
+        )
         bar = st.progress(0.0, text="Starting")
         build_demo_database(path, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
         bar.empty()

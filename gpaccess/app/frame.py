@@ -51,7 +51,9 @@ def _geography(status: pd.Series) -> Geography:
     rows = query("geography", PUBLIC, NATIONAL)
     regions = dict(zip(rows["region_code"], rows["region_name"], strict=True))
     icbs = {r.icb_code: (r.icb_name, r.region_code) for r in rows.itertuples()}
-    months = tuple(pd.Timestamp(m).date() for m in (status["months"] if status["months"] is not None else []))
+    months = tuple(
+        pd.Timestamp(m).date() for m in (status["months"] if status["months"] is not None else [])
+    )
     return Geography(regions=regions, icbs=icbs, months=months)
 
 
@@ -59,17 +61,29 @@ def _filters(geo: Geography) -> Scope:
     if "f_initialised" not in st.session_state:
         scope, notes = scope_from_params(dict(st.query_params), geo)
         st.session_state.update(
-            f_region=scope.region or ALL, f_icb=scope.icb or ALL, f_programme=scope.programme,
-            f_period=(scope.date_from or _first(geo), scope.date_to or _last(geo)), f_notes=notes,
-            f_initialised=True)
+            f_region=scope.region or ALL,
+            f_icb=scope.icb or ALL,
+            f_programme=scope.programme,
+            f_period=(scope.date_from or _first(geo), scope.date_to or _last(geo)),
+            f_notes=notes,
+            f_initialised=True,
+        )
     with st.sidebar:
         st.header("Filters")
-        region = st.selectbox("Region", [ALL, *sorted(geo.regions, key=geo.regions.get)], key="f_region",
-                              format_func=lambda c: "All regions (England)" if c == ALL else geo.regions[c],
-                              on_change=_region_changed)
+        region = st.selectbox(
+            "Region",
+            [ALL, *sorted(geo.regions, key=geo.regions.get)],
+            key="f_region",
+            format_func=lambda c: "All regions (England)" if c == ALL else geo.regions[c],
+            on_change=_region_changed,
+        )
         icb_codes = [c for c, (_, r) in geo.icbs.items() if region == ALL or r == region]
-        icb = st.selectbox("ICB", [ALL, *sorted(icb_codes, key=lambda c: geo.icbs[c][0])], key="f_icb",
-                           format_func=lambda c: "All ICBs" if c == ALL else _short_icb(geo.icbs[c][0]))
+        icb = st.selectbox(
+            "ICB",
+            [ALL, *sorted(icb_codes, key=lambda c: geo.icbs[c][0])],
+            key="f_icb",
+            format_func=lambda c: "All ICBs" if c == ALL else _short_icb(geo.icbs[c][0]),
+        )
         programme = st.radio("Programme", PROGRAMME_CHOICES, key="f_programme", horizontal=True)
         date_from, date_to = _period_widget(geo)
     for note in st.session_state.get("f_notes", []):
@@ -78,7 +92,9 @@ def _filters(geo: Geography) -> Scope:
     icb_code = None if icb == ALL else icb
     if icb_code and region_code is None:
         region_code = geo.icbs[icb_code][1]
-    return Scope(region=region_code, icb=icb_code, programme=programme, date_from=date_from, date_to=date_to)
+    return Scope(
+        region=region_code, icb=icb_code, programme=programme, date_from=date_from, date_to=date_to
+    )
 
 
 def _region_changed() -> None:
@@ -89,8 +105,9 @@ def _region_changed() -> None:
 def _period_widget(geo: Geography) -> tuple[dt.date | None, dt.date | None]:
     if len(geo.months) < 2:
         return None, None
-    chosen = st.select_slider("Period", options=list(geo.months), key="f_period",
-                              format_func=lambda m: f"{m:%b %Y}")
+    chosen = st.select_slider(
+        "Period", options=list(geo.months), key="f_period", format_func=lambda m: f"{m:%b %Y}"
+    )
     first, last = chosen
     full = (first == geo.months[0], last == geo.months[-1])
     return (None if full[0] else first), (None if full[1] else last)
@@ -119,16 +136,26 @@ def scope_label(scope: Scope, geo: Geography) -> str:
 def _context(viewer: Viewer, scope: Scope, geo: Geography, status: pd.Series) -> AppContext:
     first = scope.date_from or _first(geo)
     last = scope.date_to or _last(geo)
-    return AppContext(viewer=viewer, scope=scope, geo=geo, scope_label=scope_label(scope, geo),
-                      period_label=describe_period(first, last), first_month=first, last_month=last,
-                      synthetic_demo=bool(status["synthetic_demo"]))
+    return AppContext(
+        viewer=viewer,
+        scope=scope,
+        geo=geo,
+        scope_label=scope_label(scope, geo),
+        period_label=describe_period(first, last),
+        first_month=first,
+        last_month=last,
+        synthetic_demo=bool(status["synthetic_demo"]),
+    )
 
 
 def _header(context: AppContext, status: pd.Series) -> None:
     loaded = pd.Timestamp(status["last_loaded"]) if pd.notna(status["last_loaded"]) else None
     held = describe_period(_first(context.geo), _last(context.geo))
-    parts = [f"**{context.scope_label}**", f"Appointment data held: {held}",
-             f"last loaded {loaded:%d %b %Y %H:%M}" if loaded is not None else "never loaded"]
+    parts = [
+        f"**{context.scope_label}**",
+        f"Appointment data held: {held}",
+        f"last loaded {loaded:%d %b %Y %H:%M}" if loaded is not None else "never loaded",
+    ]
     if context.synthetic_demo:
         parts.append("⚠️ **SYNTHETIC DEMO DATA**: not real practices or results")
     st.caption(" · ".join(parts))

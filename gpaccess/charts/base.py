@@ -34,7 +34,9 @@ class Chart:
         return " ".join((self.source, *self.notes)).strip()
 
 
-def style(figure: go.Figure, *, title: str, subtitle: str, source: str, height: int = 420) -> go.Figure:
+def style(
+    figure: go.Figure, *, title: str, subtitle: str, source: str, height: int = 420
+) -> go.Figure:
     """NHS house style: Arial, white background, pale grid, title with subtitle, source footnote."""
     figure.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0.01, "xanchor": "left"},
@@ -49,8 +51,16 @@ def style(figure: go.Figure, *, title: str, subtitle: str, source: str, height: 
     )
     figure.update_xaxes(showgrid=False, linecolor=theme.NHS_MID_GREY)
     figure.update_yaxes(gridcolor=theme.NHS_PALE_GREY, zerolinecolor=theme.NHS_MID_GREY)
-    figure.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.38, showarrow=False,
-                          xanchor="left", font={"size": 11, "color": theme.NHS_DARK_GREY})
+    figure.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.38,
+        showarrow=False,
+        xanchor="left",
+        font={"size": 11, "color": theme.NHS_DARK_GREY},
+    )
     return figure
 
 

@@ -18,9 +18,15 @@ def supported_over_time(frame: pd.DataFrame, scope_label: str) -> Chart:
     figure = go.Figure()
     for programme, rows in data.groupby("programme", sort=True):
         figure.add_scatter(
-            x=rows["month"], y=rows["cumulative_practices"], name=str(programme), mode="lines+markers",
-            line={"color": theme.PROGRAMME_COLOURS.get(str(programme), theme.NHS_DARK_GREY),
-                  "dash": DASHES.get(str(programme), "dot"), "shape": "hv"},
+            x=rows["month"],
+            y=rows["cumulative_practices"],
+            name=str(programme),
+            mode="lines+markers",
+            line={
+                "color": theme.PROGRAMME_COLOURS.get(str(programme), theme.NHS_DARK_GREY),
+                "dash": DASHES.get(str(programme), "dot"),
+                "shape": "hv",
+            },
             marker={"symbol": SYMBOLS.get(str(programme), "diamond"), "size": 6},
             hovertemplate="%{x|%b %Y}: %{y:,} practices<extra>" + str(programme) + "</extra>",
         )
