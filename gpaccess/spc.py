@@ -307,14 +307,24 @@ def _two_of_three(vals: np.ndarray, limits: _Limits) -> np.ndarray:
 
 def _variation(chart: pd.DataFrame, improvement: Direction) -> np.ndarray:
     """'improvement', 'concern' or 'neutral' for special-cause points, else 'common'."""
-    side = np.sign(chart["value"] - chart["mean"]).to_numpy()
-    side = np.where(side == 0, chart["_trend_side"].to_numpy(), side)
+    side = _special_side(chart)
     if improvement == "neutral":
         special = np.full(len(chart), "neutral", dtype=object)
     else:
         better = side > 0 if improvement == "up" else side < 0
         special = np.where(better, "improvement", "concern").astype(object)
     return np.where(chart["special_cause"].to_numpy(), special, "common").astype(object)
+
+
+def _special_side(chart: pd.DataFrame) -> np.ndarray:
+    """+1 high / -1 low for each point: a point flagged only by a trend takes the trend's direction (as MDC
+    does: a rising trend is high even where it is still below the mean); otherwise its side of the mean."""
+    side = np.sign(chart["value"] - chart["mean"]).to_numpy()
+    trend_side = chart["_trend_side"].to_numpy()
+    trend_only = (
+        chart["trend"] & ~(chart["astronomical"] | chart["shift"] | chart["two_of_three"])
+    ).to_numpy()
+    return np.where(trend_only | (side == 0), trend_side, side)
 
 
 def _latest_side(chart: pd.DataFrame) -> str:
@@ -328,13 +338,13 @@ def _latest_side(chart: pd.DataFrame) -> str:
 
 
 def _variation_icon(chart: pd.DataFrame, improvement: Direction) -> str:
-    if not bool(chart["special_cause"].iloc[-1]):
+    latest = chart.iloc[-1]
+    if not bool(latest["special_cause"]):
         return "common_cause"
-    side = _latest_side(chart)
     if improvement == "neutral":
-        return f"neutral_{side}"
-    better = "high" if improvement == "up" else "low"
-    return f"{'improvement' if side == better else 'concern'}_{side}"
+        return f"neutral_{_latest_side(chart)}"
+    better, worse = ("high", "low") if improvement == "up" else ("low", "high")
+    return "improvement_" + better if latest["variation"] == "improvement" else "concern_" + worse
 
 
 def _assurance_icon(

@@ -304,29 +304,16 @@ def test_trend_run_option() -> None:
     assert flagged(chart, "trend") == [12, 13, 14]
 
 
-def test_trend_variation_by_side_of_mean_and_direction_on_mean() -> None:
+def test_trend_only_points_take_the_trend_direction() -> None:
+    # Making Data Count: a point flagged only by a trend is classed by the trend's direction, even while it is
+    # still on the other side of the mean. Rising with improvement "up" -> all 7 improvement.
     rising = chart_for(BASE_HIGH_END + [8, 9, 10, 11, 12, 13, 14, 11])
-    # below the mean -> concern (improvement is up); 11 is on the mean and rising -> high side
-    assert rising["variation"].iloc[12:19].tolist() == [
-        "concern",
-        "concern",
-        "concern",
-        "improvement",
-        "improvement",
-        "improvement",
-        "improvement",
-    ]
+    assert rising["variation"].iloc[12:19].tolist() == ["improvement"] * 7
+    # Falling with improvement "down" -> all 7 improvement; with "up" -> all 7 concern.
     falling = chart_for(BASE_LOW_END + [14, 13, 12, 11, 10, 9, 8, 11], improvement="down")
-    # above the mean -> concern (improvement is down); 11 on the mean and falling -> low side
-    assert falling["variation"].iloc[12:19].tolist() == [
-        "concern",
-        "concern",
-        "concern",
-        "improvement",
-        "improvement",
-        "improvement",
-        "improvement",
-    ]
+    assert falling["variation"].iloc[12:19].tolist() == ["improvement"] * 7
+    falling_up = chart_for(BASE_LOW_END + [14, 13, 12, 11, 10, 9, 8, 11], improvement="up")
+    assert falling_up["variation"].iloc[12:19].tolist() == ["concern"] * 7
 
 
 def test_peak_on_the_mean_keeps_the_direction_it_was_reached_by() -> None:
@@ -334,9 +321,10 @@ def test_peak_on_the_mean_keeps_the_direction_it_was_reached_by() -> None:
     # both runs; it was reached by rising, so it counts as the high side
     chart = chart_for(BASE_HIGH_END + [9, 10, 11, 10, 9], trend_run=3)
     assert flagged(chart, "trend") == [12, 13, 14, 15, 16]
+    # 9, 10, 11 are in the rising run (improvement); 10, 9 only in the falling run (concern)
     assert chart["variation"].iloc[12:].tolist() == [
-        "concern",
-        "concern",
+        "improvement",
+        "improvement",
         "improvement",
         "concern",
         "concern",
