@@ -25,7 +25,7 @@ ICBS = {
 CLOSED_PRACTICE = (
     "E85010"  # appointment data in 2022 only: in the Accelerate pool, not the GPIP pool
 )
-MONTHS = (D(2022, 6, 1), D(2023, 10, 1))
+MONTHS = (D(2022, 6, 1), D(2023, 10, 1), D(2024, 1, 1))
 
 PROGRAMMES = [
     ("Accelerate", "Accelerate programme", D(2021, 12, 1), D(2023, 6, 30), None),

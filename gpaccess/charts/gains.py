@@ -16,8 +16,10 @@ from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
 from gpaccess.charts.phases import (
     TO_DATE,
     add_to_facets,
+    axis_end,
     board_style,
     labels_at_zero,
+    leaders,
     phase_label,
     plural,
     programme_bar,
@@ -40,9 +42,8 @@ def with_small_number_rule(
     whole = data[n].astype("Int64")
     small = whole < SMALL_NUMBER
     data[part] = data[part].astype("Int64").mask(small)
-    data[pct] = (100.0 * data[part].astype("Float64") / whole.astype("Float64")).mask(
-        small | (whole == 0)
-    )
+    share = 100.0 * data[part].astype("Float64") / whole.astype("Float64")
+    data[pct] = share.mask(small | (whole == 0)).round(1)
     data["shown_as"] = [_shown_as(w, p, unit) for w, p in zip(whole, data[pct], strict=True)]
     return data
 
@@ -313,7 +314,7 @@ def gain_kinds(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DAT
         rows=data["kind"].nunique(),
         legend=False,
     )
-    figure.update_xaxes(range=[0, max(float(data["practices"].max() or 0), 1) * 1.35])
+    figure.update_xaxes(range=[0, axis_end(data["practices"], 1.35)])
     alt = _kinds_alt(data, scope_label)
     notes = (
         f"Percentages are of practices with gains and a kind recorded; not shown for {FEWER_THAN}.",
@@ -326,11 +327,11 @@ def _kinds_finding(data: pd.DataFrame) -> str:
         return "No kinds of productivity gain recorded in this scope"
     parts = []
     for programme, rows in data.groupby("programme", sort=False):
-        top = rows.sort_values(["practices", "gain_kind"], ascending=[False, True]).iloc[0]
-        share = "" if pd.isna(top["share_pct"]) else f", {fmt_pct(top['share_pct'], 0)}"
-        parts.append(
-            f"{programme}: {top['gain_kind']} ({plural(top['practices'], 'practice')}{share})"
-        )
+        names, top = leaders(rows, "practices", "gain_kind")
+        each = " each" if " and " in names else ""
+        share = rows.loc[rows["practices"] == top, "share_pct"].iloc[0]
+        shown = "" if pd.isna(share) else f", {fmt_pct(share, 0)}"
+        parts.append(f"{programme}: {names} ({plural(top, 'practice')}{each}{shown})")
     return "Most common kind of gain. " + "; ".join(parts)
 
 

@@ -136,6 +136,24 @@ def legend_once(figure: go.Figure) -> None:
         seen.add(group)
 
 
+def axis_end(values: pd.Series | pd.DataFrame, factor: float) -> float:
+    """Axis range end: the largest value (at least 1) times `factor`, leaving room for text labels."""
+    top = values.max().max() if isinstance(values, pd.DataFrame) else values.max()
+    return max(float(top) if pd.notna(top) else 0.0, 1.0) * factor
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def leaders(rows: pd.DataFrame, count: str, name: str) -> tuple[str, int]:
+    """The names with the largest count (several when tied, alphabetical) and that count."""
+    top = int(rows[count].max())
+    return join_words(sorted(rows.loc[rows[count] == top, name].astype(str))), top
+
+
 def plural(n: int | float, word: str) -> str:
     """'1 practice', '2 practices', '1,234 ICBs'."""
     return f"{fmt_int(n)} {word}{'' if n == 1 else 's'}"
@@ -424,8 +442,9 @@ def _delivery_finding(data: pd.DataFrame) -> str:
     shares = delivered_share(data)
     if not shares:
         return "Too few practices supported in this scope to show the support delivered"
-    parts = [f"{fmt_pct(v, 0)} of {SHORT_COMPONENT.get(k, k.lower())}" for k, v in shares.items()]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    listed = join_words(
+        [f"{fmt_pct(v, 0)} of {SHORT_COMPONENT.get(k, k.lower())}" for k, v in shares.items()]
+    )
     return f"Practices supported received on average {listed} planned"
 
 

@@ -15,8 +15,10 @@ from gpaccess.charts.gains import FEWER_THAN, with_small_number_rule
 from gpaccess.charts.phases import (
     TO_DATE,
     add_to_facets,
+    axis_end,
     board_style,
     labels_at_zero,
+    leaders,
     legend_once,
     plural,
     programme_bar,
@@ -69,9 +71,7 @@ def uptake_share(frame: pd.DataFrame, programme: str, scope_label: str) -> Chart
     programmes = list(dict.fromkeys(data["programme"]))
     figure = programme_facets(programmes, len(data), x_title="Practices enrolled (%)")
     add_to_facets(figure, data, programmes, _share_traces)
-    figure.update_xaxes(
-        range=[0, max(float(data["enrolled_pct"].max() or 0), 1) * 1.6], ticksuffix="%"
-    )
+    figure.update_xaxes(range=[0, axis_end(data["enrolled_pct"], 1.6)], ticksuffix="%")
     title = uptake_finding(data)
     subtitle = subtitle_for(
         scope_label, TO_DATE, "practices enrolled for hands-on support, % of the ICB's practices"
@@ -192,7 +192,7 @@ def uptake_against_reference(
         name="England rate (dashed line)",
         line={"dash": "dash", "color": theme.NHS_DARK_GREY},
     )
-    top = max(float(data[["enrolled_pct", "region_pct", "england_pct"]].max().max() or 0), 1)
+    top = axis_end(data[["enrolled_pct", "region_pct", "england_pct"]].astype("Float64"), 1.0)
     figure.update_xaxes(range=[0, top * 1.15], ticksuffix="%")
     title = reference_finding(data)
     subtitle = subtitle_for(
@@ -313,9 +313,7 @@ def withdrawals_by_icb(frame: pd.DataFrame, programme: str, scope_label: str) ->
             )
         ],
     )
-    figure.update_xaxes(
-        range=[0, max(float(data["withdrawn"].max()) if len(data) else 1, 1) * 1.25]
-    )
+    figure.update_xaxes(range=[0, axis_end(data["withdrawn"], 1.25)])
     in_scope = rows["icb_code"].nunique()
     title = _withdrawals_finding(data, in_scope)
     subtitle = subtitle_for(
@@ -373,9 +371,7 @@ def withdrawal_reasons(frame: pd.DataFrame, scope_label: str) -> Chart:
             )
         ],
     )
-    figure.update_xaxes(
-        range=[0, max(float(data["practices"].max()) if len(data) else 1, 1) * 1.25]
-    )
+    figure.update_xaxes(range=[0, axis_end(data["practices"], 1.25)])
     title = _reasons_finding(data)
     subtitle = subtitle_for(scope_label, TO_DATE, "practices that withdrew, by the reason recorded")
     board_style(
@@ -405,11 +401,9 @@ def _reasons_finding(data: pd.DataFrame) -> str:
         return "No practice withdrew in this scope"
     parts = []
     for programme, rows in data.groupby("programme", sort=False):
-        top = rows.sort_values(["practices", "withdrawal_reason"], ascending=[False, True]).iloc[0]
-        parts.append(
-            f"{programme}: {top['withdrawal_reason']} ({fmt_int(top['practices'])} of "
-            f"{fmt_int(rows['practices'].sum())})"
-        )
+        names, top = leaders(rows, "practices", "withdrawal_reason")
+        each = " each" if " and " in names else ""
+        parts.append(f"{programme}: {names} ({top}{each} of {fmt_int(rows['practices'].sum())})")
     return "Most common reason for withdrawing. " + "; ".join(parts)
 
 
@@ -433,7 +427,7 @@ def telephony_blocked(frame: pd.DataFrame, scope_label: str) -> Chart:
         row=1,
         col=1,
     )
-    figure.update_xaxes(range=[0, max(float(data["blocked"].max()) if len(data) else 1, 1) * 1.8])
+    figure.update_xaxes(range=[0, axis_end(data["blocked"], 1.8)])
     title = _blocked_finding(data)
     subtitle = f"{scope_label} · latest eligibility assessment · ICBs with any practice blocked"
     board_style(
@@ -492,7 +486,7 @@ def barriers_by_kind(frame: pd.DataFrame, scope_label: str, period_label: str) -
         lambda p, r: [programme_bar(p, r["kind"], r["icbs"], r["label"], "%{y}: %{x:,} ICBs")],
     )
     figure.update_xaxes(
-        range=[0, max(float(data["icbs"].max()) if len(data) else 1, 1) * 1.7],
+        range=[0, axis_end(data["icbs"], 1.7)],
         dtick=1 if len(data) and data["icbs"].max() <= 10 else None,
     )
     title = _barriers_finding(data)
@@ -536,12 +530,11 @@ def _barriers_finding(data: pd.DataFrame) -> str:
         return "No ICB reported a participation barrier in this scope and period"
     parts = []
     for programme, rows in data.groupby("programme", sort=False):
-        top = rows.sort_values(["icbs", "barrier"], ascending=[False, True]).iloc[0]
-        n = int(rows["icbs_reporting_any"].iloc[0])
-        parts.append(
-            f"{n} ICB{'s' if n != 1 else ''} reported {programme} barriers, {top['barrier']} most often "
-            f"({fmt_int(top['icbs'])})"
-        )
+        reporting = plural(int(rows["icbs_reporting_any"].iloc[0]), "ICB")
+        names, top = leaders(rows, "icbs", "barrier")
+        each = " each" if " and " in names else ""
+        most = f": {names}" if len(rows) == 1 else f", {names} most often ({top}{each})"
+        parts.append(f"{reporting} reported {programme} barriers{most}")
     return "; ".join(parts)
 
 

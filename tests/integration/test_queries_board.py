@@ -280,8 +280,8 @@ def test_gain_kinds_split_trimmed_and_counted_once_per_practice(con, scope_name)
     scope = SCOPES[scope_name]
     e = in_scope(fx.enrolments(), scope)
     e = e[
-        (e["status"] != "withdrawn") & e["started_date"].notna() & (e["productivity_gain"] == True)
-    ]  # noqa: E712
+        (e["status"] != "withdrawn") & e["started_date"].notna() & e["productivity_gain"].eq(True)
+    ]
     kinds = (
         e.assign(gain_kind=e["gain_kind"].str.split(";"))
         .explode("gain_kind")
