@@ -4,6 +4,7 @@ import streamlit as st
 
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
+from gpaccess.charts.appointments import spc_chart
 from gpaccess.charts.base import fmt_int, fmt_pct
 from gpaccess.charts.programme import supported_over_time
 from gpaccess.figures import pct
@@ -14,23 +15,67 @@ st.markdown(f"Operational update for **{ctx.scope_label}**, {ctx.period_label}."
 
 accelerate = query("accelerate_headline", ctx.viewer, ctx.scope).iloc[0]
 gpip = query("gpip_headline", ctx.viewer, ctx.scope).iloc[0]
+support_now = query("support_now", ctx.viewer, ctx.scope).set_index("programme")
 latest = query("appointments_latest", ctx.viewer, ctx.scope).iloc[0]
+monthly = query("appointments_monthly", ctx.viewer, ctx.scope)
 
-c1, c2, c3, c4 = st.columns(4)
+st.subheader("Programmes")
+c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
-    render.tile("Accelerate practices supported", fmt_int(accelerate["practices_supported"]),
-                "Dec 2021 to Jun 2023, all phases")
+    render.tile(
+        "Accelerate: supported",
+        fmt_int(accelerate["practices_supported"]),
+        "All phases, Dec 2021 to Jun 2023",
+    )
 with c2:
-    render.tile("Extended beyond 20 weeks",
-                fmt_pct(pct(accelerate["practices_extended"], accelerate["practices_supported"])),
-                "Share of Accelerate practices supported")
+    render.tile(
+        "Extended beyond 20 weeks",
+        fmt_pct(pct(accelerate["practices_extended"], accelerate["practices_supported"])),
+        "Share of Accelerate practices supported",
+    )
 with c3:
-    render.tile("Productivity gains, phases 1-3",
-                fmt_pct(pct(accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"])),
-                f"All phases: {fmt_pct(pct(accelerate['gains_all'], accelerate['assessed_all']))}")
+    render.tile(
+        "Gains, phases 1-3",
+        fmt_pct(pct(accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"])),
+        f"All phases: {fmt_pct(pct(accelerate['gains_all'], accelerate['assessed_all']))}",
+    )
 with c4:
-    target = f" of {fmt_int(gpip['target_practices'])} target" if gpip["target_applies"] else ""
-    render.tile("GPIP practices benefited", fmt_int(gpip["practices_benefited"]),
-                f"Universal offer included{target}")
+    target = f" · target {fmt_int(gpip['target_practices'])}" if gpip["target_applies"] else ""
+    render.tile(
+        "GPIP: benefited", fmt_int(gpip["practices_benefited"]), f"Universal offer included{target}"
+    )
+with c5:
+    active = int(support_now["active"].sum())
+    waiting = int(support_now["signed_up_not_started"].sum())
+    render.tile(
+        "In support now", fmt_int(active), f"Plus {fmt_int(waiting)} signed up, not started"
+    )
 
-render.chart(supported_over_time(query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label))
+st.subheader("Appointments")
+if monthly.empty:
+    st.info("No appointment data for this scope and period.")
+else:
+    starts = query("programmes", ctx.viewer, ctx.scope)["start_date"].tolist()
+    f2f_chart, f2f_summary = spc_chart(
+        monthly, "face_to_face_pct", ctx.scope_label, rebase_at=starts
+    )
+    year_before = latest["face_to_face_pct_year_before"]
+    change = latest["face_to_face_pct"] - year_before if year_before == year_before else None
+    a1, a2 = st.columns([1, 3])
+    with a1:
+        st.metric(
+            f"Face-to-face share, {latest['latest_month']:%b %Y}",
+            fmt_pct(latest["face_to_face_pct"]),
+            delta=None if change is None else f"{change:+.1f} pp on a year before",
+            delta_color="off",
+        )
+        st.caption(f"**SPC:** {f2f_summary.variation_text}.")
+        st.caption(
+            f"{fmt_int(latest['total'])} appointments at {fmt_int(latest['practices'])} practices."
+        )
+    with a2:
+        render.chart(f2f_chart)
+
+render.chart(
+    supported_over_time(query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label)
+)

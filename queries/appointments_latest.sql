@@ -1,6 +1,6 @@
--- description: Appointments in the scope's latest month, with the same month a year earlier
+-- description: Appointments in the scope's latest month (up to the period's end), and a year earlier
 -- grain: one row for the scope (NULLs if no appointment data)
--- parameters: $region, $icb
+-- parameters: $region, $icb, $date_to
 -- source: practice_month
 -- identities: none
 WITH scoped AS (
@@ -8,6 +8,7 @@ WITH scoped AS (
     FROM practice_month
     WHERE ($region IS NULL OR region_code = $region)
       AND ($icb IS NULL OR icb_code = $icb)
+      AND ($date_to IS NULL OR month <= $date_to)
 ),
 latest AS (
     SELECT max(month) AS month FROM scoped

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from gpaccess.access import PUBLIC, Viewer
 from gpaccess.app.data import db_path, query
@@ -44,6 +45,12 @@ def start() -> AppContext:
 
 
 def current() -> AppContext:
+    """The frame's context for this run. A page can run without the frame when Streamlit's legacy `pages/`
+    directory mode is still on (a fresh server whose first visit is a deep link): switch it off and rerun
+    through dashboard.py, which sets the frame up and uses st.navigation."""
+    if "app_context" not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["app_context"]
 
 
