@@ -241,8 +241,23 @@ def demo_rows(panel: Panel, col: int, seed: int, keep: np.ndarray | None = None)
 N_HCP, N_MODE, N_CAT, N_BAND, N_STATUS = (
     len(HCP_TYPES), 5, len(NATIONAL_CATEGORIES), len(TIME_BANDS), 3,
 )  # fmt: skip
-DNA_MODE_SPLIT = np.array([0.85, 0.08, 0.02, 0.01, 0.04])
+DNA_MODE_SPLIT = np.array([0.9, 0.1, 0.0, 0.0, 0.0])
+# status Unknown relative to the mode's volume
+UNKNOWN_STATUS_BY_MODE = np.array([1.15, 0.8, 0.0, 0.0, 0.0])
 SAME_DAY_OF_DNA, SAME_DAY_OF_UNKNOWN = 0.10, 0.12
+CATEGORIES_PER_MODE = np.array([3, 2, 1, 1, 1])
+# Which of the 17 mapped categories are recorded with each mode (1) or not (0); home visits use their
+# own table.
+CATEGORIES_BY_MODE = np.array(
+    [
+        [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],  # face-to-face
+        [1, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0],  # telephone
+        [1, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],  # video / online
+        [0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0],  # home visit (unused)
+        [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],  # unknown
+    ],
+    dtype=float,
+)
 
 
 def _national_probabilities(panel: Panel, col: int, rows: np.ndarray) -> np.ndarray:
@@ -252,7 +267,7 @@ def _national_probabilities(panel: Panel, col: int, rows: np.ndarray) -> np.ndar
     mode = np.stack([s["f2f"], s["tel"], s["video"], s["home"], s["unknown_mode"]], axis=1)
     # status | mode
     dna = np.minimum(s["dna"][:, None] * DNA_MODE_SPLIT[None, :], mode * 0.5)
-    unknown = np.minimum(s["status_unknown"][:, None] * np.ones(N_MODE)[None, :], mode * 0.5)
+    unknown = np.minimum(s["status_unknown"][:, None] * mode * UNKNOWN_STATUS_BY_MODE, mode * 0.5)
     attended = mode - dna - unknown
     # same-day share of attended by mode, from the practice's same-day share
     weight = attended * SAME_DAY_PROPENSITY[None, :]
@@ -276,30 +291,48 @@ def _national_probabilities(panel: Panel, col: int, rows: np.ndarray) -> np.ndar
         rest = mass * (1.0 - same)
         band[:, :, 1:, status] = rest[:, :, None] * later[status][None, None, :]
         band[:, MODE_HOME, 1:, status] = rest[:, MODE_HOME, None] * hv_later[None, :]
-    # hcp | mode
+    # hcp | mode (Unknown HCP type only with Unknown mode at this scale)
     gp = np.clip(s["gp"][:, None] * GP_MODE_FACTOR[None, :], 0.0, 0.97)
-    p_unk = np.full((c, N_MODE), 0.03)
-    p_unk[:, MODE_F2F] = 0.5 * s["hcp_unknown"] * 0.6
+    p_unk = np.zeros((c, N_MODE))
     p_unk[:, MODE_UNKNOWN] = 0.85
     gp[:, MODE_UNKNOWN] = 0.07
     hcp = np.stack([gp * (1 - p_unk), (1 - gp) * (1 - p_unk), p_unk], axis=1)  # c x hcp x mode
-    # category | mode, same day or not
-    mask = panel.category_mask[rows].astype(float)
-    tables = [np.asarray(t, dtype=float)[None, :] * mask for t in (
-        CATEGORY_WEIGHTS_SAME_DAY, CATEGORY_WEIGHTS_BOOKED, CATEGORY_WEIGHTS_HOME_VISIT,
-    )]  # fmt: skip
-    tables = [t / np.maximum(t.sum(axis=1, keepdims=True), 1e-9) for t in tables]
-    unm = s["unmapped"][:, None]
-    inc = panel.inconsistent_fraction[rows][:, None]
-
-    def with_unmapped(t: np.ndarray) -> np.ndarray:
-        return np.concatenate([t * (1 - unm), unm * (1 - inc), unm * inc], axis=1)
-
-    same_day_cat, booked_cat, home_cat = (with_unmapped(t) for t in tables)
+    # category | mode, same day or not: the mode's table x the practice's own category weights
+    base = np.stack(
+        [np.asarray(CATEGORY_WEIGHTS_SAME_DAY), np.asarray(CATEGORY_WEIGHTS_BOOKED)]
+    )  # 2 x 17
+    by_mode = np.broadcast_to(base, (N_MODE, 2, base.shape[1])) * CATEGORIES_BY_MODE[:, None, :]
+    by_mode[MODE_HOME] = np.asarray(CATEGORY_WEIGHTS_HOME_VISIT)[None, :]
+    mapped = by_mode[None, :, :, :] * panel.category_mask[rows][:, :, None, :]
+    fallback = by_mode[None, :, :, :] * (mapped.sum(axis=3, keepdims=True) == 0)
+    mapped = (
+        mapped + fallback
+    )  # a practice without any of a mode's categories uses the mode's table
+    mapped /= np.maximum(mapped.sum(axis=3, keepdims=True), 1e-12)
+    unm = s["unmapped"][:, None, None, None]
+    inc = panel.inconsistent_fraction[rows][:, None, None, None]
+    shape = (c, N_MODE, 2, 1)
+    cats = np.concatenate(
+        [
+            mapped * (1 - unm),
+            np.broadcast_to(unm * (1 - inc), shape),
+            np.broadcast_to(unm * inc, shape),
+        ],
+        axis=3,
+    )  # c x mode x (same day, booked) x category
+    # a practice records only its top few categories per mode (real practices: ~24 HCP x mode x
+    # category combinations a month)
+    score = cats.sum(axis=2)
+    rank = np.argsort(np.argsort(-score, axis=2, kind="stable"), axis=2, kind="stable")
+    top = rank < CATEGORIES_PER_MODE[None, :, None]
+    top[:, MODE_F2F, [CAT_UNMAPPED, CAT_INCONSISTENT]] = True  # kept so their share stays a few %
+    kept = cats * top[:, :, None, :]
+    empty = kept.sum(axis=3, keepdims=True) <= 0
+    kept = np.where(empty, cats * (rank == 0)[:, :, None, :], kept)
+    cats = kept / np.maximum(kept.sum(axis=3, keepdims=True), 1e-12)
     cat = np.empty((c, N_MODE, N_CAT, N_BAND))
-    cat[:, :, :, 0] = same_day_cat[:, None, :]
-    cat[:, :, :, 1:] = booked_cat[:, None, :, None]
-    cat[:, MODE_HOME, :, :] = home_cat[:, :, None]
+    cat[:, :, :, 0] = cats[:, :, 0, :]
+    cat[:, :, :, 1:] = cats[:, :, 1, :, None]
     p = hcp[:, :, :, None, None, None] * cat[:, None, :, :, :, None] * band[:, None, :, None, :, :]
     p = np.clip(p, 0.0, None)
     return p.reshape(c, -1) / np.maximum(p.reshape(c, -1).sum(axis=1, keepdims=True), 1e-12)

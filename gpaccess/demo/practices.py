@@ -221,12 +221,12 @@ def _set_list_sizes(frame: pd.DataFrame, rng: np.random.Generator) -> None:
     closed = (frame["last_open_month"] < NEVER_CLOSES).to_numpy()
     merged_into = np.full(len(frame), -1, dtype=np.int64)
     absorbed = np.zeros(len(frame))
+    groups = {key: pd.factorize(frame[key])[0] for key in ("pcn_code", "sub_icb_code")}
     for i in np.flatnonzero(closed).tolist():
         for key in ("pcn_code", "sub_icb_code"):
+            group = groups[key]
             mates = np.flatnonzero(
-                (frame[key].to_numpy() == frame.at[i, key])
-                & ~closed
-                & (size - absorbed > size[i] + 2000)
+                (group == group[i]) & ~closed & (size - absorbed > size[i] + 2000)
             )
             if len(mates):
                 target = int(rng.choice(mates))

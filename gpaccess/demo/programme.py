@@ -442,7 +442,7 @@ def _gpip(
 ) -> tuple[list[dict[str, object]], list[dict[str, object]], list[tuple[int, dt.date, np.ndarray]]]:
     codes = practices["code"].to_numpy()
     icb = practices["icb_code"].to_numpy()
-    named = np.isin(icb, list(GPIP_NAMED))
+    named = pd.Series(icb).isin(list(GPIP_NAMED)).to_numpy()
     phases, enrolments, effects = [], [], []
     for cohort in GPIP_COHORTS:
         low = bottom_fifth(practices, window_f2f(panel, _window_months(cohort.start, None)))
@@ -542,7 +542,9 @@ def _actions(rng: np.random.Generator, enrolments: pd.DataFrame) -> pd.DataFrame
         weights[4] *= 2.5 if gain else 0.5
         chosen = rng.choice(10, n, replace=False, p=weights / weights.sum()) + 1
         span = (e.ended_date - e.started_date).days
-        for action in sorted(chosen.tolist()):
+        offsets = rng.integers(0, span + 1, size=n)
+        offsets[0] = min(offsets[0], int(rng.integers(0, 22)))  # the first change comes early
+        for action, offset in zip(chosen.tolist(), offsets.tolist(), strict=True):
             changes = SPECIFIC_CHANGES[action]
             rows.append(
                 {
@@ -551,10 +553,11 @@ def _actions(rng: np.random.Generator, enrolments: pd.DataFrame) -> pd.DataFrame
                     "practice_code": e.practice_code,
                     "action": action,
                     "specific_change": changes[int(rng.integers(len(changes)))],
-                    "adopted_date": add_days(e.started_date, int(rng.integers(0, span + 1))),
+                    "adopted_date": add_days(e.started_date, offset),
                 }
             )
-    return pd.DataFrame(rows, columns=ACTION_COLUMNS)
+    frame = pd.DataFrame(rows, columns=ACTION_COLUMNS)
+    return frame.sort_values(["programme", "phase", "practice_code", "action"], ignore_index=True)
 
 
 def _eligibility(
@@ -563,15 +566,17 @@ def _eligibility(
     """Every GPIP enrolee (live before enrolling), the practices blocked by the digital telephony
     criterion in Shropshire, Telford and Wrekin and Somerset, and some others."""
     rows: list[tuple[str, dt.date | None, str, dt.date]] = []
-    gpip = enrolments[enrolments["programme"] == "GPIP"].sort_values("enrolled_date")
-    first = gpip.groupby("practice_code", sort=True)["enrolled_date"].min()
-    for code, enrolled in first.items():
+    gpip = enrolments[enrolments["programme"] == "GPIP"]
+    first: dict[str, dt.date] = {}
+    for code, enrolled in zip(gpip["practice_code"], gpip["enrolled_date"], strict=True):
+        first[code] = min(enrolled, first.get(code, enrolled))
+    for code, enrolled in sorted(first.items()):
         assessed = add_days(enrolled, -int(rng.integers(1, 22)))
         live: dt.date | None = max(D(2020, 6, 1), add_days(assessed, -int(rng.integers(20, 900))))
         rows.append((code, live, "yes", assessed))
     codes = practices["code"].to_numpy()
     icb = practices["icb_code"].to_numpy()
-    free = pool & ~np.isin(codes, first.index.to_numpy())
+    free = pool & ~pd.Series(codes).isin(list(first)).to_numpy()
     for code_icb, count in BLOCKED_BY_TELEPHONY.items():
         picked = np.sort(rng.choice(np.flatnonzero(free & (icb == code_icb)), count, replace=False))
         free[picked] = False
@@ -579,7 +584,7 @@ def _eligibility(
             assessed = add_days(D(2023, 8, 1), int(rng.integers(0, 92)))
             live = add_days(assessed, int(rng.integers(120, 600))) if rng.random() < 0.35 else None
             rows.append((codes[row], live, "yes", assessed))
-    free &= ~np.isin(icb, list(BLOCKED_BY_TELEPHONY))
+    free &= ~pd.Series(icb).isin(list(BLOCKED_BY_TELEPHONY)).to_numpy()
     others = np.sort(rng.choice(np.flatnonzero(free), 420, replace=False))
     for i, row in enumerate(others.tolist()):
         assessed = add_days(D(2023, 7, 1), int(rng.integers(0, 900)))
@@ -646,7 +651,7 @@ def build_programme(practices: pd.DataFrame, panel: Panel, seed: int) -> Program
     """Generate the master programme history and add its effects to ``panel`` (in place)."""
     rng = np.random.default_rng([seed, 41])
     always_open = (practices["last_open_month"] == NEVER_CLOSES).to_numpy()
-    blocked_icbs = np.isin(practices["icb_code"].to_numpy(), list(BLOCKED_BY_TELEPHONY))
+    blocked_icbs = practices["icb_code"].isin(list(BLOCKED_BY_TELEPHONY)).to_numpy()
     candidates = always_open.copy()
     acc_phases, acc_enrol, acc_effects = _accelerate(rng, practices, panel, candidates)
     # GPIP hands-on: not already supported by Accelerate (their effects would overlap); universal

@@ -63,19 +63,18 @@ def _string_array(values: Sequence[str]) -> pa.Array:
     return pa.array(list(values), type=pa.string())
 
 
-def crosstab_prefixes(practices: pd.DataFrame, month: int) -> pa.Array:
-    """Per practice: the first eight crosstab fields of its rows in ``month``, already quoted."""
-    date = crosstab_date(month)
+def practice_fields(practices: pd.DataFrame) -> pa.Array:
+    """Per practice: crosstab fields GP_CODE .. SUB_ICB_LOCATION_NAME joined, already quoted."""
     cols = ["code", "name", "supplier", "pcn_code", "pcn_name", "sub_icb_code", "sub_icb_name"]
     return _string_array(
         [
-            ",".join([date, *(csv_field(v) for v in values)])
+            ",".join(csv_field(v) for v in values)
             for values in practices[cols].itertuples(index=False, name=None)
         ]
     )
 
 
-def crosstab_bytes(prefixes: pa.Array, rows: MonthRows) -> bytes:
+def crosstab_bytes(month: int, fields: pa.Array, rows: MonthRows) -> bytes:
     """The crosstab body for ``rows``: assembled column-wise by Arrow, then joined in one buffer."""
     statuses = [s + LINE_END for s in APPT_STATUSES]
 
@@ -83,7 +82,8 @@ def crosstab_bytes(prefixes: pa.Array, rows: MonthRows) -> bytes:
         return pc.take(_string_array(values), pa.array(index.astype(np.int32)))
 
     lines = pc.binary_join_element_wise(
-        pc.take(prefixes, pa.array(rows.practice.astype(np.int32))),
+        pa.scalar(crosstab_date(month), type=pa.string()),
+        pc.take(fields, pa.array(rows.practice.astype(np.int32))),
         take(HCP_TYPES, rows.hcp),
         take(APPT_MODES, rows.mode),
         take(NATIONAL_CATEGORIES, rows.category),
@@ -103,12 +103,11 @@ def crosstab_bytes(prefixes: pa.Array, rows: MonthRows) -> bytes:
     return memoryview(data)[int(offsets[0]) : int(offsets[-1])].tobytes()
 
 
-def write_crosstab(path: Path, practices: pd.DataFrame, month: int, rows: MonthRows) -> Path:
-    header = csv_line(CROSSTAB_HEADER).encode("utf-8")
-    body = crosstab_bytes(crosstab_prefixes(practices, month), rows)
+def write_crosstab(path: Path, month: int, fields: pa.Array, rows: MonthRows) -> Path:
+    """One month's Practice_Level_Crosstab file; ``fields`` from :func:`practice_fields`."""
     with path.open("wb") as out:
-        out.write(header)
-        out.write(body)
+        out.write(csv_line(CROSSTAB_HEADER).encode("utf-8"))
+        out.write(crosstab_bytes(month, fields, rows))
     return path
 
 
