@@ -7,15 +7,19 @@ programme effects are added on top for supported practices only.
 
 Per-practice spread, Oct 2025 (real: the 199 practices of the real Devon + Cambridgeshire and
 Peterborough practice-level crosstab, list sizes joined from gp-reg-pat-prac-all.csv by CODE; demo:
-all 6,157 practices of the default demo, measured from the written CSVs)::
+all 6,187 practices of the default demo, measured with DuckDB from the written CSVs)::
 
-                          real  mean   SD     IQR    | demo  mean   SD     IQR
-    face-to-face share         0.657  0.159  0.229  |       0.669  0.153  0.213
-    same-day share             0.370  0.110  0.173  |       0.428  0.108  0.151
-    DNA rate                   0.037  0.024  0.022  |       0.044  0.025  0.027
-    appts per 1,000 patients   775    267    286    |       563    183    227
-    (rate as CV and IQR/median: real 0.345 / 0.382, demo 0.325 / 0.412; Devon and Cambridgeshire
-    book more per head than England, so the demo keeps England's level and the real relative spread)
+                              real: mean   SD     IQR   | demo: mean   SD     IQR
+    face-to-face share              0.657  0.159  0.229 |       0.675  0.160  0.230
+    same-day share                  0.370  0.110  0.173 |       0.424  0.113  0.159
+    DNA rate                        0.037  0.024  0.022 |       0.043  0.024  0.027
+    GP share                        0.370  0.118  0.175 |       0.437  0.125  0.172
+    appointments per 1,000 patients 775    267    286   |       572    181    229
+    (rate as CV and IQR/median: real 0.345 / 0.382, demo 0.317 / 0.422. Devon and Cambridgeshire
+    book more per head than England, so the demo keeps England's level and the real relative spread;
+    the demo's means follow England's national figures rather than these two ICBs'.)
+    Correlations across practices, real / demo: face-to-face with same-day -0.61 / -0.59, with DNA
+    0.19 / 0.18, with rate -0.26 / -0.27; log list size with rate -0.25 / -0.22.
 """
 
 from __future__ import annotations

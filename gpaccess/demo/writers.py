@@ -125,19 +125,17 @@ def write_mapping(path: Path, practices: pd.DataFrame, variants: dict[str, list[
 def write_list_all(path: Path, practices: pd.DataFrame, patients: np.ndarray, month: int) -> Path:
     """gp-reg-pat-prac-all.csv for one month (practices with patients, by code)."""
     date = list_all_extract_date(month)
-    rows = [
-        [LIST_PUBLICATION, date, "GP", sub, ons, code, postcode, "ALL", "ALL", int(n)]
-        for sub, ons, code, postcode, n in zip(
-            practices["sub_icb_code"],
-            practices["sub_icb_ons_code"],
-            practices["code"],
-            practices["postcode"],
-            patients,
-            strict=True,
-        )  # fmt: skip
-        if n > 0
-    ]
-    return write_csv(path, LIST_ALL_HEADER, rows)
+    keep = patients > 0
+    columns = ["sub_icb_code", "sub_icb_ons_code", "code", "postcode"]
+    parts = [practices[c].to_numpy()[keep] for c in columns]
+    body = "".join(
+        f"{LIST_PUBLICATION},{date},GP,{csv_field(sub)},{csv_field(ons)},{csv_field(code)},"
+        f"{csv_field(postcode)},ALL,ALL,{n}{LINE_END}"
+        for sub, ons, code, postcode, n in zip(*parts, patients[keep].tolist(), strict=True)
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((csv_line(LIST_ALL_HEADER) + body).encode("utf-8"))
+    return path
 
 
 def _map_supplier(supplier: str) -> str:
