@@ -14,16 +14,19 @@ from gpaccess import theme
 from gpaccess.access import SMALL_NUMBER
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
 from gpaccess.charts.phases import (
+    PERCENT_AXIS,
     TO_DATE,
     add_to_facets,
     axis_end,
     board_style,
     labels_at_zero,
     leaders,
+    listing,
     phase_label,
     plural,
     programme_bar,
     programme_facets,
+    programme_panels,
     short_icb_name,
     subtitle_for,
 )
@@ -76,9 +79,14 @@ def gains_share(
     empty = int((data["assessed"] == 0).sum())
     data = data[data["assessed"] > 0].reset_index(drop=True)
     programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices with gains (%)")
-    add_to_facets(figure, data, programmes, _share_traces)
-    figure.update_xaxes(range=[0, 118], ticksuffix="%")
+    by_phase = by == "phase"  # phases differ between programmes: one panel above the other
+    if by_phase:
+        counts = [int((data["programme"] == p).sum()) for p in programmes]
+        figure = programme_panels(programmes, counts, x_title="Practices with gains (%)")
+    else:
+        figure = programme_facets(programmes, len(data), x_title="Practices with gains (%)")
+    add_to_facets(figure, data, programmes, _share_traces, vertical=by_phase)
+    figure.update_xaxes(**PERCENT_AXIS)
     title = gains_finding(data, words)
     subtitle = subtitle_for(scope_label, period_label, f"practices assessed, by {words}")
     board_style(
@@ -86,7 +94,7 @@ def gains_share(
         title=title,
         subtitle=subtitle,
         source=SOURCE_TRACKER,
-        rows=data["group"].nunique(),
+        rows=len(data) + 3 * len(programmes) if by_phase else data["group"].nunique(),
         legend=False,
     )
     notes = [
@@ -146,7 +154,7 @@ def _share_alt(data: pd.DataFrame, words: str, scope_label: str) -> str:
     parts = [f"{r.programme}, {r.group}: {r.shown_as}" for r in data.itertuples(index=False)]
     return (
         f"Bar chart of the share of assessed practices with productivity gains by {words} in "
-        f"{scope_label}. " + "; ".join(parts) + "."
+        f"{scope_label}. {listing(parts)}"
     )
 
 
@@ -266,7 +274,7 @@ def _hours_alt(data: pd.DataFrame, labels: list[str], scope_label: str) -> str:
                 f"admin hours a month in total, {_hours_text(r.clinical_mean_per_practice)} and "
                 f"{_hours_text(r.admin_mean_per_practice)} per practice ({r.shown_as})"
             )
-    return f"Bar charts of hours a month released in {scope_label}. " + "; ".join(parts) + "."
+    return f"Bar charts of hours a month released in {scope_label}. {listing(parts)}"
 
 
 # --- kinds of gain ----------------------------------------------------------------------------------------------
@@ -342,8 +350,4 @@ def _kinds_alt(data: pd.DataFrame, scope_label: str) -> str:
         f"{r.programme}, {r.gain_kind}: {r.label} of {fmt_int(r.practices_with_kind)} practices with gains"
         for r in data.itertuples(index=False)
     ]
-    return (
-        f"Bar chart of practices by kind of productivity gain in {scope_label}. "
-        + "; ".join(parts)
-        + "."
-    )
+    return f"Bar chart of practices by kind of productivity gain in {scope_label}. {listing(parts)}"

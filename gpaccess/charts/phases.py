@@ -27,26 +27,30 @@ TITLE_WIDTH = 95  # characters before a title wraps
 def board_style(
     figure: go.Figure, *, title: str, subtitle: str, source: str, rows: int = 8, legend: bool = True
 ) -> go.Figure:
-    """House style with a height that fits `rows` bars, the legend above the plot and the source below it."""
+    """House style with a height that fits `rows` bars: title and subtitle, then the legend, then any panel
+    titles, all above the plot at fixed distances in pixels, and the source a fixed distance below it."""
     lines = textwrap.wrap(title, TITLE_WIDTH, break_on_hyphens=False) or [""]
-    top = 70 + 22 * len(lines) + (34 if legend else 0)
-    style(
-        figure,
-        title="<br>".join(lines),
-        subtitle=subtitle,
-        source=source,
-        height=top + 110 + ROW_PX * max(rows, 4),
-    )
+    heading = 22 + 22 * len(lines) + 22  # title lines and the subtitle
+    panel_titles = 30 if figure.layout.annotations else 0  # make_subplots adds them as annotations
+    top = heading + (34 if legend else 0) + panel_titles + 16
+    height = top + 110 + ROW_PX * max(rows, 4)
+    style(figure, title="<br>".join(lines), subtitle=subtitle, source=source, height=height)
     figure.update_layout(
+        title={"yref": "container", "y": 1 - 12 / height, "yanchor": "top"},
         margin={"l": 20, "r": 40, "t": top, "b": 100},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 1 - (heading + 6) / height,
+            "yanchor": "top",
+            "xanchor": "left",
+            "x": 0,
+        },
         showlegend=legend,
         uniformtext={"minsize": 10, "mode": "hide"},
     )
     figure.update_yaxes(automargin=True)
-    footnote = figure.layout.annotations[
-        -1
-    ]  # added by style(): keep it a fixed distance below the plot
+    footnote = figure.layout.annotations[-1]  # added by style(): a fixed distance below the plot
     footnote.update(y=0, yanchor="top", yshift=-62)
     return figure
 
@@ -65,13 +69,15 @@ def short_icb_name(name: str) -> str:
     return name.removeprefix("NHS ").removesuffix(" Integrated Care Board").strip()
 
 
-def programme_facets(programmes: Sequence[str], rows: int, *, x_title: str) -> go.Figure:
+def programme_facets(
+    programmes: Sequence[str], rows: int, *, x_title: str, titles: Sequence[str] | None = None
+) -> go.Figure:
     """One column per programme sharing the y axis, each titled with the programme's name."""
     figure = make_subplots(
         rows=1,
         cols=max(len(programmes), 1),
         shared_yaxes=True,
-        subplot_titles=list(programmes),
+        subplot_titles=list(titles or programmes),
         horizontal_spacing=0.06,
     )
     figure.update_xaxes(
@@ -115,15 +121,45 @@ def labels_at_zero(y: Sequence[str], text: Sequence[str]) -> go.Scatter:
     )
 
 
+def programme_panels(
+    programmes: Sequence[str], rows_each: Sequence[int], *, x_title: str
+) -> go.Figure:
+    """One panel per programme stacked vertically, each with its own rows (e.g. phases) and the programme's
+    name as its title."""
+    total = max(sum(rows_each), 4)
+    figure = make_subplots(
+        rows=max(len(programmes), 1),
+        cols=1,
+        subplot_titles=list(programmes),
+        row_heights=list(rows_each) or None,
+        vertical_spacing=min(0.3, 70 / (ROW_PX * total)),
+    )
+    figure.update_xaxes(rangemode="tozero", showgrid=True, gridcolor=theme.NHS_PALE_GREY)
+    figure.update_xaxes(title=x_title, row=max(len(programmes), 1), col=1)
+    figure.update_yaxes(autorange="reversed", type="category")
+    return figure
+
+
 def add_to_facets(
     figure: go.Figure,
     data: pd.DataFrame,
     programmes: Sequence[str],
     traces: Callable[[str, pd.DataFrame], list[go.BaseTraceType]],
+    *,
+    vertical: bool = False,
 ) -> None:
-    for column, programme in enumerate(programmes, start=1):
+    """Each programme's traces into its own facet: columns side by side, or panels one above the other."""
+    for place, programme in enumerate(programmes, start=1):
+        row, col = (place, 1) if vertical else (1, place)
         for trace in traces(programme, data[data["programme"] == programme]):
-            figure.add_trace(trace, row=1, col=column)
+            figure.add_trace(trace, row=row, col=col)
+
+
+PERCENT_AXIS = {
+    "range": [0, 150],
+    "tickvals": [0, 20, 40, 60, 80, 100],
+    "ticktext": ["0%", "20%", "40%", "60%", "80%", "100%"],
+}
 
 
 def legend_once(figure: go.Figure) -> None:
@@ -154,6 +190,13 @@ def leaders(rows: pd.DataFrame, count: str, name: str) -> tuple[str, int]:
     return join_words(sorted(rows.loc[rows[count] == top, name].astype(str))), top
 
 
+def listing(parts: Sequence[str], limit: int = 12) -> str:
+    """Items for a text alternative: all of them up to `limit`, else the first ones and how many more."""
+    if len(parts) <= limit:
+        return "; ".join(parts) + "."
+    return "; ".join(parts[:limit]) + f"; and {len(parts) - limit} more, listed in the data table."
+
+
 def plural(n: int | float, word: str) -> str:
     """'1 practice', '2 practices', '1,234 ICBs'."""
     return f"{fmt_int(n)} {word}{'' if n == 1 else 's'}"
@@ -164,45 +207,77 @@ def subtitle_for(scope_label: str, period_label: str, what: str) -> str:
 
 
 # --- phase status ----------------------------------------------------------------------------------------------
-# status column -> (words, colour, pattern): each status also has its own pattern and a named legend entry
+# status column -> (words, colour, pattern, pattern colour): each status has its own pattern and a legend entry
 STATUSES = {
-    "completed": ("Completed the core support", theme.NHS_BLUE, ""),
-    "extended": ("Extended beyond the core weeks", theme.NHS_DARK_GREEN, "/"),
-    "active": ("In support now", theme.NHS_LIGHT_BLUE, "."),
-    "not_started": ("Enrolled, not started", theme.NHS_WARM_YELLOW, "x"),
-    "withdrawn": ("Withdrew", theme.NHS_ORANGE, "\\"),
+    "completed": ("Completed the core support", theme.NHS_BLUE, "", theme.NHS_WHITE),
+    "extended": ("Extended beyond the core weeks", theme.NHS_DARK_GREEN, "/", theme.NHS_WHITE),
+    "active": ("In support now", theme.NHS_LIGHT_BLUE, ".", theme.NHS_DARK_BLUE),
+    "not_started": ("Enrolled, not started", theme.NHS_WARM_YELLOW, "x", theme.NHS_BLACK),
+    "withdrawn": ("Withdrew", theme.NHS_ORANGE, "\\", theme.NHS_BLACK),
 }
 STATUS_COLUMNS = ["programme", "phase", "level", "planned", "enrolled", *STATUSES]
+SUPPORT_GROUPS = (  # panel title, which rows, how a row is named in the panel
+    (
+        "Accelerate: intensive support, 20 weeks",
+        lambda r: r.programme == "Accelerate",
+        lambda r: r.phase,
+    ),
+    (
+        "GPIP: hands-on support (intermediate 13 weeks, intensive 26 weeks)",
+        lambda r: r.programme == "GPIP" and r.level != "universal",
+        lambda r: f"{r.phase} · {r.level}",
+    ),
+    (
+        "GPIP: universal offer (webinars)",
+        lambda r: r.programme == "GPIP" and r.level == "universal",
+        lambda r: r.phase,
+    ),
+)
+
+
+def support_panels(data: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list[str]]]:
+    """Rows split into panels by kind of support (Accelerate, GPIP hands-on, GPIP universal), with row names."""
+    rows = list(data.itertuples(index=False))
+    panels = []
+    for title, belongs, name in SUPPORT_GROUPS:
+        keep = [belongs(r) for r in rows]
+        if any(keep):
+            panels.append(
+                (title, data[keep], [name(r) for r, k in zip(rows, keep, strict=True) if k])
+            )
+    return panels
 
 
 def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DATE) -> Chart:
     """Practices by status per phase/level, with the planned number (frame: `programme_phases`)."""
     data = frame[STATUS_COLUMNS].copy()
-    labels = [
-        phase_label(*row) for row in data[["programme", "phase", "level"]].itertuples(index=False)
-    ]
-    figure = go.Figure()
-    for column, (words, colour, pattern) in STATUSES.items():
-        figure.add_bar(
-            y=labels,
-            x=data[column],
-            name=words,
-            orientation="h",
-            text=data[column],
-            textposition="inside",
-            insidetextanchor="middle",
-            marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": theme.NHS_BLACK}},
-            hovertemplate="%{y}: %{x:,} practices<extra>" + words + "</extra>",
-        )
-    _add_planned(figure, data, labels)
+    panels = support_panels(data)
+    figure = make_subplots(
+        rows=max(len(panels), 1),
+        cols=1,
+        subplot_titles=[t for t, _, _ in panels],
+        row_heights=[len(p) for _, p, _ in panels] or None,
+        vertical_spacing=min(0.3, 70 / (ROW_PX * max(len(data), 4))),
+    )
+    for row, (_, part, labels) in enumerate(panels, start=1):
+        for trace in _status_traces(part, labels, first=row == 1):
+            figure.add_trace(trace, row=row, col=1)
+        figure.update_xaxes(range=[0, axis_end(_bar_end(part), 2.0)], row=row, col=1)
     title = _status_finding(data)
     subtitle = subtitle_for(
         scope_label, period_label, "practices by status, per phase or cohort and level"
     )
-    board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=len(data))
+    board_style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_TRACKER,
+        rows=len(data) + 3 * len(panels),
+    )
     figure.update_layout(barmode="stack")
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(title="Practices", showgrid=True, gridcolor=theme.NHS_PALE_GREY)
+    figure.update_xaxes(showgrid=True, gridcolor=theme.NHS_PALE_GREY)
+    figure.update_xaxes(title="Practices", row=max(len(panels), 1), col=1)
     notes = (
         ()
         if data["planned"].notna().any()
@@ -214,44 +289,89 @@ def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_D
         subtitle,
         figure,
         data,
-        _status_alt(data, labels, scope_label),
+        _status_alt(data, scope_label),
         SOURCE_TRACKER,
         notes,
     )
 
 
-def _add_planned(figure: go.Figure, data: pd.DataFrame, labels: list[str]) -> None:
-    planned = data["planned"].astype("Float64")
-    end = pd.concat([data["enrolled"].astype("Float64"), planned], axis=1).max(axis=1)
-    words = [
-        f"{fmt_int(e)} enrolled" + ("" if pd.isna(p) else f" of {fmt_int(p)} planned")
-        for e, p in zip(data["enrolled"], planned, strict=True)
-    ]
-    figure.add_scatter(
-        y=labels,
-        x=end,
-        mode="text",
-        text=words,
-        textposition="middle right",
-        showlegend=False,
-        hoverinfo="skip",
-        cliponaxis=False,
-    )
-    if planned.notna().any():
-        figure.add_scatter(
+def _bar_end(part: pd.DataFrame) -> pd.Series:
+    return pd.concat(
+        [part["enrolled"].astype("Float64"), part["planned"].astype("Float64")], axis=1
+    ).max(axis=1)
+
+
+def _status_traces(part: pd.DataFrame, labels: list[str], *, first: bool) -> list[go.BaseTraceType]:
+    traces: list[go.BaseTraceType] = [
+        go.Bar(
             y=labels,
-            x=planned,
-            mode="markers",
-            name="Planned places",
+            x=part[column],
+            name=words,
+            orientation="h",
+            legendgroup=column,
+            showlegend=first,
             marker={
-                "symbol": "line-ns-open",
-                "size": 22,
-                "line": {"width": 3},
-                "color": theme.NHS_BLACK,
+                "color": colour,
+                "pattern": {
+                    "shape": shape,
+                    "fgcolor": ink,
+                    "fillmode": "overlay",
+                    "solidity": 0.35,
+                },
             },
-            hovertemplate="%{y}: %{x:,} planned<extra></extra>",
+            hovertemplate="%{y}: %{x:,} practices<extra>" + words + "</extra>",
         )
-        figure.update_xaxes(range=[0, float(end.max()) * 1.3])
+        for column, (words, colour, shape, ink) in STATUSES.items()
+    ]
+    traces.append(
+        go.Scatter(
+            y=labels,
+            x=_bar_end(part),
+            mode="text",
+            text=status_words(part),
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
+    if part["planned"].notna().any():
+        traces.append(
+            go.Scatter(
+                y=labels,
+                x=part["planned"],
+                mode="markers",
+                name="Planned places",
+                legendgroup="planned",
+                showlegend=first,
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "line": {"width": 3},
+                    "color": theme.NHS_BLACK,
+                },
+                hovertemplate="%{y}: %{x:,} planned<extra></extra>",
+            )
+        )
+    return traces
+
+
+def status_words(part: pd.DataFrame) -> list[str]:
+    """'203 enrolled of 200 planned: 200 finished, 3 withdrew' (parts that are 0 are left out)."""
+    out = []
+    for r in part.itertuples(index=False):
+        head = f"{fmt_int(r.enrolled)} enrolled" + (
+            "" if pd.isna(r.planned) else f" of {fmt_int(r.planned)} planned"
+        )
+        counts = [
+            (r.completed + r.extended, "finished"),
+            (r.active, "in support"),
+            (r.not_started, "not started"),
+            (r.withdrawn, "withdrew"),
+        ]
+        detail = ", ".join(f"{fmt_int(n)} {w}" for n, w in counts if n)
+        out.append(f"{head}: {detail}" if detail else head)
+    return out
 
 
 def _status_finding(data: pd.DataFrame) -> str:
@@ -267,21 +387,16 @@ def _status_finding(data: pd.DataFrame) -> str:
     )
 
 
-def _status_alt(data: pd.DataFrame, labels: list[str], scope_label: str) -> str:
+def _status_alt(data: pd.DataFrame, scope_label: str) -> str:
     if data.empty:
         return f"Stacked bar chart for {scope_label}: no phases recorded."
-    parts = []
-    for label, row in zip(labels, data.itertuples(index=False), strict=True):
-        planned = "" if pd.isna(row.planned) else f" of {fmt_int(row.planned)} planned"
-        parts.append(
-            f"{label}: {fmt_int(row.enrolled)} enrolled{planned} ({fmt_int(row.completed)} completed, "
-            f"{fmt_int(row.extended)} extended, {fmt_int(row.active)} in support, "
-            f"{fmt_int(row.not_started)} not started, {fmt_int(row.withdrawn)} withdrew)"
-        )
+    labels = [
+        phase_label(*r) for r in data[["programme", "phase", "level"]].itertuples(index=False)
+    ]
+    parts = [f"{label}: {words}" for label, words in zip(labels, status_words(data), strict=True)]
     return (
-        f"Stacked bar chart of practices by status per phase in {scope_label}. "
-        + "; ".join(parts)
-        + "."
+        f"Stacked bar chart of practices by status per phase in {scope_label}, in panels by kind of "
+        f"support. {listing(parts)}"
     )
 
 
@@ -364,8 +479,12 @@ def support_delivery(
         horizontal_spacing=0.05,
     )
     for column, component in enumerate(components, start=1):
-        for trace in _delivery_traces(data[data["component"] == component], first=column == 1):
+        part = data[data["component"] == component]
+        for trace in _delivery_traces(part, first=column == 1):
             figure.add_trace(trace, row=1, col=column)
+        figure.update_xaxes(
+            range=[0, axis_end(part["planned_per_practice"], 1.8)], row=1, col=column
+        )
     title = _delivery_finding(data)
     subtitle = subtitle_for(
         scope_label, period_label, "mean delivered per practice supported, against plan"
@@ -373,9 +492,7 @@ def support_delivery(
     rows = data[["programme", "phase", "level"]].drop_duplicates().shape[0]
     board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=rows)
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(
-        rangemode="tozero", showgrid=True, gridcolor=theme.NHS_PALE_GREY, title="Per practice"
-    )
+    figure.update_xaxes(showgrid=True, gridcolor=theme.NHS_PALE_GREY, title="Per practice")
     return Chart(
         "support_delivery",
         title,
@@ -400,9 +517,6 @@ def _delivery_traces(part: pd.DataFrame, *, first: bool) -> list[go.BaseTraceTyp
         name="Mean delivered",
         legendgroup="mean",
         showlegend=first,
-        text=part.loc[shown, "shown_as"],
-        textposition="outside",
-        cliponaxis=False,
         marker={"color": theme.NHS_BLUE},
         hovertemplate="%{y}: %{x} per practice<extra>Mean delivered</extra>",
     )
@@ -421,8 +535,18 @@ def _delivery_traces(part: pd.DataFrame, *, first: bool) -> list[go.BaseTraceTyp
         },
         hovertemplate="%{y}: %{x} planned<extra></extra>",
     )
-    hidden = [lb for lb, s in zip(labels, shown, strict=True) if not s]
-    return [bars, plan, labels_at_zero(hidden, part.loc[~shown, "shown_as"])]
+    end = part[["mean_delivered", "planned_per_practice"]].astype("Float64").max(axis=1)
+    words = go.Scatter(
+        y=labels,
+        x=end.where(pd.Series(shown, index=part.index), 0),
+        text=part["shown_as"],
+        mode="text",
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+    return [bars, plan, words]
 
 
 def delivered_share(data: pd.DataFrame) -> dict[str, float]:
@@ -451,13 +575,15 @@ def _delivery_finding(data: pd.DataFrame) -> str:
 def _delivery_alt(data: pd.DataFrame, scope_label: str) -> str:
     if data.empty:
         return f"Bar chart for {scope_label}: no support components planned."
+    shares = "; ".join(f"{k}: {fmt_pct(v, 0)} of planned" for k, v in delivered_share(data).items())
     parts = [
         f"{phase_label(r.programme, r.phase, r.level)}, {r.component.lower()}: {r.shown_as}"
         for r in data.itertuples(index=False)
     ]
     return (
         f"Bar charts, one per support component, of the mean delivered per practice supported in "
-        f"{scope_label}, with the planned number marked. " + "; ".join(parts) + "."
+        f"{scope_label}, with the planned number marked. On average: {shares or 'too few to show'}. "
+        f"{listing(parts)}"
     )
 
 
@@ -548,8 +674,4 @@ def _timeline_alt(data: pd.DataFrame, scope_label: str) -> str:
             f"{phase_label(r.programme, r.phase, r.level)}: {pd.Timestamp(r.start_date):%d %b %Y}"
             f"{end} ({r.length})"
         )
-    return (
-        f"Timeline of programme phases (national; the same for {scope_label}). "
-        + "; ".join(parts)
-        + "."
-    )
+    return f"Timeline of programme phases (national; the same for {scope_label}). {listing(parts)}"

@@ -20,6 +20,7 @@ from gpaccess.charts.phases import (
     labels_at_zero,
     leaders,
     legend_once,
+    listing,
     plural,
     programme_bar,
     programme_facets,
@@ -84,13 +85,7 @@ def uptake_share(frame: pd.DataFrame, programme: str, scope_label: str) -> Chart
         rows=data["icb"].nunique(),
         legend=False,
     )
-    alt = (
-        "Bar chart of the share of each ICB's practices enrolled, by programme, in "
-        + scope_label
-        + ". "
-        + "; ".join(f"{r.programme}, {r.icb}: {r.label}" for r in data.itertuples(index=False))
-        + "."
-    )
+    alt = _share_alt(data, scope_label)
     return Chart(
         "uptake_share",
         title,
@@ -100,6 +95,24 @@ def uptake_share(frame: pd.DataFrame, programme: str, scope_label: str) -> Chart
         alt,
         SOURCE_TRACKER,
         (UPTAKE_NOTE,),
+    )
+
+
+def _share_alt(data: pd.DataFrame, scope_label: str) -> str:
+    if data.empty:
+        return f"Bar chart for {scope_label}: no ICB with practice data."
+    ranges = []
+    for programme, rows in data.dropna(subset=["enrolled_pct"]).groupby("programme", sort=False):
+        low, high = rows.loc[rows["enrolled_pct"].idxmin()], rows.loc[rows["enrolled_pct"].idxmax()]
+        ranges.append(
+            f"{programme}: lowest {low['icb']} {fmt_pct(low['enrolled_pct'])}, highest "
+            f"{high['icb']} {fmt_pct(high['enrolled_pct'])}"
+        )
+    parts = [f"{r.programme}, {r.icb}: {r.label}" for r in data.itertuples(index=False)]
+    return (
+        f"Bar chart of the share of each ICB's practices enrolled, by programme, in {scope_label}. "
+        + "".join(f"{r}. " for r in ranges)
+        + listing(parts)
     )
 
 
@@ -169,38 +182,49 @@ def compare_with_reference(
 def uptake_against_reference(
     frame: pd.DataFrame, national: pd.DataFrame, programme: str, scope_label: str
 ) -> Chart:
-    """Each ICB's share enrolled (dot) against its region's (open diamond) and England's (dashed line)."""
+    """Each ICB's share enrolled (dot) against its region's (open diamond) and England's (dashed line),
+    ICBs grouped under their region's name."""
     data = compare_with_reference(frame, national, programme)
     programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices enrolled (%)")
+    england = {
+        p: float(data.loc[data["programme"] == p, "england_pct"].iloc[0]) for p in programmes
+    }
+    figure = programme_facets(
+        programmes,
+        len(data),
+        x_title="Practices enrolled (%)",
+        titles=[f"{p}: England {fmt_pct(england[p])}" for p in programmes],
+    )
     add_to_facets(figure, data, programmes, _reference_traces)
     legend_once(figure)
     for column, name in enumerate(programmes, start=1):
-        rate = float(data.loc[data["programme"] == name, "england_pct"].iloc[0])
         figure.add_vline(
-            x=rate,
+            x=england[name],
             line={"dash": "dash", "color": theme.NHS_DARK_GREY, "width": 2},
             row=1,
             col=column,
-            annotation={"text": f"England {fmt_pct(rate)}", "yanchor": "bottom"},
-            annotation_position="top",
         )
     figure.add_scatter(
         x=[None],
         y=[None],
         mode="lines",
-        name="England rate (dashed line)",
+        name="England (dashed line)",
         line={"dash": "dash", "color": theme.NHS_DARK_GREY},
     )
-    top = axis_end(data[["enrolled_pct", "region_pct", "england_pct"]].astype("Float64"), 1.0)
-    figure.update_xaxes(range=[0, top * 1.15], ticksuffix="%")
+    top = axis_end(data[["enrolled_pct", "region_pct", "england_pct"]].astype("Float64"), 1.15)
+    figure.update_xaxes(range=[0, top], ticksuffix="%")
     title = reference_finding(data)
     subtitle = subtitle_for(
-        scope_label, TO_DATE, "ICBs grouped by region; share of practices enrolled"
+        scope_label, TO_DATE, "share of practices enrolled; ICBs grouped by region"
     )
     board_style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=data["icb"].nunique()
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_TRACKER,
+        rows=data["icb"].nunique() + data["region_name"].nunique(),
     )
+    figure.update_yaxes(type="multicategory", autorange="reversed")
     columns = [
         "programme",
         "icb_code",
@@ -224,20 +248,25 @@ def uptake_against_reference(
     )
 
 
+def _grouped(rows: pd.DataFrame) -> list[list[str]]:
+    """A y axis of ICBs under their region's name (Plotly multicategory)."""
+    return [rows["region_name"].tolist(), rows["icb"].tolist()]
+
+
 def _reference_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
     shown = rows["enrolled_pct"].notna()
     icb = go.Scatter(
-        y=rows.loc[shown, "icb"],
+        y=_grouped(rows[shown]),
         x=rows.loc[shown, "enrolled_pct"],
         mode="markers",
         name="ICB",
         legendgroup="icb",
         marker={"symbol": "circle", "size": 11, "color": theme.NHS_BLUE},
-        customdata=rows.loc[shown, ["label", "region_name"]].to_numpy(),
-        hovertemplate="%{y} (%{customdata[1]}): %{customdata[0]}<extra>" + programme + "</extra>",
+        customdata=rows.loc[shown, ["icb", "label"]].to_numpy(),
+        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + programme + "</extra>",
     )
     region = go.Scatter(
-        y=rows["icb"],
+        y=_grouped(rows),
         x=rows["region_pct"],
         mode="markers",
         name="ICB's region",
@@ -251,7 +280,16 @@ def _reference_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceTy
         customdata=rows["region_name"],
         hovertemplate="%{customdata} region: %{x:.1f}%<extra>" + programme + "</extra>",
     )
-    return [icb, region, labels_at_zero(rows.loc[~shown, "icb"], rows.loc[~shown, "label"])]
+    small = go.Scatter(
+        y=_grouped(rows[~shown]),
+        x=[0] * int((~shown).sum()),
+        text=rows.loc[~shown, "label"],
+        mode="text",
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    return [icb, region, small]
 
 
 def reference_finding(data: pd.DataFrame) -> str:
@@ -284,7 +322,7 @@ def _reference_alt(data: pd.DataFrame, scope_label: str) -> str:
     ]
     return (
         f"Dot chart of each ICB's share of practices enrolled in {scope_label}, against its region's and "
-        "England's. " + " · ".join(parts) + "."
+        f"England's. {listing(parts)}"
     )
 
 
@@ -327,15 +365,10 @@ def withdrawals_by_icb(frame: pd.DataFrame, programme: str, scope_label: str) ->
         rows=data["icb"].nunique(),
         legend=False,
     )
+    parts = [f"{r.programme}, {r.icb}: {r.withdrawn}" for r in data.itertuples(index=False)]
     alt = (
         f"Bar chart of practices that withdrew, by ICB and programme, in {scope_label}. "
-        + (
-            "; ".join(
-                f"{r.programme}, {r.icb}: {r.withdrawn}" for r in data.itertuples(index=False)
-            )
-            or "No withdrawals."
-        )
-        + f" Other ICBs in scope (of {in_scope}) had none."
+        f"{listing(parts) if parts else 'No withdrawals.'} Other ICBs in scope (of {in_scope}) had none."
     )
     return Chart("withdrawals_by_icb", title, subtitle, figure, data, alt, SOURCE_TRACKER)
 
@@ -474,7 +507,7 @@ def barriers_by_kind(frame: pd.DataFrame, scope_label: str, period_label: str) -
     data["kind"] = data["barrier"].str.capitalize()
     data["label"] = [
         f"{fmt_int(i)} ICB{'s' if i != 1 else ''}"
-        + ("" if pd.isna(a) else f", {fmt_int(a)} practices")
+        + ("" if pd.isna(a) else f" ({fmt_int(a)} practices where stated)")
         for i, a in zip(data["icbs"], data["practices_affected"], strict=True)
     ]
     programmes = list(dict.fromkeys(data["programme"]))
@@ -593,17 +626,14 @@ def barrier_table(frame: pd.DataFrame, scope_label: str, period_label: str) -> C
         legend=False,
     )
     figure.update_layout(margin={"l": 10, "r": 10, "b": 80})
+    parts = [
+        f"{r.icb}, {r.reported}, {r.programme}: {r.barrier} (practices affected: {r.affected})"
+        + (f", {r.detail}" if r.detail else "")
+        for r in data.itertuples(index=False)
+    ]
     alt = (
         f"Table of participation barriers reported by ICBs in {scope_label}, {period_label}. "
-        + (
-            "; ".join(
-                f"{r.icb}, {r.reported}, {r.programme}: {r.barrier} (practices affected: {r.affected})"
-                + (f", {r.detail}" if r.detail else "")
-                for r in data.itertuples(index=False)
-            )
-            or "No reports"
-        )
-        + "."
+        f"{listing(parts) if parts else 'No reports.'}"
     )
     return Chart(
         "barrier_reports",

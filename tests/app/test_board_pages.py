@@ -63,7 +63,10 @@ def trace_values(figure: dict, name: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for trace in figure["data"]:
         if trace.get("name") == name:
-            out.update(zip(plain(trace.get("y")), plain(trace.get("x")), strict=True))
+            y = plain(trace.get("y"))
+            if y and isinstance(y[0], list):  # a grouped (multicategory) axis: region, ICB
+                y = y[-1]
+            out.update(zip(y, plain(trace.get("x")), strict=True))
     return out
 
 

@@ -23,7 +23,7 @@ def texts(chart):
         str(v)
         for t in chart.figure.data
         if t.type == "scatter" and t.mode == "text"
-        for v in t.text or ()
+        for v in (() if t.text is None else t.text)
     ]
 
 
@@ -270,11 +270,23 @@ def phase_rows(planned=(6, 10)):
     return pd.DataFrame(rows, columns=columns)
 
 
+def stacked_totals(chart) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for trace in bars(chart):
+        for y, x in zip(trace.y, trace.x, strict=True):
+            totals[y] = totals.get(y, 0) + x
+    return totals
+
+
 def test_phase_status_stacks_statuses_to_the_enrolled_total_with_planned_marked():
     chart = phases.phase_status(phase_rows(), "England")
-    stacked = [sum(values) for values in zip(*(t.x for t in bars(chart)), strict=True)]
-    assert stacked == [6, 12]  # each row's statuses add up to its enrolled total
-    assert [t.name for t in bars(chart)] == [w for w, _, _ in phases.STATUSES.values()]
+    assert stacked_totals(chart) == {
+        "Phase 1": 6,
+        "Cohort 2023-07": 12,
+    }  # statuses add up to enrolled
+    statuses = [w for w, _, _, _ in phases.STATUSES.values()]
+    assert [t.name for t in bars(chart)] == statuses * 2  # one panel per kind of support
+    assert [t.name for t in bars(chart) if t.showlegend] == statuses  # named once in the legend
     assert {t.marker.pattern.shape for t in bars(chart)} == {
         "",
         "/",
@@ -283,18 +295,37 @@ def test_phase_status_stacks_statuses_to_the_enrolled_total_with_planned_marked(
         "\\",
     }  # not colour alone
     planned = [t for t in chart.figure.data if t.name == "Planned places"]
-    assert list(planned[0].x) == [6, 10]
-    assert texts(chart) == ["6 enrolled of 6 planned", "12 enrolled of 10 planned"]
+    assert [(y, x) for t in planned for y, x in zip(t.y, t.x, strict=True)] == [
+        ("Phase 1", 6),
+        ("Cohort 2023-07", 10),
+    ]
+    assert texts(chart) == [
+        "6 enrolled of 6 planned: 5 finished, 1 withdrew",
+        "12 enrolled of 10 planned: 8 finished, 2 in support, 1 not started, 1 withdrew",
+    ]
+    panels = [a.text for a in chart.figure.layout.annotations]
+    assert "Accelerate: intensive support, 20 weeks" in panels
+    assert "GPIP: universal offer (webinars)" in panels
     assert chart.title == "13 of 18 enrolled practices have finished their core support; 2 withdrew"
-    assert list(bars(chart)[0].y) == ["Accelerate · Phase 1", "GPIP · Cohort 2023-07 · universal"]
     check_chart_basics(chart, "England")
 
 
 def test_phase_status_outside_england_has_no_planned_marker_and_says_why():
     chart = phases.phase_status(phase_rows(planned=(None, None)), "London region")
     assert not [t for t in chart.figure.data if t.name == "Planned places"]
-    assert texts(chart) == ["6 enrolled", "12 enrolled"]
+    assert texts(chart) == [
+        "6 enrolled: 5 finished, 1 withdrew",
+        "12 enrolled: 8 finished, 2 in support, 1 not started, 1 withdrew",
+    ]
     assert any("shown for England only" in n for n in chart.notes)
+
+
+def test_long_text_alternatives_list_the_first_items_and_point_to_the_table():
+    assert phases.listing(["a", "b"]) == "a; b."
+    assert (
+        phases.listing([str(n) for n in range(15)], limit=3)
+        == "0; 1; 2; and 12 more, listed in the data table."
+    )
 
 
 def test_support_delivery_weights_by_practices_and_hides_small_means():
@@ -458,12 +489,15 @@ def test_uptake_against_reference_marks_region_and_england():
     chart = uptake.uptake_against_reference(frame, frame, "GPIP", "England")
     icb = next(t for t in chart.figure.data if t.name == "ICB")
     region = next(t for t in chart.figure.data if t.name == "ICB's region")
-    assert dict(zip(icb.y, icb.x, strict=True)) == {
-        "North Central London": 1.2,
-        "North West London": 4.2,
-        "Shropshire, Telford and Wrekin": 12.0,
-    }
+    regions, icbs = icb.y  # ICBs grouped under their region's name
+    assert list(zip(regions, icbs, icb.x, strict=True)) == [
+        ("London", "North Central London", 1.2),
+        ("London", "North West London", 4.2),
+        ("Midlands", "Shropshire, Telford and Wrekin", 12.0),
+    ]
     assert list(region.x) == [3.2, 3.2, 12.0]  # London, London, Midlands
+    panels = [a.text for a in chart.figure.layout.annotations]
+    assert "GPIP: England 4.0%" in panels
     assert icb.marker.symbol != region.marker.symbol
     assert [s.x0 for s in chart.figure.layout.shapes] == [4.0]  # England 22 of 550
     assert (
@@ -544,7 +578,7 @@ def test_barriers_count_icbs_and_list_reports():
     )
     chart = uptake.barriers_by_kind(kinds, "England", "Jul 2023 to Dec 2023")
     assert plotted_x(chart) == [9, 2]
-    assert list(bars(chart)[0].text) == ["9 ICBs, 23 practices", "2 ICBs"]
+    assert list(bars(chart)[0].text) == ["9 ICBs (23 practices where stated)", "2 ICBs"]
     assert chart.title == "17 ICBs reported GPIP barriers, capacity most often (9)"
     assert "reported Jul 2023 to Dec 2023" in chart.subtitle
     reports = pd.DataFrame(
