@@ -1,12 +1,9 @@
-"""GP access improvement: board dashboard. Run with `streamlit run dashboard.py` (see README)."""
+"""GP access improvement: board dashboard. Run with `scripts/run.sh` (see README).
+
+Declares the navigation only; each page begins with `frame.start()` (page config, data, filters, header).
+"""
 
 import streamlit as st
-
-from gpaccess.app import frame
-
-st.set_page_config(
-    page_title="GP access improvement", page_icon=":material/local_hospital:", layout="wide"
-)
 
 PAGES = {
     "Programmes": [
@@ -33,6 +30,4 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
-frame.start()
-navigation.run()
+st.navigation(PAGES).run()

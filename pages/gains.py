@@ -6,7 +6,7 @@ from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts import gains
 
-ctx = frame.current()
+ctx = frame.start()
 st.title("Productivity gains")
 st.markdown(
     f"Outcomes the programme tracker records for practices supported in **{ctx.scope_label}**, programme "

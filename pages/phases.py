@@ -6,7 +6,7 @@ from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
 
-ctx = frame.current()
+ctx = frame.start()
 st.title("Phase completion")
 st.markdown(
     f"Accelerate phases and GPIP cohorts for **{ctx.scope_label}**, programme to date. "

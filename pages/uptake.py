@@ -6,7 +6,7 @@ from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts import uptake
 
-ctx = frame.current()
+ctx = frame.start()
 programme = ctx.scope.programme
 st.title("Uptake by ICB")
 st.markdown(

@@ -32,6 +32,18 @@ class AppContext:
 
 
 def start() -> AppContext:
+    """Set the page up for this run: page config, database ready, viewer, filters (and URL), header.
+
+    Every page calls this first. Streamlit keeps a legacy mode for apps with a `pages/` folder in which a page
+    file runs without dashboard.py (a deep link on a fresh server, AppTest reruns); it is switched off here,
+    with one rerun so that dashboard.py's st.navigation takes over.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.set_page_config(
+        page_title="GP access improvement", page_icon=":material/local_hospital:", layout="wide"
+    )
     ensure_database(db_path())
     status = query("data_status", PUBLIC, NATIONAL).iloc[0]
     geo = _geography(status)
@@ -40,18 +52,7 @@ def start() -> AppContext:
     st.query_params.from_dict(params_from_scope(scope))
     context = _context(viewer, scope, geo, status)
     _header(context, status)
-    st.session_state["app_context"] = context
     return context
-
-
-def current() -> AppContext:
-    """The frame's context for this run. A page can run without the frame when Streamlit's legacy `pages/`
-    directory mode is still on (a fresh server whose first visit is a deep link): switch it off and rerun
-    through dashboard.py, which sets the frame up and uses st.navigation."""
-    if "app_context" not in st.session_state:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    return st.session_state["app_context"]
 
 
 def _geography(status: pd.Series) -> Geography:
@@ -65,16 +66,7 @@ def _geography(status: pd.Series) -> Geography:
 
 
 def _filters(geo: Geography) -> Scope:
-    if "f_initialised" not in st.session_state:
-        scope, notes = scope_from_params(dict(st.query_params), geo)
-        st.session_state.update(
-            f_region=scope.region or ALL,
-            f_icb=scope.icb or ALL,
-            f_programme=scope.programme,
-            f_period=(scope.date_from or _first(geo), scope.date_to or _last(geo)),
-            f_notes=notes,
-            f_initialised=True,
-        )
+    _seed_filters_from_url(geo)
     with st.sidebar:
         st.header("Filters")
         region = st.selectbox(
@@ -104,20 +96,44 @@ def _filters(geo: Geography) -> Scope:
     )
 
 
+def _seed_filters_from_url(geo: Geography) -> None:
+    """Give every filter without a value one from the URL: on a session's first run, and after Streamlit has
+    dropped widget state (it does for widgets a run did not draw). The URL always holds the last view."""
+    scope, notes = scope_from_params(dict(st.query_params), geo)
+    st.session_state.setdefault("f_notes", notes)
+    defaults = {
+        "f_region": scope.region or ALL,
+        "f_icb": scope.icb or ALL,
+        "f_programme": scope.programme,
+        "f_from": scope.date_from or _first(geo),
+        "f_to": scope.date_to or _last(geo),
+    }
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
 def _region_changed() -> None:
     st.session_state["f_icb"] = ALL
     st.session_state["f_notes"] = []
 
 
 def _period_widget(geo: Geography) -> tuple[dt.date | None, dt.date | None]:
+    """Two month pickers (easier with a keyboard or screen reader than a two-handle slider)."""
     if len(geo.months) < 2:
         return None, None
-    chosen = st.select_slider(
-        "Period", options=list(geo.months), key="f_period", format_func=lambda m: f"{m:%b %Y}"
-    )
-    first, last = chosen
-    full = (first == geo.months[0], last == geo.months[-1])
-    return (None if full[0] else first), (None if full[1] else last)
+    months = list(geo.months)
+    left, right = st.columns(2)
+    first = left.selectbox("From", months, key="f_from", format_func=_month_label)
+    last = right.selectbox("To", months, key="f_to", format_func=_month_label)
+    if first > last:
+        st.caption("'From' is after 'To': showing the months between them.")
+        first, last = last, first
+    return (None if first == months[0] else first), (None if last == months[-1] else last)
+
+
+def _month_label(month: dt.date) -> str:
+    return f"{month:%b %Y}"
 
 
 def _first(geo: Geography) -> dt.date | None:
