@@ -22,6 +22,11 @@ SCOPES = {  # name -> URL query parameters
     "gpip": {"programme": "GPIP"},
     "accelerate": {"programme": "Accelerate"},
 }
+TITLES = {
+    "pages/phases.py": "Phase completion",
+    "pages/uptake.py": "Uptake by ICB",
+    "pages/gains.py": "Productivity gains",
+}
 STATUS_WORDS = {"completed": "Completed the core support", "withdrawn": "Withdrew"}
 
 
@@ -35,8 +40,8 @@ def run_page(monkeypatch, db: Path, page: str, params: dict[str, str]) -> AppTes
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
+    at.switch_page(page).run()  # straight to the page, as a deep link with the filters in the URL
+    assert [t.value for t in at.title] == [TITLES[page]]
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at
@@ -92,11 +97,8 @@ def in_scope(frame: pd.DataFrame, params: dict[str, str]) -> pd.DataFrame:
 
 
 def label(programme: str, phase: str, level: str) -> str:
-    return (
-        f"{programme} · {phase}"
-        if programme == "Accelerate"
-        else f"{programme} · {phase} · {level}"
-    )
+    """How the status chart names a row within its panel (Accelerate, GPIP hands-on, GPIP universal)."""
+    return phase if programme == "Accelerate" or level == "universal" else f"{phase} · {level}"
 
 
 # --- phase completion -------------------------------------------------------------------------------------------
