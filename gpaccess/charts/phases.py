@@ -32,7 +32,7 @@ def board_style(
     lines = textwrap.wrap(title, TITLE_WIDTH, break_on_hyphens=False) or [""]
     heading = 22 + 22 * len(lines) + 22  # title lines and the subtitle
     panel_titles = 30 if figure.layout.annotations else 0  # make_subplots adds them as annotations
-    top = heading + (34 if legend else 0) + panel_titles + 16
+    top = heading + (legend_height(figure) if legend else 0) + panel_titles + 16
     height = top + 110 + ROW_PX * max(rows, 4)
     style(figure, title="<br>".join(lines), subtitle=subtitle, source=source, height=height)
     figure.update_layout(
@@ -53,6 +53,13 @@ def board_style(
     footnote = figure.layout.annotations[-1]  # added by style(): a fixed distance below the plot
     footnote.update(y=0, yanchor="top", yshift=-62)
     return figure
+
+
+def legend_height(figure: go.Figure, width: int = 700) -> int:
+    """Pixels for a horizontal legend: its entries wrap onto more rows in a narrow chart."""
+    names = {t.name for t in figure.data if t.name and t.showlegend is not False}
+    needed = sum(7 * len(name) + 45 for name in names)
+    return 8 + 26 * max(1, -(-needed // width))
 
 
 def phase_label(programme: str, phase: str, level: str) -> str:
@@ -249,8 +256,15 @@ def support_panels(data: pd.DataFrame) -> list[tuple[str, pd.DataFrame, list[str
 
 
 def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DATE) -> Chart:
-    """Practices by status per phase/level, with the planned number (frame: `programme_phases`)."""
+    """Practices by status per phase/level, with the planned number (frame: `programme_phases`).
+
+    Planned numbers are national: outside England they are blank, and phases that no practice in the scope
+    enrolled in are left out (said in a note)."""
     data = frame[STATUS_COLUMNS].copy()
+    national = bool(data["planned"].notna().any())
+    empty = 0 if national else int((data["enrolled"] == 0).sum())
+    if not national:
+        data = data[data["enrolled"] > 0].reset_index(drop=True)
     panels = support_panels(data)
     figure = make_subplots(
         rows=max(len(panels), 1),
@@ -278,11 +292,13 @@ def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_D
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(showgrid=True, gridcolor=theme.NHS_PALE_GREY)
     figure.update_xaxes(title="Practices", row=max(len(panels), 1), col=1)
-    notes = (
-        ()
-        if data["planned"].notna().any()
-        else ("Planned numbers are national and are shown for England only.",)
+    notes: tuple[str, ...] = (
+        () if national else ("Planned numbers are national: shown for England only.",)
     )
+    if empty:
+        notes += (
+            f"{plural(empty, 'phase or cohort level')} with no practice from {scope_label} not shown.",
+        )
     return Chart(
         "phase_status",
         title,
@@ -417,12 +433,13 @@ SHORT_COMPONENT = {
 def delivery_table(frame: pd.DataFrame, small_number: int = SMALL_NUMBER) -> pd.DataFrame:
     """Long table: per phase/level and component with a plan, mean delivered per practice supported.
 
-    A mean over fewer than `small_number` practices supported is not shown ('fewer than 5 practices')."""
+    A mean over fewer than `small_number` practices supported is not shown ('fewer than 5 practices');
+    phases with no practice supported are left out."""
     rows = []
     for row in frame.itertuples(index=False):
         for words, planned_col, mean_col in COMPONENTS.values():
             planned = getattr(row, planned_col)
-            if pd.isna(planned) or planned == 0:
+            if pd.isna(planned) or planned == 0 or row.supported == 0:
                 continue
             small = row.supported < small_number
             mean = (
@@ -521,8 +538,8 @@ def _delivery_traces(part: pd.DataFrame, *, first: bool) -> list[go.BaseTraceTyp
         hovertemplate="%{y}: %{x} per practice<extra>Mean delivered</extra>",
     )
     plan = go.Scatter(
-        y=labels,
-        x=part["planned_per_practice"],
+        y=[lb for lb, s in zip(labels, shown, strict=True) if s],
+        x=part.loc[shown, "planned_per_practice"],
         mode="markers",
         name="Planned per practice",
         legendgroup="plan",

@@ -320,6 +320,15 @@ def test_phase_status_outside_england_has_no_planned_marker_and_says_why():
     assert any("shown for England only" in n for n in chart.notes)
 
 
+def test_phase_status_outside_england_leaves_out_phases_nobody_in_scope_joined():
+    frame = phase_rows(planned=(None, None))
+    frame.loc[0, ["enrolled", "completed", "extended", "withdrawn"]] = 0
+    chart = phases.phase_status(frame, "Somerset ICB")
+    assert list(chart.data["phase"]) == ["Cohort 2023-07"]
+    assert stacked_totals(chart) == {"Cohort 2023-07": 12}
+    assert "1 phase or cohort level with no practice from Somerset ICB not shown." in chart.notes
+
+
 def test_long_text_alternatives_list_the_first_items_and_point_to_the_table():
     assert phases.listing(["a", "b"]) == "a; b."
     assert (
