@@ -4,7 +4,17 @@ import streamlit as st
 
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
+from gpaccess.charts import Chart
 from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
+
+
+def show(chart: Chart) -> None:
+    """A chart with nothing to plot is said in words instead of drawn as empty axes."""
+    if chart.data.empty:
+        st.info(chart.title)
+    else:
+        render.chart(chart)
+
 
 ctx = frame.start()
 st.title("Phase completion")
@@ -19,8 +29,8 @@ if phases.empty:
     st.stop()
 
 st.subheader("Where practices are in their support")
-render.chart(phase_status(phases, ctx.scope_label))
+show(phase_status(phases, ctx.scope_label))
 st.subheader("Support delivered against the plan")
-render.chart(support_delivery(phases, ctx.scope_label))
+show(support_delivery(phases, ctx.scope_label))
 st.subheader("When each phase ran")
-render.chart(phase_timeline(phases, ctx.scope_label))
+show(phase_timeline(phases, ctx.scope_label))

@@ -13,6 +13,7 @@ from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
 from gpaccess.charts.gains import FEWER_THAN, with_small_number_rule
 from gpaccess.charts.phases import (
+    ROW_PX,
     TO_DATE,
     add_to_facets,
     axis_end,
@@ -103,6 +104,8 @@ def _share_alt(data: pd.DataFrame, scope_label: str) -> str:
         return f"Bar chart for {scope_label}: no ICB with practice data."
     ranges = []
     for programme, rows in data.dropna(subset=["enrolled_pct"]).groupby("programme", sort=False):
+        if len(rows) < 2:
+            continue
         low, high = rows.loc[rows["enrolled_pct"].idxmin()], rows.loc[rows["enrolled_pct"].idxmax()]
         ranges.append(
             f"{programme}: lowest {low['icb']} {fmt_pct(low['enrolled_pct'])}, highest "
@@ -134,10 +137,11 @@ def uptake_finding(data: pd.DataFrame) -> str:
         return "No ICB in this scope has practice data to compare enrolments with"
     if shown["icb_code"].nunique() == 1:
         parts = [
-            f"{fmt_pct(r.enrolled_pct)} in {r.programme} ({fmt_int(r.enrolled)} of {fmt_int(r.practices)})"
-            for r in shown.itertuples(index=False)
+            f"{fmt_pct(r.enrolled_pct)} {'of its practices ' if i == 0 else ''}in {r.programme} "
+            f"({fmt_int(r.enrolled)} of {fmt_int(r.practices)})"
+            for i, r in enumerate(shown.itertuples(index=False))
         ]
-        return f"{shown['icb'].iloc[0]} enrolled " + " and ".join(parts) + " of its practices"
+        return f"{shown['icb'].iloc[0]} enrolled " + " and ".join(parts)
     parts = []
     for programme, rows in shown.groupby("programme", sort=False):
         low, high = rows["enrolled_pct"].min(), rows["enrolled_pct"].max()
@@ -622,7 +626,7 @@ def barrier_table(frame: pd.DataFrame, scope_label: str, period_label: str) -> C
         title=title,
         subtitle=subtitle,
         source=SOURCE_TRACKER,
-        rows=int(min(len(data) + 1, 24) * 1.3),
+        rows=-(-min(len(data) + 1, 24) * 48 // ROW_PX),  # rows wrap onto two lines
         legend=False,
     )
     figure.update_layout(margin={"l": 10, "r": 10, "b": 80})

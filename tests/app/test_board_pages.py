@@ -270,3 +270,14 @@ def test_gains_page_hours_for_england(monkeypatch, board_db):
     clinical = [plain(t["x"]) for t in hours["data"] if t.get("name") == "Clinical hours"]
     assert [values[0] for values in clinical] == [28.0, 5.6]
     assert title(hours).endswith("Accelerate 28 clinical and 17 admin")
+
+
+def test_a_chart_with_nothing_to_plot_is_said_in_words(monkeypatch, board_db):
+    at = run_page(
+        monkeypatch, board_db, "pages/uptake.py", {"icb": "QMJ"}
+    )  # F83004 was live: none blocked
+    assert (
+        "No practice that wished to join GPIP was recorded as blocked by the digital telephony criterion"
+        in [i.value for i in at.info]
+    )
+    assert len(figures(at)) == 6
