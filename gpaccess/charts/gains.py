@@ -17,8 +17,8 @@ from gpaccess.charts.phases import (
     PERCENT_AXIS,
     TO_DATE,
     add_to_facets,
-    axis_end,
     board_style,
+    count_axis,
     labels_at_zero,
     leaders,
     listing,
@@ -322,7 +322,7 @@ def gain_kinds(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DAT
         rows=data["kind"].nunique(),
         legend=False,
     )
-    figure.update_xaxes(range=[0, axis_end(data["practices"], 1.35)])
+    figure.update_xaxes(**count_axis(data["practices"], 1.35))
     alt = _kinds_alt(data, scope_label)
     notes = (
         f"Percentages are of practices with gains and a kind recorded; not shown for {FEWER_THAN}.",

@@ -204,6 +204,12 @@ def listing(parts: Sequence[str], limit: int = 12) -> str:
     return "; ".join(parts[:limit]) + f"; and {len(parts) - limit} more, listed in the data table."
 
 
+def count_axis(values: pd.Series, factor: float) -> dict[str, object]:
+    """x axis settings for counts of practices or ICBs: from 0 with room for labels, whole-number ticks."""
+    end = axis_end(values, factor)
+    return {"range": [0, end], "dtick": 1 if end <= 10 else None, "tickformat": ",d"}
+
+
 def plural(n: int | float, word: str) -> str:
     """'1 practice', '2 practices', '1,234 ICBs'."""
     return f"{fmt_int(n)} {word}{'' if n == 1 else 's'}"

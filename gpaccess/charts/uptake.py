@@ -18,6 +18,7 @@ from gpaccess.charts.phases import (
     add_to_facets,
     axis_end,
     board_style,
+    count_axis,
     labels_at_zero,
     leaders,
     legend_once,
@@ -355,7 +356,7 @@ def withdrawals_by_icb(frame: pd.DataFrame, programme: str, scope_label: str) ->
             )
         ],
     )
-    figure.update_xaxes(range=[0, axis_end(data["withdrawn"], 1.25)])
+    figure.update_xaxes(**count_axis(data["withdrawn"], 1.25))
     in_scope = rows["icb_code"].nunique()
     title = _withdrawals_finding(data, in_scope)
     subtitle = subtitle_for(
@@ -408,7 +409,7 @@ def withdrawal_reasons(frame: pd.DataFrame, scope_label: str) -> Chart:
             )
         ],
     )
-    figure.update_xaxes(range=[0, axis_end(data["practices"], 1.25)])
+    figure.update_xaxes(**count_axis(data["practices"], 1.25))
     title = _reasons_finding(data)
     subtitle = subtitle_for(scope_label, TO_DATE, "practices that withdrew, by the reason recorded")
     board_style(
@@ -464,7 +465,7 @@ def telephony_blocked(frame: pd.DataFrame, scope_label: str) -> Chart:
         row=1,
         col=1,
     )
-    figure.update_xaxes(range=[0, axis_end(data["blocked"], 1.8)])
+    figure.update_xaxes(**count_axis(data["blocked"], 1.8))
     title = _blocked_finding(data)
     subtitle = f"{scope_label} · latest eligibility assessment · ICBs with any practice blocked"
     board_style(
@@ -522,10 +523,7 @@ def barriers_by_kind(frame: pd.DataFrame, scope_label: str, period_label: str) -
         programmes,
         lambda p, r: [programme_bar(p, r["kind"], r["icbs"], r["label"], "%{y}: %{x:,} ICBs")],
     )
-    figure.update_xaxes(
-        range=[0, axis_end(data["icbs"], 1.7)],
-        dtick=1 if len(data) and data["icbs"].max() <= 10 else None,
-    )
+    figure.update_xaxes(**count_axis(data["icbs"], 1.7))
     title = _barriers_finding(data)
     subtitle = subtitle_for(
         scope_label,
