@@ -1,9 +1,14 @@
 """GP access improvement: board dashboard. Run with `scripts/run.sh` (see README).
 
-Declares the navigation only; each page begins with `frame.start()` (page config, data, filters, header).
+The frame (data, viewer, filters kept in the URL, header) is drawn here, in the entrypoint, so that filter
+values persist across pages; each page then takes the context with `frame.current()`.
 """
 
 import streamlit as st
+
+from gpaccess.app import frame
+
+frame.configure_page()
 
 PAGES = {
     "Programmes": [
@@ -30,4 +35,6 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+frame.start()
+page.run()

@@ -15,7 +15,7 @@ def show(chart: Chart) -> None:
         render.chart(chart)
 
 
-ctx = frame.start()
+ctx = frame.current()
 st.title("Productivity gains")
 st.markdown(
     f"Outcomes the programme tracker records for practices supported in **{ctx.scope_label}**, programme "

@@ -9,7 +9,7 @@ from gpaccess.charts.base import fmt_int, fmt_pct
 from gpaccess.charts.programme import supported_over_time
 from gpaccess.figures import pct
 
-ctx = frame.start()
+ctx = frame.current()
 st.title("GP access improvement programmes")
 st.markdown(f"Operational update for **{ctx.scope_label}**, {ctx.period_label}.")
 

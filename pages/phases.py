@@ -16,7 +16,7 @@ def show(chart: Chart) -> None:
         render.chart(chart)
 
 
-ctx = frame.start()
+ctx = frame.current()
 st.title("Phase completion")
 st.markdown(
     f"Accelerate phases and GPIP cohorts for **{ctx.scope_label}**, programme to date. "

@@ -15,7 +15,7 @@ def show(chart: Chart) -> None:
         render.chart(chart)
 
 
-ctx = frame.start()
+ctx = frame.current()
 programme = ctx.scope.programme
 st.title("Uptake by ICB")
 st.markdown(

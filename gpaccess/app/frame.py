@@ -31,19 +31,20 @@ class AppContext:
     synthetic_demo: bool
 
 
-def start() -> AppContext:
-    """Set the page up for this run: page config, database ready, viewer, filters (and URL), header.
+HANDOFF_KEY = "_frame_context"
 
-    Every page calls this first. Streamlit keeps a legacy mode for apps with a `pages/` folder in which a page
-    file runs without dashboard.py (a deep link on a fresh server, AppTest reruns); it is switched off here,
-    with one rerun so that dashboard.py's st.navigation takes over.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+
+def configure_page() -> None:
     st.set_page_config(
         page_title="GP access improvement", page_icon=":material/local_hospital:", layout="wide"
     )
+
+
+def start() -> AppContext:
+    """Called by dashboard.py on every run, before the page: database ready, viewer, filters (and URL), header.
+
+    The filter widgets are drawn here, in the entrypoint, so Streamlit keeps their values across pages.
+    """
     ensure_database(db_path())
     status = query("data_status", PUBLIC, NATIONAL).iloc[0]
     geo = _geography(status)
@@ -52,6 +53,21 @@ def start() -> AppContext:
     st.query_params.from_dict(params_from_scope(scope))
     context = _context(viewer, scope, geo, status)
     _header(context, status)
+    st.session_state[HANDOFF_KEY] = context
+    return context
+
+
+def current() -> AppContext:
+    """The context dashboard.py built in this run, for the page; each run hands over a fresh one.
+
+    Streamlit keeps a legacy mode for apps with a `pages/` folder in which a page file runs without the
+    entrypoint (a shared deep link on a fresh server; every AppTest run). Then there is nothing to take over:
+    switch that mode off and rerun, so that dashboard.py runs first.
+    """
+    context = st.session_state.pop(HANDOFF_KEY, None)
+    if context is None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return context
 
 

@@ -76,7 +76,10 @@ def test_url_reopens_the_same_filtered_view(monkeypatch, demo_db):
     assert at.selectbox(key="f_region").value == "Y56"
     assert at.selectbox(key="f_icb").value == "QRV"
     assert at.radio(key="f_programme").value == "GPIP"
-    assert [f"{at.selectbox(key=k).value:%Y-%m}" for k in ("f_from", "f_to")] == ["2023-01", "2025-10"]
+    assert [f"{at.selectbox(key=k).value:%Y-%m}" for k in ("f_from", "f_to")] == [
+        "2023-01",
+        "2025-10",
+    ]
     assert dict(at.query_params) == {
         "region": ["Y56"],
         "icb": ["QRV"],

@@ -1,0 +1,78 @@
+"""Every page in a real browser: charts drawn as SVG, no error element; filters change the charts and the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import shot, start_streamlit, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "phases", "uptake", "gains"]  # the overview is the default page, at the root URL
+ERROR_SELECTORS = (
+    '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stDialog"]'
+)
+
+
+def choose(tab, label: str, option: str) -> None:
+    """Pick an option in the Streamlit selectbox with this label."""
+    tab.get_by_role("combobox", name=label).click()
+    tab.get_by_role("option", name=option, exact=True).click()
+
+
+def chart_titles(tab) -> list[str]:
+    return tab.locator(".js-plotly-plot .gtitle").all_text_contents()  # SVG text: no innerText
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_charts_without_errors(server, page, path):
+    page.goto(f"{server}/{path}")
+    wait_for_charts(page)
+    assert page.locator(ERROR_SELECTORS).count() == 0
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert all(title.strip() for title in chart_titles(page))
+    shot(page, f"page-{path or 'overview'}")
+
+
+def test_changing_the_region_changes_the_charts_and_the_url(server, page):
+    page.goto(f"{server}/")
+    wait_for_charts(page)
+    before = chart_titles(page)
+    choose(page, "Region", "London")
+    page.wait_for_url(re.compile(r"region=Y56"), timeout=60_000)
+    wait_for_charts(page)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+        ".some(e => e.textContent.includes('London region'))",
+        timeout=60_000,
+    )
+    after = chart_titles(page)
+    assert after != before
+    assert any("London" in t for t in after)
+    assert page.locator(ERROR_SELECTORS).count() == 0
+    shot(page, "overview-london")
+
+
+def test_a_copied_url_reopens_the_same_view_on_another_page(server, page):
+    page.goto(f"{server}/uptake?region=Y56&icb=QRV&programme=GPIP")
+    wait_for_charts(page)
+    assert "NHS North West London ICB" in page.inner_text("body")
+    page.get_by_role("link", name="Productivity gains").click()
+    page.wait_for_url(re.compile(r"/gains\?.*icb=QRV"), timeout=60_000)
+    wait_for_charts(page)
+    assert "NHS North West London ICB" in page.inner_text("body")
+
+
+def test_deep_link_on_a_fresh_server_shows_the_filtered_page(demo_db, page):
+    """The first request a new server sees is a shared link to a sub-page (Streamlit's legacy pages/ mode)."""
+    process, url = start_streamlit(demo_db)
+    try:
+        page.goto(f"{url}/gains?icb=QF7")
+        wait_for_charts(page)
+        assert page.locator(ERROR_SELECTORS).count() == 0
+        assert "NHS South Yorkshire ICB" in page.inner_text("body")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
