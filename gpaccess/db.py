@@ -56,7 +56,10 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
     if not _NAME.match(name) or not (directory / f"{name}.sql").is_file():
         raise QueryNotFound(f"No query named {name!r} in {directory}")
     sql = (directory / f"{name}.sql").read_text(encoding="utf-8")
-    header = dict(m.groups() for line in sql.splitlines() if (m := _HEADER.match(line.strip())))
+    header: dict[str, str] = {}
+    for line in sql.splitlines():
+        if match := _HEADER.match(line.strip()):
+            header[match.group(1)] = match.group(2)
     used = tuple(dict.fromkeys(_PARAM.findall(_strip_comments(sql))))
     return Query(
         name=name,

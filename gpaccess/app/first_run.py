@@ -23,6 +23,10 @@ def ensure_database(path: Path) -> None:
             "ingest as real files). This takes about a minute, once."
         )
         bar = st.progress(0.0, text="Starting")
-        build_demo_database(path, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+
+        def show(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        build_demo_database(path, progress=show)
         bar.empty()
     st.rerun()

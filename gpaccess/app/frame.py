@@ -87,7 +87,7 @@ def _filters(geo: Geography) -> Scope:
         st.header("Filters")
         region = st.selectbox(
             "Region",
-            [ALL, *sorted(geo.regions, key=geo.regions.get)],
+            [ALL, *sorted(geo.regions, key=lambda code: geo.regions[code])],
             key="f_region",
             format_func=lambda c: "All regions (England)" if c == ALL else geo.regions[c],
             on_change=_region_changed,

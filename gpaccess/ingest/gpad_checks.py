@@ -3,6 +3,7 @@ re-read the file to point at the rows behind them (line, column, value)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -148,7 +149,7 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> l
     for month, *key, files in con.execute(DUPLICATES_SQL).fetchall():
         where = []
         for file in files:
-            lines = locate(paths[file], lambda row, k=tuple(key): _row_key(row) == k, limit=3)
+            lines = locate(paths[file], _key_is(tuple(key)), limit=3)
             where += [f"{file} row {line}" for line in lines]
         expected = "one row per month, practice, HCP type, mode, category, time band and status (repeated at "
         problems.append(
@@ -160,6 +161,18 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> l
             )
         )
     return problems
+
+
+def _key_is(key: tuple[str, ...]) -> Callable[[dict[str, str]], bool]:
+    return lambda row: _row_key(row) == key
+
+
+def _column_is(column: str, value: str) -> Callable[[dict[str, str]], bool]:
+    return lambda row: row.get(column) == value
+
+
+def _column_blank(column: str) -> Callable[[dict[str, str]], bool]:
+    return lambda row: column in row and not (row.get(column) or "").strip()
 
 
 def _row_key(row: dict[str, str]) -> tuple[str, ...]:
@@ -176,9 +189,7 @@ def _row_key(row: dict[str, str]) -> tuple[str, ...]:
 def _unknown_sub_icbs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
     problems = []
     for file, code in con.execute(UNKNOWN_SUB_ICB_SQL).fetchall():
-        line = locate(
-            paths[file], lambda row, c=code: row.get("SUB_ICB_LOCATION_CODE") == c, limit=1
-        )
+        line = locate(paths[file], _column_is("SUB_ICB_LOCATION_CODE", code), limit=1)
         expected = (
             "a sub-ICB location code known from reference data or a Mapping.csv in the same load"
         )
@@ -199,9 +210,7 @@ def _mapping_missing(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> 
             "REGION_CODE",
             "COMM_REGION_CODE",
         ):
-            lines = locate(
-                paths[file], lambda row, c=column: c in row and not (row.get(c) or "").strip()
-            )
+            lines = locate(paths[file], _column_blank(column))
             problems += [Problem(file, "a value (required)", line, column, "") for line in lines]
     return problems
 
