@@ -10,31 +10,30 @@ from gpaccess.app import frame
 
 frame.configure_page()
 
+
+def page(path: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=title, icon=f":material/{icon}:", url_path=url_path, default=default)
+
+
 PAGES = {
     "Programmes": [
-        st.Page(
-            "pages/overview.py",
-            title="Overview",
-            icon=":material/home:",
-            default=True,
-            url_path="overview",
-        ),
-        st.Page(
-            "pages/phases.py",
-            title="Phase completion",
-            icon=":material/event_available:",
-            url_path="phases",
-        ),
-        st.Page("pages/uptake.py", title="Uptake by ICB", icon=":material/map:", url_path="uptake"),
-        st.Page(
-            "pages/gains.py",
-            title="Productivity gains",
-            icon=":material/trending_up:",
-            url_path="gains",
-        ),
+        page("pages/overview.py", "Overview", "home", "overview", default=True),
+        page("pages/phases.py", "Phase completion", "event_available", "phases"),
+        page("pages/uptake.py", "Uptake by ICB", "map", "uptake"),
+        page("pages/gains.py", "Productivity gains", "trending_up", "gains"),
+        page("pages/actions.py", "What practices changed", "checklist", "actions"),
+    ],
+    "Access": [
+        page("pages/access.py", "Access", "calendar_month", "access"),
+        page("pages/support.py", "Support identification", "person_search", "support"),
+        page("pages/impact.py", "Evidence of impact", "compare_arrows", "impact"),
+    ],
+    "Board papers and data": [
+        page("pages/board_pack.py", "Board pack", "slideshow", "board-pack"),
+        page("pages/data.py", "Data", "database", "data"),
     ],
 }
 
-page = st.navigation(PAGES)
+navigation = st.navigation(PAGES)
 frame.start()
-page.run()
+navigation.run()
