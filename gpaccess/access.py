@@ -43,3 +43,72 @@ PUBLIC = Viewer()
 
 class AccessDenied(PermissionError):
     """The viewer is not authorised for what the query returns."""
+
+
+# Role mapping (docs/roles.md) -------------------------------------------------------------------------------
+# A TOML file maps signed-in e-mail addresses to roles:
+#
+#     [users]
+#     "chief.executive@nhs.net" = "national"
+#     "analyst@nhs.net" = "region:Y56"
+#     "pcn.lead@nhs.net" = "icb:QRV"
+#
+# Anyone signed in but not listed is public. Role tokens are also the demo persona URL value (?persona=icb:QRV).
+
+
+def parse_role(token: str | None) -> Viewer | None:
+    """`public`, `national`, `region:<code>` or `icb:<code>` -> a Viewer; None if malformed.
+
+    Codes are upper case letters and digits (ODS and region codes); anything else is refused, never guessed.
+    `admin` is not a viewing role and cannot be granted by a token.
+    """
+    if not isinstance(token, str):
+        return None
+    text = token.strip()
+    if text in ("public", "national"):
+        return Viewer(role=text)  # type: ignore[arg-type]
+    kind, _, code = text.partition(":")
+    code = code.strip().upper()
+    if kind not in ("region", "icb") or not code or not code.isalnum() or len(code) > 5:
+        return None
+    if kind == "region":
+        return Viewer(role="region", region_code=code)
+    return Viewer(role="icb", icb_code=code)
+
+
+def role_token(viewer: Viewer) -> str:
+    """The inverse of parse_role."""
+    if viewer.role == "region":
+        return f"region:{viewer.region_code}"
+    if viewer.role == "icb":
+        return f"icb:{viewer.icb_code}"
+    return viewer.role
+
+
+def load_role_map(text: str) -> dict[str, Viewer]:
+    """Parse a role-mapping TOML text: e-mail (case-insensitive) -> Viewer. Malformed entries raise ValueError."""
+    import tomllib
+
+    data = tomllib.loads(text)
+    users = data.get("users", {})
+    if not isinstance(users, dict):
+        raise ValueError("role mapping: [users] must be a table of e-mail = role")
+    mapping: dict[str, Viewer] = {}
+    for email, token in users.items():
+        viewer = parse_role(token)
+        if viewer is None or "@" not in email:
+            raise ValueError(f"role mapping: bad entry {email!r} = {token!r}")
+        mapping[email.strip().lower()] = Viewer(
+            role=viewer.role,
+            region_code=viewer.region_code,
+            icb_code=viewer.icb_code,
+            email=email.strip().lower(),
+        )
+    return mapping
+
+
+def viewer_for_email(email: str | None, mapping: dict[str, Viewer]) -> Viewer:
+    """The mapped viewer for a signed-in e-mail address; public when unknown or missing."""
+    if not email:
+        return PUBLIC
+    return mapping.get(email.strip().lower(), Viewer(email=email.strip().lower()))

@@ -12,6 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from gpaccess.access import PUBLIC, Viewer
 from gpaccess.app.data import db_path, query
 from gpaccess.app.first_run import ensure_database
+from gpaccess.app.viewer import decide_viewer, url_params
 from gpaccess.charts.base import describe_period
 from gpaccess.scope import NATIONAL, PROGRAMME_CHOICES, Scope
 from gpaccess.url_state import Geography, params_from_scope, scope_from_params
@@ -48,9 +49,11 @@ def start() -> AppContext:
     ensure_database(db_path())
     status = query("data_status", PUBLIC, NATIONAL).iloc[0]
     geo = _geography(status)
-    viewer = PUBLIC
+    viewer = decide_viewer(bool(status["synthetic_demo"]), geo)
     scope = _filters(geo)
-    st.query_params.from_dict(params_from_scope(scope))
+    st.query_params.from_dict(
+        {**params_from_scope(scope), **url_params(viewer, bool(status["synthetic_demo"]))}
+    )
     context = _context(viewer, scope, geo, status)
     _header(context, status)
     st.session_state[HANDOFF_KEY] = context
@@ -197,4 +200,5 @@ def _header(context: AppContext, status: pd.Series) -> None:
     ]
     if context.synthetic_demo:
         parts.append("⚠️ **SYNTHETIC DEMO DATA**: not real practices or results")
+    parts.append(f"Viewing as: **{context.viewer.label}**")
     st.caption(" · ".join(parts))

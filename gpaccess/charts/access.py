@@ -1,0 +1,247 @@
+"""Access charts: mode mix over time, ICBs compared, the unlabelled spread of practices' face-to-face share, and
+support identification reach (counts only, small numbers suppressed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from gpaccess import theme
+from gpaccess.charts.base import SOURCE_GPAD, Chart, style
+from gpaccess.identification import FEWER_THAN, SUPPORT_MEASURES, shown_count
+
+SOURCE_BOTH = SOURCE_GPAD + " Programme tracker (NHS England and ICBs)."
+
+MODES = (  # column of access_counts_monthly.sql -> label, colour, pattern
+    ("face_to_face", "Face-to-face", theme.NHS_BLUE, ""),
+    ("telephone", "Telephone", theme.NHS_ORANGE, "/"),
+    ("video_online", "Video or online", theme.NHS_DARK_GREEN, "."),
+    ("home_visit", "Home visit", theme.NHS_PINK, "x"),
+    ("unknown_mode", "Unknown mode", theme.NHS_MID_GREY, "-"),
+)
+
+
+def _short(name: str) -> str:
+    return name.replace("Integrated Care Board", "ICB")
+
+
+def mode_mix(frame: pd.DataFrame, scope_label: str, period_label: str) -> Chart:
+    """Share of appointments by mode, month by month (frame: access_counts_monthly.sql)."""
+    data = pd.DataFrame({"month": pd.to_datetime(frame["month"]).dt.date})
+    for column, _label, _, _ in MODES:
+        data[f"{column}_pct"] = (100.0 * frame[column] / frame["appointments"]).round(1)
+    figure = go.Figure()
+    for column, label, colour, pattern in MODES:
+        figure.add_bar(
+            x=data["month"],
+            y=data[f"{column}_pct"],
+            name=label,
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            hovertemplate=f"{label}: %{{y:.1f}}%<extra>%{{x|%b %Y}}</extra>",
+        )
+    latest = data.iloc[-1]
+    title = (
+        f"In {latest['month']:%b %Y}, {latest['face_to_face_pct']:.0f}% of appointments were face to face "
+        f"and {latest['telephone_pct']:.0f}% by telephone"
+    )
+    subtitle = f"{scope_label} · monthly, {period_label} · share of all appointments by mode"
+    figure.update_layout(
+        barmode="stack", yaxis={"title": "Share of appointments (%)", "range": [0, 100]}
+    )
+    style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
+    alt = (
+        f"Stacked bar chart of the share of appointments by mode in {scope_label}, monthly from "
+        f"{data['month'].iloc[0]:%B %Y} to {latest['month']:%B %Y}. Latest month: "
+        + ", ".join(f"{label.lower()} {latest[f'{c}_pct']:.1f}%" for c, label, _, _ in MODES)
+        + "."
+    )
+    return Chart("mode_mix", title, subtitle, figure, data, alt, SOURCE_GPAD)
+
+
+ICB_MEASURES = {
+    "face_to_face_pct": ("Face-to-face share (%)", "{:.1f}%"),
+    "appointments_per_1000": ("Appointments per 1,000 patients per month", "{:,.0f}"),
+    "same_day_pct": ("Same-day share (%)", "{:.1f}%"),
+    "dna_pct": ("Did-not-attend rate (%)", "{:.1f}%"),
+}
+
+
+def icbs_compared(
+    frame: pd.DataFrame,
+    column: str,
+    area_label: str,
+    period_label: str,
+    highlight: str | None = None,
+) -> Chart:
+    """One measure for each ICB of a region or of England, ICB names on the axis (frame: access_by_icb.sql)."""
+    label, fmt = ICB_MEASURES[column]
+    data = frame[["icb_code", "icb_name", "practices", "appointments", column]].copy()
+    data["icb_name"] = data["icb_name"].map(_short)
+    data[column] = data[column].astype(float).round(1)
+    data = data.sort_values(column, ascending=True).reset_index(drop=True)
+    chosen = data["icb_code"] == highlight
+    figure = go.Figure(
+        go.Bar(
+            x=data[column],
+            y=data["icb_name"],
+            orientation="h",
+            marker={
+                "color": [theme.NHS_DARK_BLUE if c else theme.NHS_LIGHT_BLUE for c in chosen],
+                "pattern": {"shape": ["/" if c else "" for c in chosen]},
+            },
+            text=[
+                fmt.format(v) + (" (selected)" if c else "")
+                for v, c in zip(data[column], chosen, strict=True)
+            ],
+            textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    top, bottom = data.iloc[-1], data.iloc[0]
+    title = (
+        f"{label.split(' (')[0]} ranged from {fmt.format(bottom[column])} ({bottom['icb_name']}) to "
+        f"{fmt.format(top[column])} ({top['icb_name']})"
+    )
+    subtitle = f"ICBs of {area_label} · {period_label}"
+    figure.update_layout(xaxis={"title": label, "rangemode": "tozero"}, showlegend=False)
+    style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_GPAD,
+        height=max(380, 140 + 28 * len(data)),
+    )
+    figure.update_layout(margin={"l": 260})
+    alt = (
+        f"Bar chart of {label.lower()} for the {len(data)} ICBs of {area_label}, {period_label}: "
+        + "; ".join(f"{r.icb_name} {fmt.format(getattr(r, column))}" for r in data.itertuples())
+        + "."
+    )
+    return Chart(f"icbs_{column}", title, subtitle, figure, data, alt, SOURCE_GPAD)
+
+
+def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) -> Chart:
+    """How many practices fall in each 5-point band of face-to-face share: no labels, no ranking
+    (frame: practice_share_distribution.sql)."""
+    data = frame[["band_from", "band_to", "practices"]].copy()
+    data["band"] = [f"{a}-{b}%" for a, b in zip(data["band_from"], data["band_to"], strict=True)]
+    data = data[["band", "band_from", "band_to", "practices"]]
+    total = int(frame["practices_total"].iloc[0]) if len(frame) else 0
+    median = float(frame["median_share"].iloc[0]) if total else float("nan")
+    figure = go.Figure(
+        go.Bar(
+            x=data["band_from"] + 2.5,
+            y=data["practices"],
+            width=4.6,
+            marker={"color": theme.NHS_BLUE},
+            customdata=data["band"],
+            hovertemplate="%{customdata}: %{y} practices<extra></extra>",
+        )
+    )
+    if total:
+        figure.add_vline(x=median, line={"color": theme.NHS_DARK_GREY, "dash": "dash"})
+        figure.add_annotation(
+            x=median,
+            y=1,
+            yref="paper",
+            text=f"median {median:.1f}%",
+            showarrow=False,
+            yanchor="bottom",
+        )
+    title = (
+        f"Half of the {total:,} practices had a face-to-face share below {median:.0f}%"
+        if total
+        else ("No practice had appointments in this month")
+    )
+    subtitle = f"{scope_label} · {month_label} · practices per 5-point band of face-to-face share"
+    figure.update_layout(
+        xaxis={
+            "title": "Face-to-face share of the practice's appointments (%)",
+            "range": [0, 100],
+            "dtick": 10,
+        },
+        yaxis={"title": "Practices", "rangemode": "tozero"},
+        showlegend=False,
+        bargap=0,
+    )
+    style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
+    alt = (
+        f"Histogram of the face-to-face share of {total:,} practices in {scope_label}, {month_label}, in bands of "
+        "5 percentage points: "
+        + "; ".join(f"{r.band} {r.practices}" for r in data.itertuples() if r.practices)
+        + f". Median {median:.1f}%. Practices are not named or ranked."
+    )
+    notes = ("Practices are counted, not named: this chart shows the spread, not a league table.",)
+    return Chart(
+        "practice_share_distribution", title, subtitle, figure, data, alt, SOURCE_GPAD, notes
+    )
+
+
+def support_reach(
+    frame: pd.DataFrame, measure: str, scope_label: str, window_label: str, exact_for: str | None
+) -> Chart:
+    """Per ICB: practices in the lowest 20% in a programme or not, and supported practices outside it.
+
+    Counts below 5 are suppressed ("fewer than 5", no bar) except for `exact_for` (the viewer's own ICB).
+    frame: support_reach.sql."""
+    label = SUPPORT_MEASURES[measure].label
+    rows = []
+    for r in frame.itertuples(index=False):
+        exact = r.icb_code == exact_for
+        for series, value in (
+            ("Lowest 20%, in Accelerate or GPIP", int(r.lowest_in_either)),
+            ("Lowest 20%, in neither programme", int(r.lowest) - int(r.lowest_in_either)),
+            ("In a programme, not in the lowest 20%", int(r.supported_not_lowest)),
+        ):
+            shown = exact or value >= 5
+            rows.append(
+                {
+                    "icb": _short(r.icb_name),
+                    "series": series,
+                    "practices": value if shown else None,
+                    "shown_as": shown_count(value, exact=exact),
+                }
+            )
+    data = pd.DataFrame(rows, columns=["icb", "series", "practices", "shown_as"])
+    data["practices"] = data["practices"].astype("Int64")
+    figure = go.Figure()
+    styles = {
+        "Lowest 20%, in Accelerate or GPIP": (theme.NHS_BLUE, ""),
+        "Lowest 20%, in neither programme": (theme.NHS_ORANGE, "/"),
+        "In a programme, not in the lowest 20%": (theme.NHS_MID_GREY, "."),
+    }
+    for series, (colour, pattern) in styles.items():
+        part = data[data["series"] == series]
+        figure.add_bar(
+            y=part["icb"],
+            x=part["practices"].astype("Float64").fillna(0),
+            name=series,
+            orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            text=part["shown_as"],
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate="%{y}: %{text}<extra>" + series + "</extra>",
+        )
+    lowest = int(frame["lowest"].sum())
+    reached = int(frame["lowest_in_either"].sum())
+    share = f"{100 * reached / lowest:.0f}%" if lowest >= 5 and reached >= 5 else FEWER_THAN
+    title = (
+        f"{share} of the practices in their ICB's lowest 20% on {label.lower()} are or were in Accelerate or GPIP"
+        if share != FEWER_THAN
+        else f"{FEWER_THAN} practices in the lowest 20% on {label.lower()} are in a programme"
+    )
+    subtitle = f"{scope_label} · {window_label} · practices per ICB"
+    figure.update_layout(barmode="stack", xaxis={"title": "Practices", "rangemode": "tozero"})
+    icbs = data["icb"].nunique()
+    style(
+        figure, title=title, subtitle=subtitle, source=SOURCE_BOTH, height=max(380, 180 + 34 * icbs)
+    )
+    figure.update_layout(margin={"l": 260}, yaxis={"autorange": "reversed"})
+    alt = (
+        f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} ({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
+        + "; ".join(f"{r.icb}, {r.series.lower()}: {r.shown_as}" for r in data.itertuples())
+        + "."
+    )
+    notes = (f"Counts below 5 show '{FEWER_THAN}' and no bar.",)
+    return Chart(f"support_reach_{measure}", title, subtitle, figure, data, alt, SOURCE_BOTH, notes)

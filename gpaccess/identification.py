@@ -1,0 +1,80 @@
+"""Support identification: the up to 20% of each ICB's practices that most need support (2021 access plan).
+
+Pure definitions shared by the pages, the CLI and the tests; the ranking itself runs in SQL where data is read
+(queries/support_reach.sql for counts, queries/support_list.sql for the named list, ICB viewers only).
+
+Rule: within each ICB, the practices with a value for the measure over the window are ranked from lowest to
+highest on the unrounded value; equal values are ordered by practice code; the lowest ceil(0.2 x n) are "the
+lowest 20%". Public, national and regional outputs show counts and shares only, and "fewer than 5" for any
+count below 5 and any share of a group of fewer than 5 practices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from gpaccess.access import SMALL_NUMBER
+
+FEWER_THAN = f"fewer than {SMALL_NUMBER}"
+
+
+@dataclass(frozen=True)
+class SupportMeasure:
+    key: str  # value of $measure
+    label: str
+    unit: str
+
+
+SUPPORT_MEASURES = {
+    m.key: m
+    for m in (
+        SupportMeasure("face_to_face_pct", "Face-to-face share", "%"),
+        SupportMeasure("appointments_per_1000", "Appointments per 1,000 registered patients", ""),
+        SupportMeasure("same_day_pct", "Same-day share", "%"),
+    )
+}
+DEFAULT_MEASURE = "face_to_face_pct"
+
+WINDOWS = {1: "One month", 3: "Last 3 months", 12: "Last 12 months"}
+ONE_MONTH_CAVEAT = (
+    "One month is a snapshot: a practice's share moves from month to month (holidays, staff absence, a "
+    "vaccination clinic), so a one-month list can name practices that are usually fine. Use 3 or 12 months "
+    "to decide on support."
+)
+
+
+def lowest_count(practices: int) -> int:
+    """How many of an ICB's n ranked practices make its lowest 20%: ceil(0.2 x n)."""
+    if practices < 0:
+        raise ValueError("practices must be >= 0")
+    return math.ceil(
+        practices * 2 / 10
+    )  # exact: avoids 0.2 * n float error (e.g. 0.2 * 15 = 3.0000000000000004)
+
+
+def window_bounds(last_month: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """First and last month of a window of `months` months ending with `last_month`."""
+    if months not in WINDOWS:
+        raise ValueError(f"window must be one of {sorted(WINDOWS)}")
+    index = last_month.year * 12 + last_month.month - 1 - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1), dt.date(last_month.year, last_month.month, 1)
+
+
+def shown_count(count: int | None, *, exact: bool = False) -> str:
+    """A count as shown: "fewer than 5" below the small-number threshold unless `exact` (the ICB's own users)."""
+    if count is None:
+        return "no data"
+    if not exact and count < SMALL_NUMBER:
+        return FEWER_THAN
+    return f"{count:,}"
+
+
+def shown_share(part: int, whole: int, *, exact: bool = False) -> str:
+    """part/whole as a percentage; "fewer than 5" when part or whole is below 5 (unless `exact`)."""
+    if whole == 0:
+        return "no practices"
+    if not exact and (part < SMALL_NUMBER or whole < SMALL_NUMBER):
+        return FEWER_THAN
+    return f"{100 * part / whole:.0f}%"
