@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from gpaccess.access import ROLES, Viewer
+from gpaccess.access import ROLES, AccessDenied, Viewer
 from gpaccess.config import database_path
 from gpaccess.ingest import IngestError, ingest_files
 from gpaccess.scope import Scope
@@ -56,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     figures.add_argument("--region", help="NHS England region code, e.g. Y56")
     figures.add_argument("--icb", help="ICB ODS code, e.g. QRV")
     figures.add_argument("--as", dest="role", choices=ROLES, default="public")
+    figures.add_argument("--as-icb", help="the viewer's ICB, with --as icb")
+    figures.add_argument("--as-region", help="the viewer's region, with --as region")
+    figures.add_argument(
+        "--support-list",
+        choices=("face_to_face_pct", "appointments_per_1000", "same_day_pct"),
+        help="print the ICB's named lowest-20%% list on this measure (ICB viewers for their --icb only)",
+    )
+    figures.add_argument(
+        "--window", type=int, choices=(1, 3, 12), default=3, help="months, with --support-list"
+    )
     figures.set_defaults(handler=_figures)
     return parser
 
@@ -99,7 +109,17 @@ def _figures(args: argparse.Namespace) -> int:
     con = connect_read_only(database_path(args.db))
     try:
         scope = Scope(region=args.region, icb=args.icb)
-        viewer = Viewer(role=args.role)
+        viewer = Viewer(role=args.role, region_code=args.as_region, icb_code=args.as_icb)
+        if args.support_list:
+            from gpaccess.identification import support_list_records
+
+            try:
+                records = support_list_records(con, viewer, scope, args.support_list, args.window)
+            except AccessDenied as error:
+                print(f"Refused: {error}", file=sys.stderr)
+                return 3
+            print(json.dumps(records, indent=2))
+            return 0
         print(json.dumps(headline_figures(con, viewer, scope), indent=2))
     finally:
         con.close()

@@ -14,8 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from gpaccess.access import SMALL_NUMBER
+import duckdb
+
+from gpaccess.access import SMALL_NUMBER, Viewer
+from gpaccess.db import run
+from gpaccess.scope import Scope
 
 FEWER_THAN = f"fewer than {SMALL_NUMBER}"
 
@@ -78,3 +83,39 @@ def shown_share(part: int, whole: int, *, exact: bool = False) -> str:
     if not exact and (part < SMALL_NUMBER or whole < SMALL_NUMBER):
         return FEWER_THAN
     return f"{100 * part / whole:.0f}%"
+
+
+def support_list_records(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope, measure: str, months: int
+) -> list[dict[str, Any]]:
+    """The named lowest-20% list for `scope.icb`, ending with the latest month held (for the CLI).
+
+    Goes through gpaccess.db.run, so it raises AccessDenied for anyone but that ICB's own viewer."""
+    if measure not in SUPPORT_MEASURES:
+        raise ValueError(f"measure must be one of {sorted(SUPPORT_MEASURES)}")
+    latest = con.execute("SELECT max(month) FROM practice_month").fetchone()
+    if latest is None or latest[0] is None:
+        return []
+    window_from, window_to = window_bounds(latest[0], months)
+    frame = run(
+        con,
+        "support_list",
+        viewer,
+        scope,
+        measure=measure,
+        window_from=window_from,
+        window_to=window_to,
+    )
+    return [
+        {
+            "rank_in_icb": int(r.rank_in_icb),
+            "practice_code": r.practice_code,
+            "practice_name": r.practice_name,
+            "value": float(r.value),
+            "in_accelerate": bool(r.in_accelerate),
+            "in_gpip": bool(r.in_gpip),
+            "window": f"{window_from:%Y-%m} to {window_to:%Y-%m}",
+            "marking": "OFFICIAL-SENSITIVE",
+        }
+        for r in frame.itertuples(index=False)
+    ]
