@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gpaccess.app import frame, render
-from gpaccess.app.data import query
+from gpaccess.app.data import chart, query
 from gpaccess.charts.appointments import spc_chart
 from gpaccess.charts.base import fmt_int, fmt_pct
 from gpaccess.charts.programme import supported_over_time
@@ -56,8 +56,8 @@ if monthly.empty:
     st.info("No appointment data for this scope and period.")
 else:
     starts = query("programmes", ctx.viewer, ctx.scope)["start_date"].tolist()
-    f2f_chart, f2f_summary = spc_chart(
-        monthly, "face_to_face_pct", ctx.scope_label, rebase_at=starts
+    f2f_chart, f2f_summary = chart(
+        spc_chart, monthly, "face_to_face_pct", ctx.scope_label, rebase_at=starts
     )
     year_before = latest["face_to_face_pct_year_before"]
     change = latest["face_to_face_pct"] - year_before if year_before == year_before else None
@@ -76,6 +76,6 @@ else:
     with a2:
         render.chart(f2f_chart)
 
-render.chart(
-    supported_over_time(query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label)
+render.show(
+    supported_over_time, query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label
 )

@@ -4,17 +4,7 @@ import streamlit as st
 
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
-from gpaccess.charts import Chart
 from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
-
-
-def show(chart: Chart) -> None:
-    """A chart with nothing to plot is said in words instead of drawn as empty axes."""
-    if chart.data.empty:
-        st.info(chart.title)
-    else:
-        render.chart(chart)
-
 
 ctx = frame.current()
 st.title("Phase completion")
@@ -29,8 +19,8 @@ if phases.empty:
     st.stop()
 
 st.subheader("Where practices are in their support")
-show(phase_status(phases, ctx.scope_label))
+render.show(phase_status, phases, ctx.scope_label)
 st.subheader("Support delivered against the plan")
-show(support_delivery(phases, ctx.scope_label))
+render.show(support_delivery, phases, ctx.scope_label)
 st.subheader("When each phase ran")
-show(phase_timeline(phases, ctx.scope_label))
+render.show(phase_timeline, phases, ctx.scope_label)

@@ -4,16 +4,7 @@ import streamlit as st
 
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
-from gpaccess.charts import Chart, uptake
-
-
-def show(chart: Chart) -> None:
-    """A chart with nothing to plot is said in words instead of drawn as empty axes."""
-    if chart.data.empty:
-        st.info(chart.title)
-    else:
-        render.chart(chart)
-
+from gpaccess.charts import uptake
 
 ctx = frame.current()
 programme = ctx.scope.programme
@@ -27,23 +18,23 @@ by_icb = query("uptake_by_icb", ctx.viewer, ctx.scope)
 england = query("uptake_by_icb", ctx.viewer, ctx.scope.with_(region=None, icb=None))
 
 st.subheader("Practices enrolled")
-show(uptake.uptake_share(by_icb, programme, ctx.scope_label))
-show(uptake.uptake_against_reference(by_icb, england, programme, ctx.scope_label))
+render.show(uptake.uptake_share, by_icb, programme, ctx.scope_label)
+render.show(uptake.uptake_against_reference, by_icb, england, programme, ctx.scope_label)
 
 st.subheader("Withdrawals")
-show(uptake.withdrawals_by_icb(by_icb, programme, ctx.scope_label))
+render.show(uptake.withdrawals_by_icb, by_icb, programme, ctx.scope_label)
 reasons = query("withdrawal_reasons", ctx.viewer, ctx.scope)
-show(uptake.withdrawal_reasons(reasons, ctx.scope_label))
+render.show(uptake.withdrawal_reasons, reasons, ctx.scope_label)
 
 st.subheader("Blocked by the digital telephony criterion")
 if programme == "Accelerate":
     st.info("The digital telephony criterion applies to GPIP only: choose GPIP or All to see it.")
 else:
     blocked = query("telephony_blocked_by_icb", ctx.viewer, ctx.scope)
-    show(uptake.telephony_blocked(blocked, ctx.scope_label))
+    render.show(uptake.telephony_blocked, blocked, ctx.scope_label)
 
 st.subheader("Barriers ICBs reported")
 kinds = query("barriers_by_kind", ctx.viewer, ctx.scope)
-show(uptake.barriers_by_kind(kinds, ctx.scope_label, ctx.period_label))
+render.show(uptake.barriers_by_kind, kinds, ctx.scope_label, ctx.period_label)
 reports = query("barrier_reports", ctx.viewer, ctx.scope)
-show(uptake.barrier_table(reports, ctx.scope_label, ctx.period_label))
+render.show(uptake.barrier_table, reports, ctx.scope_label, ctx.period_label)

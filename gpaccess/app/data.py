@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -13,6 +15,8 @@ from gpaccess.config import database_path
 from gpaccess.db import run
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
+
+T = TypeVar("T")
 
 
 def db_path() -> Path:
@@ -25,13 +29,23 @@ def data_version() -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(max_entries=2)
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    con.close()
+
+
+@st.cache_resource(max_entries=2, on_release=_close)
 def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
     return connect_read_only(Path(path))
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     return _connection(str(db_path()), data_version())
+
+
+def close_connections() -> None:
+    """Close this process's read-only connections (before a load from the browser opens the file for writing:
+    DuckDB allows no reader while a writer has the file). The next `connection()` reopens read-only."""
+    _connection.clear()
 
 
 @st.cache_data(ttl=3600, max_entries=1000, show_spinner=False)
@@ -42,3 +56,20 @@ def _query(name: str, viewer: Viewer, scope: Scope, version: float, extra: tuple
 def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFrame:
     """Run a named query (queries/<name>.sql) for the viewer and scope; cached per data version."""
     return _query(name, viewer, scope, data_version(), tuple(sorted(extra.items())))
+
+
+@st.cache_resource(ttl=3600, max_entries=300, show_spinner=False)
+def _chart(
+    _builder: Callable[..., Any], name: str, args: tuple, kwargs: tuple, version: float
+) -> Any:
+    return _builder(*args, **dict(kwargs))
+
+
+def chart(builder: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Build a chart (or anything costly made from query results) once per inputs and data version.
+
+    Plotly figure construction validates every property and costs a few hundred ms a chart; cached as a
+    resource (not pickled, which would validate again on load). Callers must not mutate what they get back.
+    """
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    return _chart(builder, name, args, tuple(sorted(kwargs.items())), data_version())

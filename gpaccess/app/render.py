@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
+from gpaccess.app import data
 from gpaccess.charts import Chart
 
 
@@ -23,6 +26,17 @@ def chart(item: Chart) -> None:
         )
         if item.notes:
             st.caption(" ".join(item.notes))
+
+
+def show(builder: Callable[..., Chart], *args: Any, **kwargs: Any) -> Chart:
+    """Build a chart from query results (cached per inputs and data version) and show it; a chart with
+    nothing to plot is said in words instead of drawn as empty axes. Returns the chart (for exports)."""
+    built = data.chart(builder, *args, **kwargs)
+    if built.data.empty:
+        st.info(built.title)
+    else:
+        chart(built)
+    return built
 
 
 def tile(label: str, value: str, detail: str = "", help_text: str | None = None) -> None:
