@@ -1,0 +1,276 @@
+"""Evidence of impact: difference-in-differences of supported practices against matched comparators.
+
+The query `impact_panel` (queries/impact_panel.sql) does the matching in the database and returns, for one
+measure, a panel of monthly values by month relative to the support start for supported practices and their
+matched never-supported comparators, keyed by a surrogate number per practice (never a practice code). The
+functions here are pure: practice-level changes, the difference-in-differences estimate with standard errors
+clustered by practice, and the event-study means.
+
+Method, in short:
+- pre window: the `pre_months` months before the support start month;
+- post window: `post_months` months starting `post_gap` months after the support start (the effect of support
+  takes months to build up, so the first months are left out);
+- change per practice = post mean - pre mean; the estimate = weighted mean change of supported practices minus
+  weighted mean change of their comparators (each supported practice weighs 1, its k comparators 1/k each);
+- the 95% interval comes from the weighted regression change ~ 1 + supported with cluster-robust (CR1) standard
+  errors, clustered by practice, and a t distribution with (practices - 1) degrees of freedom.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from gpaccess.access import SMALL_NUMBER
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str  # the $measure value the query accepts
+    label: str  # short name
+    unit: str  # what a difference is in, e.g. "pp"
+    axis: str  # y-axis title
+    digits: int = 1
+
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        Measure("face_to_face", "Face-to-face share", "pp", "Face-to-face, % of appointments"),
+        Measure(
+            "per_1000",
+            "Appointments per 1,000 patients",
+            "per 1,000",
+            "Appointments a month per 1,000 registered patients",
+            digits=1,
+        ),
+        Measure("same_day", "Same-day share", "pp", "Booked and seen the same day, %"),
+        Measure("dna", "Did-not-attend rate", "pp", "Did not attend, % of appointments", digits=2),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Design:
+    pre_months: int = 6
+    post_gap: int = 6
+    post_months: int = 6
+    event_before: int = 12
+    event_after: int = 18
+    min_window_months: int = 3
+    caliper: float = 0.25  # largest matching distance, in standard deviations
+    k_comparators: int = 3
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "pre_months": self.pre_months,
+            "post_gap": self.post_gap,
+            "post_months": self.post_months,
+            "event_before": self.event_before,
+            "event_after": self.event_after,
+            "min_window_months": self.min_window_months,
+            "caliper": self.caliper,
+            "k_comparators": self.k_comparators,
+        }
+
+    @property
+    def post_first(self) -> int:
+        return self.post_gap
+
+    @property
+    def post_last(self) -> int:
+        return self.post_gap + self.post_months - 1
+
+
+DESIGN = Design()
+
+
+def query_params(
+    measure: str, phase: str | None = None, level: str | None = None, design: Design = DESIGN
+) -> dict[str, Any]:
+    """The extra parameters of `impact_panel` (besides the scope's), checked against allow-lists."""
+    if measure not in MEASURES:
+        raise ValueError(f"Unknown measure {measure!r}")
+    return {"measure": measure, "phase": phase, "level": level, **design.params()}
+
+
+@dataclass(frozen=True)
+class DidResult:
+    measure: str
+    n_supported: int
+    n_comparators: int
+    estimate: float | None  # None when fewer than SMALL_NUMBER supported practices
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    supported_pre: float | None
+    supported_change: float | None
+    comparator_pre: float | None
+    comparator_change: float | None
+    suppressed: bool
+
+    @property
+    def significant(self) -> bool:
+        return (
+            self.ci_low is not None
+            and self.ci_high is not None
+            and (self.ci_low > 0 or self.ci_high < 0)
+        )
+
+
+def practice_changes(panel: pd.DataFrame, design: Design = DESIGN) -> pd.DataFrame:
+    """One row per (arm, unit, start_month): pre mean, post mean, change, weight.
+
+    Rows whose pre or post window rests on fewer than `min_window_months` months are dropped.
+    """
+    columns = ["arm", "unit", "start_month", "weight", "pre", "post", "change"]
+    if panel.empty:
+        return pd.DataFrame(columns=columns)
+    rel = panel["relative_month"]
+    keys = ["arm", "unit", "start_month"]
+    in_pre = (rel >= -design.pre_months) & (rel < 0)
+    in_post = (rel >= design.post_first) & (rel <= design.post_last)
+    pre = panel[in_pre].groupby(keys)["value"].agg(["mean", "count"])
+    post = panel[in_post].groupby(keys)["value"].agg(["mean", "count"])
+    weight = panel.groupby(keys)["weight"].first()
+    out = pd.DataFrame(
+        {
+            "weight": weight,
+            "pre": pre["mean"],
+            "pre_n": pre["count"],
+            "post": post["mean"],
+            "post_n": post["count"],
+        }
+    )
+    enough = (out["pre_n"] >= design.min_window_months) & (
+        out["post_n"] >= design.min_window_months
+    )
+    out = out[enough].reset_index()
+    out["change"] = out["post"] - out["pre"]
+    return out[columns]
+
+
+def cluster_wls(
+    y: np.ndarray, x: np.ndarray, weights: np.ndarray, groups: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Weighted least squares with cluster-robust (CR1) standard errors: coefficients, SEs, clusters.
+
+    The same estimator as statsmodels' WLS(...).fit(cov_type="cluster"): the sandwich (X'WX)^-1 M (X'WX)^-1
+    with M = sum over clusters of (X_g' W_g e_g)(...)' and the small-sample factor G/(G-1) * (N-1)/(N-K).
+    """
+    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    n, k = x.shape
+    xw = x * w[:, None]
+    bread = np.linalg.inv(x.T @ xw)
+    beta = bread @ (xw.T @ y)
+    resid = y - x @ beta
+    scores = pd.DataFrame(xw * resid[:, None]).groupby(np.asarray(groups)).sum().to_numpy()
+    g = scores.shape[0]
+    meat = scores.T @ scores
+    factor = g / (g - 1) * (n - 1) / (n - k) if g > 1 and n > k else float("nan")
+    cov = factor * bread @ meat @ bread
+    return beta, np.sqrt(np.diag(cov)), g
+
+
+def difference_in_differences(
+    changes: pd.DataFrame, measure: str = "face_to_face", level: float = 0.95
+) -> DidResult:
+    """(post - pre) of supported minus (post - pre) of comparators, with a cluster-robust interval."""
+    supported = changes[changes["arm"] == "supported"]
+    comparators = changes[changes["arm"] == "comparator"]
+    n_s = int(supported["unit"].nunique())
+    n_c = int(comparators["unit"].nunique())
+
+    def wmean(frame: pd.DataFrame, column: str) -> float | None:
+        if frame.empty:
+            return None
+        return float(np.average(frame[column], weights=frame["weight"]))
+
+    base: dict[str, Any] = {
+        "measure": measure,
+        "n_supported": n_s,
+        "n_comparators": n_c,
+        "supported_pre": wmean(supported, "pre"),
+        "supported_change": wmean(supported, "change"),
+        "comparator_pre": wmean(comparators, "pre"),
+        "comparator_change": wmean(comparators, "change"),
+    }
+    if n_s < SMALL_NUMBER or n_c < 2:
+        return DidResult(
+            **{**base, "supported_pre": None, "supported_change": None},
+            estimate=None,
+            se=None,
+            ci_low=None,
+            ci_high=None,
+            suppressed=n_s < SMALL_NUMBER,
+        )
+    treated = (changes["arm"] == "supported").to_numpy(dtype=float)
+    x = np.column_stack([np.ones(len(changes)), treated])
+    groups = (changes["arm"] + ":" + changes["unit"].astype(str)).to_numpy()
+    beta, se, g = cluster_wls(changes["change"].to_numpy(), x, changes["weight"].to_numpy(), groups)
+    t = float(stats.t.ppf(0.5 + level / 2, g - 1))
+    estimate, error = float(beta[1]), float(se[1])
+    return DidResult(
+        **base,
+        estimate=estimate,
+        se=error,
+        ci_low=estimate - t * error,
+        ci_high=estimate + t * error,
+        suppressed=False,
+    )
+
+
+def event_study(panel: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Weighted mean of the measure per arm and month relative to the support start, with a 95% interval
+    (clustered by practice); months with fewer than SMALL_NUMBER practices in an arm are left out."""
+    columns = ["arm", "relative_month", "practices", "mean", "ci_low", "ci_high"]
+    rows: list[dict[str, Any]] = []
+    if panel.empty:
+        return pd.DataFrame(columns=columns)
+    for (arm, month), part in panel.groupby(["arm", "relative_month"], sort=True):
+        practices = int(part["unit"].nunique())
+        if practices < SMALL_NUMBER:
+            continue
+        beta, se, g = cluster_wls(
+            part["value"].to_numpy(),
+            np.ones((len(part), 1)),
+            part["weight"].to_numpy(),
+            part["unit"].to_numpy(),
+        )
+        t = float(stats.t.ppf(0.5 + level / 2, g - 1))
+        mean = float(beta[0])
+        half = t * float(se[0]) if math.isfinite(float(se[0])) else float("nan")
+        rows.append(
+            {
+                "arm": arm,
+                "relative_month": int(month),
+                "practices": practices,
+                "mean": mean,
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def estimate(panel: pd.DataFrame, measure: str, design: Design = DESIGN) -> DidResult:
+    """The whole calculation from the query's panel."""
+    return difference_in_differences(practice_changes(panel, design), measure)
+
+
+def panel_counts(panel: pd.DataFrame) -> dict[str, int]:
+    """Supported practices in scope and those with data in both windows (from the query's broadcast columns)."""
+    if panel.empty:
+        return {"supported_in_scope": 0, "supported_with_windows": 0}
+    first = panel.iloc[0]
+    return {
+        "supported_in_scope": int(first["supported_in_scope"]),
+        "supported_with_windows": int(first["supported_with_windows"]),
+    }

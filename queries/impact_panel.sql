@@ -1,0 +1,175 @@
+-- description: Impact panel: supported practices and matched never-supported comparators, one measure, by month relative to the support start
+-- grain: one row per arm, practice surrogate, support start month and month relative to that start
+-- parameters: $region, $icb, $programme, $phase, $level, $measure, $pre_months, $post_gap, $post_months, $event_before, $event_after, $min_window_months, $caliper, $k_comparators
+-- source: enrolment, practice, practice_month, list_size
+-- identities: none
+-- Supported: started in the programme (phase, level if given; GPIP hands-on levels only unless a level is given)
+-- and not withdrawn; the support start month is the month of the earliest start. Comparators: practices never
+-- enrolled in any programme (in the tracker at all). Matching, for each supported practice: up to
+-- $k_comparators nearest never-supported practices in the same ICB (in the same region only if the ICB has none
+-- within the caliper), on the pre-support mean of the measure and the log list size at the support start, both
+-- in standard deviations of the candidates'; the caliper is the largest distance accepted. Each supported
+-- practice weighs 1, its comparators 1/k each. `unit` is a surrogate number for a practice (not its code): rows of
+-- one practice share it, so standard errors can be clustered by practice. No practice codes leave this query.
+WITH supported_all AS (
+    SELECT e.practice_code, min(date_trunc('month', e.started_date))::DATE AS start_month
+    FROM enrolment AS e
+    WHERE e.programme = $programme
+      AND e.started_date IS NOT NULL
+      AND e.status <> 'withdrawn'
+      AND ($phase IS NULL OR e.phase = $phase)
+      AND (($level IS NULL AND e.level <> 'universal') OR e.level = $level)
+    GROUP BY e.practice_code
+),
+supported AS (
+    SELECT s.practice_code, s.start_month, p.icb_code, p.region_code
+    FROM supported_all AS s
+    JOIN practice AS p USING (practice_code)
+    WHERE ($region IS NULL OR p.region_code = $region)
+      AND ($icb IS NULL OR p.icb_code = $icb)
+),
+candidates AS (
+    SELECT p.practice_code, p.icb_code, p.region_code
+    FROM practice AS p
+    WHERE p.region_code IN (SELECT region_code FROM supported)
+      AND p.practice_code NOT IN (SELECT practice_code FROM enrolment)
+),
+cohorts AS (
+    SELECT DISTINCT region_code, start_month FROM supported
+),
+units AS (  -- every (practice, start month) a window is needed for
+    SELECT practice_code, start_month, icb_code, region_code, true AS treated FROM supported
+    UNION ALL
+    SELECT c.practice_code, k.start_month, c.icb_code, c.region_code, false AS treated
+    FROM candidates AS c
+    JOIN cohorts AS k USING (region_code)
+),
+months AS (
+    SELECT min(start_month) - to_months($event_before) AS first_month,
+           max(start_month) + to_months($event_after) AS last_month
+    FROM cohorts
+),
+sized AS (  -- list size at the support start: latest on or before it, else the earliest after
+    SELECT u.*, coalesce(before.patients, after.patients) AS patients
+    FROM units AS u
+    ASOF LEFT JOIN list_size AS before
+        ON before.practice_code = u.practice_code AND before.extract_date <= u.start_month
+    ASOF LEFT JOIN list_size AS after
+        ON after.practice_code = u.practice_code AND after.extract_date >= u.start_month
+),
+monthly AS (  -- the measure's numerator and denominator per practice and month
+    SELECT
+        pm.practice_code,
+        pm.month,
+        pm.appointments,
+        CASE $measure
+            WHEN 'face_to_face' THEN pm.face_to_face
+            WHEN 'same_day' THEN pm.same_day
+            WHEN 'dna' THEN pm.dna
+            WHEN 'per_1000' THEN pm.appointments
+        END AS numerator
+    FROM practice_month AS pm
+    WHERE pm.region_code IN (SELECT region_code FROM cohorts)
+      AND pm.month >= (SELECT first_month FROM months)
+      AND pm.month <= (SELECT last_month FROM months)
+),
+valued AS (  -- per (practice, start month) and month: shares in per cent; rates per 1,000 on the list at the start
+    SELECT
+        u.practice_code, u.start_month, u.icb_code, u.region_code, u.treated, u.patients, m.month,
+        CASE WHEN $measure = 'per_1000' THEN 1000.0 * m.numerator / nullif(u.patients, 0)
+             ELSE 100.0 * m.numerator / nullif(m.appointments, 0)
+        END AS value
+    FROM sized AS u
+    JOIN monthly AS m
+        ON m.practice_code = u.practice_code
+       AND m.month >= u.start_month - to_months($pre_months)
+       AND m.month < u.start_month + to_months($post_gap + $post_months)
+       AND (m.month < u.start_month OR m.month >= u.start_month + to_months($post_gap))
+),
+windows AS (  -- pre and post means per (practice, start month), with the months each rests on
+    SELECT
+        practice_code, start_month, icb_code, region_code, treated, ln(patients) AS log_list,
+        avg(value) FILTER (WHERE month >= start_month - to_months($pre_months)
+                             AND month < start_month) AS pre,
+        count(value) FILTER (WHERE month >= start_month - to_months($pre_months)
+                               AND month < start_month) AS pre_n,
+        avg(value) FILTER (WHERE month >= start_month + to_months($post_gap)
+                             AND month < start_month + to_months($post_gap + $post_months)) AS post,
+        count(value) FILTER (WHERE month >= start_month + to_months($post_gap)
+                               AND month < start_month + to_months($post_gap + $post_months)) AS post_n
+    FROM valued
+    GROUP BY ALL
+),
+complete AS (
+    SELECT *
+    FROM windows
+    WHERE pre_n >= $min_window_months AND post_n >= $min_window_months AND log_list IS NOT NULL
+),
+spread AS (
+    SELECT nullif(stddev_samp(pre), 0) AS sd_pre, nullif(stddev_samp(log_list), 0) AS sd_list
+    FROM complete
+    WHERE NOT treated
+),
+pairs AS (
+    SELECT
+        s.practice_code AS s_code, s.start_month,
+        c.practice_code AS c_code,
+        c.icb_code = s.icb_code AS same_icb,
+        sqrt(pow((s.pre - c.pre) / d.sd_pre, 2) + pow((s.log_list - c.log_list) / d.sd_list, 2))
+            AS distance
+    FROM complete AS s
+    JOIN complete AS c
+        ON c.region_code = s.region_code AND c.start_month = s.start_month AND NOT c.treated
+    CROSS JOIN spread AS d
+    WHERE s.treated
+),
+in_caliper AS (
+    SELECT *, bool_or(same_icb) OVER (PARTITION BY s_code) AS icb_has_match
+    FROM pairs
+    WHERE distance <= $caliper
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY s_code ORDER BY distance, c_code) AS rank
+    FROM in_caliper
+    WHERE same_icb OR NOT icb_has_match
+),
+matched AS (
+    SELECT s_code, start_month, c_code, 1.0 / count(*) OVER (PARTITION BY s_code) AS weight
+    FROM ranked
+    WHERE rank <= $k_comparators
+),
+arms AS (
+    SELECT DISTINCT 'supported' AS arm, s_code AS practice_code, start_month, 1.0 AS weight
+    FROM matched
+    UNION ALL
+    SELECT 'comparator' AS arm, c_code AS practice_code, start_month, sum(weight) AS weight
+    FROM matched
+    GROUP BY c_code, start_month
+),
+keyed AS (
+    SELECT a.*, z.patients, dense_rank() OVER (ORDER BY hash(a.practice_code), a.practice_code) AS unit
+    FROM arms AS a
+    JOIN sized AS z USING (practice_code, start_month)
+),
+final AS (
+    SELECT
+        k.arm,
+        k.unit,
+        k.start_month,
+        k.weight,
+        datediff('month', k.start_month, m.month)::INTEGER AS relative_month,
+        CASE WHEN $measure = 'per_1000' THEN 1000.0 * m.numerator / nullif(k.patients, 0)
+             ELSE 100.0 * m.numerator / nullif(m.appointments, 0)
+        END AS value,
+        (SELECT count(*) FROM supported) AS supported_in_scope,
+        (SELECT count(*) FROM complete WHERE treated) AS supported_with_windows
+    FROM keyed AS k
+    JOIN monthly AS m
+        ON m.practice_code = k.practice_code
+       AND m.month >= k.start_month - to_months($event_before)
+       AND m.month < k.start_month + to_months($event_after)
+)
+SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
+FROM final
+WHERE value IS NOT NULL
+ORDER BY arm, unit, start_month, relative_month
