@@ -15,6 +15,7 @@ import pandas as pd
 
 from gpaccess.access import Viewer
 from gpaccess.db import run
+from gpaccess.impact import estimate, query_params
 from gpaccess.scope import Scope
 
 
@@ -55,6 +56,7 @@ def headline_figures(
             ["icb_code", "programme", "practices", "enrolled", "withdrawn", "universal"],
         ),
         "appointments": appointment_figures(con, viewer, scope),
+        "impact": impact_figures(con, viewer, scope),
     }
 
 
@@ -104,3 +106,22 @@ def appointment_figures(
 
 def _round(value: Any) -> float | None:
     return None if _missing(value) else round(float(value), 1)
+
+
+def impact_figures(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope
+) -> dict[str, dict[str, Any]]:
+    """Per programme: difference-in-differences of the face-to-face share (pp) against matched comparators."""
+    out: dict[str, dict[str, Any]] = {}
+    for programme in ("Accelerate", "GPIP"):
+        within = scope.with_(programme=programme)
+        panel = run(con, "impact_panel", viewer, within, **query_params("face_to_face"))
+        result = estimate(panel, "face_to_face")
+        out[programme] = {
+            "did_face_to_face_pp": _round(result.estimate),
+            "ci_low": _round(result.ci_low),
+            "ci_high": _round(result.ci_high),
+            "n_supported": result.n_supported,
+            "n_comparators": result.n_comparators,
+        }
+    return out
