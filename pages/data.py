@@ -1,8 +1,138 @@
-"""Placeholder: built under its own issue."""
+"""Data: how fresh and how complete the figures are; load monthly files from the browser; load history."""
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
-from gpaccess.app import frame
+from gpaccess import failed_loads
+from gpaccess.app import frame, render, upload
+from gpaccess.app.data import db_path, query
+from gpaccess.charts.quality import (
+    POOR_COVERAGE_PCT,
+    coverage_by_icb,
+    coverage_over_time,
+    dropped_out,
+    freshness,
+    history_table,
+    recording_quality,
+)
+from gpaccess.config import TEMPLATES_DIR
+from gpaccess.scope import NATIONAL
 
 ctx = frame.current()
-st.info("This page is being built.")
+st.title("Data: what is loaded, how fresh, how complete")
+
+held = query("months_held", ctx.viewer, NATIONAL)
+appointments = held.iloc[0]
+newest = None if pd.isna(appointments["newest_month"]) else appointments["newest_month"]
+fresh = freshness(None if newest is None else pd.Timestamp(newest).date(), dt.date.today())
+(st.warning if fresh.stale else st.success)(fresh.message, icon=":material/warning:" if fresh.stale else ":material/check_circle:")
+
+st.subheader("Months held")
+st.dataframe(
+    held.assign(
+        first_month=held["first_month"].map(lambda d: "" if pd.isna(d) else f"{d:%b %Y}"),
+        newest_month=held["newest_month"].map(lambda d: "" if pd.isna(d) else f"{d:%b %Y}"),
+        months=held["months"].map(lambda n: "" if pd.isna(n) else f"{int(n):,}"),
+    ).rename(
+        columns={
+            "source": "Source",
+            "first_month": "First month",
+            "newest_month": "Newest month",
+            "months": "Months",
+            "practices": "Practices",
+            "last_loaded": "Last loaded (UTC)",
+        }
+    ),
+    hide_index=True,
+)
+st.caption(
+    "List sizes: months are extract dates. Programme tracker: practices enrolled (each load is a full snapshot)."
+)
+
+st.subheader("Load files")
+upload.show_last_result()
+permission = upload.permission_for(ctx.viewer.role)
+if permission.allowed:
+    st.caption(
+        f"{permission.reason} Give the monthly GPAD zip as downloaded (or its CSVs), the list-size files "
+        "and the programme tracker (XLSX, or its sheets as CSV), in any order. The batch is checked whole "
+        "before anything is written: if any file is wrong, nothing changes."
+    )
+    generation = st.session_state.setdefault("upload_generation", 0)
+    files = st.file_uploader(
+        "Files to load",
+        type=upload.ACCEPTED_TYPES,
+        accept_multiple_files=True,
+        key=f"upload_files_{generation}",
+    )
+    if st.button(
+        f"Load {len(files)} file{'s' if len(files) != 1 else ''}" if files else "Load",
+        type="primary",
+        disabled=not files,
+        key="upload_load",
+    ):
+        result = upload.load_uploaded(list(files), ctx.viewer.email or "browser (local run)")
+        upload.remember(result)
+        if result.ok:
+            st.session_state["upload_generation"] = generation + 1
+        st.rerun()
+else:
+    st.info(permission.reason, icon=":material/lock:")
+
+template = TEMPLATES_DIR / "programme_tracker.xlsx"
+if template.exists():
+    st.download_button(
+        "Download the programme tracker template (XLSX)",
+        template.read_bytes(),
+        file_name="programme_tracker.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="tracker_template",
+    )
+    st.caption("The template's sheets and columns are described in docs/programme-template.md.")
+
+st.subheader("Load history")
+history = history_table(query("load_history", ctx.viewer, NATIONAL), failed_loads.read(db_path()))
+if history.empty:
+    st.info("Nothing has been loaded yet.")
+else:
+    refused = int((history["outcome"] == "refused").sum())
+    st.caption(
+        f"{len(history)} file loads, newest first"
+        + (f"; {refused} refused (nothing was changed by those)" if refused else "")
+        + ". Times are UTC."
+    )
+    st.dataframe(
+        history.rename(
+            columns={
+                "loaded_at": "When",
+                "outcome": "Outcome",
+                "file_name": "File",
+                "file_kind": "Kind",
+                "rows": "Rows",
+                "months": "Months",
+                "loaded_by": "Who",
+                "sha256": "SHA-256",
+                "problems": "Problems (refused loads)",
+            }
+        ),
+        hide_index=True,
+        key="load_history",
+    )
+
+st.subheader(f"Coverage and recording quality: {ctx.scope_label}")
+st.caption(
+    f"Coverage below {POOR_COVERAGE_PCT:.0f}% of open practices puts a caveat on every page for that scope. "
+    "NHS England's appointment data counts only appointments recorded in practice systems that are mapped "
+    "to national categories."
+)
+coverage = query("coverage_by_icb_month", ctx.viewer, ctx.scope)
+quality = query("recording_quality_by_icb_month", ctx.viewer, ctx.scope)
+if coverage.empty and quality.empty:
+    st.info("No appointment data for this scope and period.")
+else:
+    render.chart(coverage_over_time(coverage, ctx.scope_label))
+    render.chart(coverage_by_icb(coverage, ctx.scope_label))
+    render.chart(recording_quality(quality, ctx.scope_label))
+    render.chart(dropped_out(coverage, ctx.scope_label))

@@ -8,8 +8,8 @@
 -- measure over the window is ranked from lowest to highest on the unrounded value (shares and rates pool the
 -- window's appointments); equal values are ordered by practice code (A before Z). The lowest ceil(0.2 x n) of the n
 -- ranked practices are "the lowest 20%" (rounded up, so an ICB with any practices has at least one).
--- In a programme = any enrolment in Accelerate or GPIP that is not withdrawn (signed up, active, completed or
--- extended). $measure is one of face_to_face_pct, same_day_pct, appointments_per_1000 (anything else ranks none).
+-- Practices with no appointments in the window are not ranked. In a programme = any enrolment in Accelerate or
+-- GPIP that is not withdrawn (signed up, active, completed or extended). $measure is one of face_to_face_pct, same_day_pct, appointments_per_1000 (anything else ranks none).
 WITH scoped AS (
     SELECT *
     FROM practice_month
@@ -36,6 +36,7 @@ per_practice AS (
             / nullif(sum(patients), 0)::DOUBLE AS appointments_per_patient
     FROM with_list
     GROUP BY icb_code, practice_code
+    HAVING sum(appointments) > 0
 ),
 measured AS (
     SELECT

@@ -149,7 +149,7 @@ def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) 
             yanchor="bottom",
         )
     title = (
-        f"Half of the {total:,} practices had a face-to-face share below {median:.0f}%"
+        f"Half of the {total:,} practices had a face-to-face share below {median:.1f}%"
         if total
         else ("No practice had appointments in this month")
     )

@@ -1,0 +1,138 @@
+"""Streamlit glue for the Data page: loading files from the browser, and the coverage caveat on headline pages.
+
+A load from the browser goes through the same ingest as `python -m gpaccess ingest`: the whole batch is checked
+before anything is written, and a refused batch changes nothing. DuckDB allows one writer and no reader while it
+writes, so the app's read-only connection is closed first and reopened (by the data version) afterwards.
+
+Who may load: when sign-in is configured, administrators only; without sign-in, nobody unless
+GPACCESS_ALLOW_UPLOADS=1 is set for a single-user local run (docs/loading-data.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from gpaccess.app.data import close_connections, db_path, query
+from gpaccess.charts.quality import coverage_caveat
+from gpaccess.ingest import IngestError, LoadReport, ingest_files
+from gpaccess.store import connect_writable
+
+ALLOW_ENV = "GPACCESS_ALLOW_UPLOADS"
+ACCEPTED_TYPES = ["zip", "csv", "xlsx"]
+RESULT_KEY = "_upload_result"
+_WRITE_LOCK = threading.Lock()  # one load at a time in this process
+
+
+@dataclass(frozen=True)
+class Permission:
+    allowed: bool
+    reason: str
+
+
+def upload_permission(role: str, sign_in_configured: bool, allow_setting: str | None) -> Permission:
+    """Pure rule: admins when sign-in is configured; otherwise only with GPACCESS_ALLOW_UPLOADS=1."""
+    if sign_in_configured:
+        if role == "admin":
+            return Permission(True, "You are signed in as an administrator.")
+        return Permission(
+            False,
+            "Loading data needs the administrator role. Sign in with an administrator account "
+            "(roles are assigned in the role-mapping file).",
+        )
+    if (allow_setting or "").strip() == "1":
+        return Permission(
+            True, f"Loading is on for this single-user local run ({ALLOW_ENV}=1, no sign-in)."
+        )
+    return Permission(
+        False,
+        "Loading from the browser is off. For a single-user local run, start the dashboard with "
+        f"`{ALLOW_ENV}=1` (for example `{ALLOW_ENV}=1 scripts/run.sh`); on a shared deployment, configure "
+        "sign-in and load as an administrator. Or load from the command line: "
+        "`python -m gpaccess ingest FILE...` (see docs/loading-data.md).",
+    )
+
+
+def permission_for(role: str) -> Permission:
+    from gpaccess.app.viewer import auth_configured
+
+    return upload_permission(role, auth_configured(), os.environ.get(ALLOW_ENV))
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    ok: bool
+    message: str
+
+
+def load_uploaded(files: list, loaded_by: str) -> UploadResult:
+    """Save the uploaded files under their own names, then load them in one batch with a progress bar."""
+    bar = st.progress(0.0, text="Saving the uploaded files")
+
+    def show(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    with tempfile.TemporaryDirectory(prefix="gpaccess-upload-") as folder:
+        paths = []
+        for index, item in enumerate(files):
+            target = Path(folder) / str(index) / Path(item.name).name  # no path from the browser
+            target.parent.mkdir()
+            target.write_bytes(item.getvalue())
+            paths.append(target)
+        try:
+            report = _ingest(paths, loaded_by, show)
+        except IngestError as error:
+            return UploadResult(False, error.describe())
+        except duckdb.IOException as error:
+            return UploadResult(
+                False,
+                "Load refused: the database is in use by another program (a command-line load, or another "
+                f"dashboard process); nothing was changed. Try again when it has finished.\n\n{error}",
+            )
+        finally:
+            bar.empty()
+    st.cache_data.clear()
+    return UploadResult(True, report.summary())
+
+
+def _ingest(paths: list[Path], loaded_by: str, progress) -> LoadReport:  # type: ignore[no-untyped-def]
+    with _WRITE_LOCK:
+        close_connections()
+        con = connect_writable(db_path())
+        try:
+            return ingest_files(con, paths, loaded_by=loaded_by, progress=progress)
+        finally:
+            con.close()
+            close_connections()
+
+
+def remember(result: UploadResult) -> None:
+    """Keep the outcome across the rerun that shows the newly loaded data."""
+    st.session_state[RESULT_KEY] = result
+
+
+def show_last_result() -> None:
+    result: UploadResult | None = st.session_state.pop(RESULT_KEY, None)
+    if result is None:
+        return
+    if result.ok:
+        st.success("Load complete.", icon=":material/check_circle:")
+        st.code(result.message, language=None)
+    else:
+        st.error(result.message.splitlines()[0], icon=":material/block:")
+        st.code("\n".join(result.message.splitlines()[1:]) or result.message, language=None)
+
+
+def show_coverage_caveat(context) -> None:  # type: ignore[no-untyped-def]
+    """Called by the frame on every page: a warning when the selected scope's coverage is poor."""
+    frame = query("coverage_by_icb_month", context.viewer, context.scope)
+    month = context.scope.date_to or context.last_month
+    text = coverage_caveat(frame, month, context.scope_label)
+    if text:
+        st.warning(text, icon=":material/warning:")
