@@ -69,7 +69,7 @@ else:
             delta=None if change is None else f"{change:+.1f} pp on a year before",
             delta_color="off",
         )
-        st.caption(f"**SPC:** {f2f_summary.variation_text}.")
+        render.spc_variation(f2f_summary)
         st.caption(
             f"{fmt_int(latest['total'])} appointments at {fmt_int(latest['practices'])} practices."
         )
@@ -79,3 +79,5 @@ else:
 render.show(
     supported_over_time, query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label
 )
+
+render.page_slides("overview", ctx)

@@ -1,0 +1,50 @@
+"""Making Data Count variation and assurance icons as small inline SVGs, each with words (never colour alone).
+
+Variation: a circle coloured improvement blue / concern orange / neutral purple / common-cause grey, with
+H (higher) or L (lower) for special cause and a flat line for common cause. Assurance: P (pass), F (fail) or
+? (hit and miss) in a square.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from gpaccess import theme
+
+VARIATION_STYLE = {
+    "common_cause": (theme.SPC_COMMON, "–"),
+    "improvement_high": (theme.SPC_IMPROVEMENT, "H"),
+    "improvement_low": (theme.SPC_IMPROVEMENT, "L"),
+    "concern_high": (theme.SPC_CONCERN, "H"),
+    "concern_low": (theme.SPC_CONCERN, "L"),
+    "neutral_high": (theme.SPC_NEUTRAL, "H"),
+    "neutral_low": (theme.SPC_NEUTRAL, "L"),
+}
+ASSURANCE_STYLE = {
+    "pass": (theme.SPC_IMPROVEMENT, "P"),
+    "fail": (theme.SPC_CONCERN, "F"),
+    "hit_or_miss": (theme.SPC_COMMON, "?"),
+}
+
+
+def variation_icon(icon: str, words: str, size: int = 34) -> str:
+    colour, letter = VARIATION_STYLE[icon]
+    return _badge(f'<circle cx="20" cy="20" r="18" fill="{colour}"/>', letter, words, size)
+
+
+def assurance_icon(icon: str, words: str, size: int = 34) -> str:
+    colour, letter = ASSURANCE_STYLE[icon]
+    return _badge(
+        f'<rect x="2" y="2" width="36" height="36" rx="6" fill="{colour}"/>', letter, words, size
+    )
+
+
+def _badge(shape: str, letter: str, words: str, size: int) -> str:
+    label = escape(words)
+    return (
+        f'<svg role="img" aria-label="{label}" width="{size}" height="{size}" viewBox="0 0 40 40" '
+        f'style="flex: 0 0 auto" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{label}</title>{shape}'
+        f'<text x="20" y="27" text-anchor="middle" font-family="Arial" font-size="20" font-weight="bold" '
+        f'fill="#FFFFFF">{escape(letter)}</text></svg>'
+    )
