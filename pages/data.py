@@ -27,7 +27,9 @@ held = query("months_held", ctx.viewer, NATIONAL)
 appointments = held.iloc[0]
 newest = None if pd.isna(appointments["newest_month"]) else appointments["newest_month"]
 fresh = freshness(None if newest is None else pd.Timestamp(newest).date(), dt.date.today())
-(st.warning if fresh.stale else st.success)(fresh.message, icon=":material/warning:" if fresh.stale else ":material/check_circle:")
+(st.warning if fresh.stale else st.success)(
+    fresh.message, icon=":material/warning:" if fresh.stale else ":material/check_circle:"
+)
 
 st.subheader("Months held")
 st.dataframe(
@@ -132,7 +134,7 @@ quality = query("recording_quality_by_icb_month", ctx.viewer, ctx.scope)
 if coverage.empty and quality.empty:
     st.info("No appointment data for this scope and period.")
 else:
-    render.chart(coverage_over_time(coverage, ctx.scope_label))
-    render.chart(coverage_by_icb(coverage, ctx.scope_label))
-    render.chart(recording_quality(quality, ctx.scope_label))
-    render.chart(dropped_out(coverage, ctx.scope_label))
+    render.show(coverage_over_time, coverage, ctx.scope_label)
+    render.show(coverage_by_icb, coverage, ctx.scope_label)
+    render.show(recording_quality, quality, ctx.scope_label)
+    render.show(dropped_out, coverage, ctx.scope_label)

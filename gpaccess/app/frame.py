@@ -12,6 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from gpaccess.access import PUBLIC, Viewer
 from gpaccess.app.data import db_path, query
 from gpaccess.app.first_run import ensure_database
+from gpaccess.app.upload import show_coverage_caveat
 from gpaccess.app.viewer import decide_viewer, url_params
 from gpaccess.charts.base import describe_period
 from gpaccess.scope import NATIONAL, PROGRAMME_CHOICES, Scope
@@ -202,3 +203,4 @@ def _header(context: AppContext, status: pd.Series) -> None:
         parts.append("⚠️ **SYNTHETIC DEMO DATA**: not real practices or results")
     parts.append(f"Viewing as: **{context.viewer.label}**")
     st.caption(" · ".join(parts))
+    show_coverage_caveat(context)

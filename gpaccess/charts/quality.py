@@ -291,9 +291,9 @@ def coverage_by_icb(frame: pd.DataFrame, scope_label: str) -> Chart:
         title=title,
         subtitle=subtitle,
         source=SOURCE_GPAD,
-        height=max(320, 150 + 28 * len(data)),
+        height=max(380, 170 + 28 * len(data)),
     )
-    figure.update_xaxes(range=[0, 135], ticksuffix="%", title="Open practices with data (%)")
+    figure.update_xaxes(range=[0, 135], ticksuffix="%")
     figure.update_yaxes(autorange="reversed")
     described = [f"{icb}: {label}" for icb, label in zip(data["icb"], labels, strict=True)]
     if len(described) > 12:
@@ -400,7 +400,7 @@ def dropped_out(frame: pd.DataFrame, scope_label: str) -> Chart:
     title = (
         "No practice's data dropped out from one month to the next"
         if total == 0
-        else f"{fmt_int(total)} practice-months of data dropped out in {scope_label}"
+        else f"{fmt_int(total)} times a practice's data stopped from one month to the next in {scope_label}"
         + (
             f"; most in {pd.Timestamp(data.loc[data['dropped_out'].idxmax(), 'month']):%B %Y}"
             if len(data) > 1
@@ -413,16 +413,32 @@ def dropped_out(frame: pd.DataFrame, scope_label: str) -> Chart:
     figure.update_yaxes(title="Practices", rangemode="tozero", tickformat=",d")
     alt = (
         f"Bar chart of practices whose data dropped out or joined in {scope_label}, by month. "
-        + (
-            "; ".join(
-                f"{pd.Timestamp(r.month):%b %Y}: {fmt_int(r.dropped_out)} dropped out, {fmt_int(r.joined)} joined"
-                for r in data.itertuples(index=False)
-            )
-            or "No months held"
-        )
+        + (_dropped_alt(data) if not data.empty else "No months held.")
     )
     note = (
         "A practice that dropped out may have closed or merged, or its data may be missing this month. "
         "Months with no month before them in the data are not counted.",
     )
     return Chart("dropped_out", title, subtitle, figure, data, alt, SOURCE_GPAD, note)
+
+
+def _dropped_alt(data: pd.DataFrame) -> str:
+    rows = data if len(data) <= 12 else data[(data["dropped_out"] > 0) | (data["joined"] > 0)]
+    if len(rows) > 12:
+        top = rows.sort_values(["dropped_out", "month"], ascending=[False, True]).head(3)
+        return (
+            f"Over {len(data)} months, {fmt_int(data['dropped_out'].sum())} dropped out and "
+            f"{fmt_int(data['joined'].sum())} joined; most dropped out in "
+            + ", ".join(
+                f"{pd.Timestamp(r.month):%b %Y} ({fmt_int(r.dropped_out)})"
+                for r in top.itertuples()
+            )
+            + ". The data table lists every month."
+        )
+    return (
+        "; ".join(
+            f"{pd.Timestamp(r.month):%b %Y}: {fmt_int(r.dropped_out)} dropped out, {fmt_int(r.joined)} joined"
+            for r in rows.itertuples(index=False)
+        )
+        or "None dropped out or joined"
+    ) + "."

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from gpaccess import failed_loads
 from gpaccess.ingest.apply import LogRow, apply_batch, drop_stage
 from gpaccess.ingest.errors import IngestError, Problem
 from gpaccess.ingest.filescan import FileScan, scan
@@ -87,6 +88,7 @@ def ingest_files(
                 known = {r[0] for r in con.execute(KNOWN_PRACTICES_SQL).fetchall()}
                 problems += check_tracker(con, tracker, known, today or dt.date.today())
             if problems:
+                failed_loads.record(con, list(paths), problems, loaded_by=loaded_by)
                 raise IngestError(problems)
             report(0.9, "Writing to the database")
             log_rows = _log_rows(con, sources, tracker, scans)
