@@ -3,6 +3,7 @@
 python -m gpaccess ingest FILE... [--db PATH]      load published files (all or nothing)
 python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
 python -m gpaccess figures --json [--region CODE] [--icb CODE]
+python -m gpaccess export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ def _parser() -> argparse.ArgumentParser:
         "--window", type=int, choices=(1, 3, 12), default=3, help="months, with --support-list"
     )
     figures.set_defaults(handler=_figures)
+
+    export = commands.add_parser("export", help="write the board pack as a PowerPoint deck")
+    export.add_argument("--out", type=Path, required=True, help="where to write the .pptx")
+    export.add_argument("--region", help="NHS England region code, e.g. Y56")
+    export.add_argument("--icb", help="ICB ODS code, e.g. QRV")
+    export.add_argument("--programme", choices=("All", "Accelerate", "GPIP"), default="All")
+    export.add_argument("--as", dest="role", choices=ROLES, default="public")
+    export.add_argument(
+        "--as-region", dest="viewer_region", help="the viewer's region (role region)"
+    )
+    export.add_argument("--as-icb", dest="viewer_icb", help="the viewer's ICB (role icb)")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -123,4 +136,27 @@ def _figures(args: argparse.Namespace) -> int:
         print(json.dumps(headline_figures(con, viewer, scope), indent=2))
     finally:
         con.close()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from gpaccess.export import board_pack
+
+    con = connect_read_only(database_path(args.db))
+    try:
+        scope = Scope(region=args.region, icb=args.icb, programme=args.programme)
+        viewer = Viewer(
+            role=args.role,
+            region_code=args.viewer_region or (args.region if args.role == "region" else None),
+            icb_code=args.viewer_icb or (args.icb if args.role == "icb" else None),
+        )
+        try:
+            deck = board_pack(con, viewer, scope)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+    finally:
+        con.close()
+    args.out.write_bytes(deck)
+    print(f"Board pack written: {args.out} ({len(deck) // 1024:,} KB)")
     return 0

@@ -1,8 +1,61 @@
-"""Placeholder: built under its own issue."""
+"""Board pack: choose sections, build one PowerPoint deck with native, editable charts for the current filters."""
+
+import datetime as dt
 
 import streamlit as st
 
 from gpaccess.app import frame
+from gpaccess.app.data import query
+from gpaccess.export import SECTIONS, ExportContext, build_pack, build_sections, classification
 
 ctx = frame.current()
-st.info("This page is being built.")
+st.title("Board pack")
+st.markdown(
+    f"A PowerPoint deck for **{ctx.scope_label}**, {ctx.period_label}, with the filters in the sidebar. "
+    "Every chart is a native PowerPoint chart with its figures inside (right-click, Edit Data), the finding "
+    "as the slide title, source and caveats in a footnote and the key figures in the speaker notes."
+)
+
+chosen = st.multiselect(
+    "Sections",
+    list(SECTIONS),
+    default=list(SECTIONS),
+    format_func=lambda key: SECTIONS[key][0],
+    key="pack_sections",
+)
+export_ctx = ExportContext(ctx.viewer, ctx.scope, ctx.scope_label, ctx.period_label)
+
+if st.button("Build board pack", type="primary", disabled=not chosen, key="pack_build"):
+    bar = st.progress(0.0, text="Starting")
+
+    def fetch(name, scope=None):
+        return query(name, ctx.viewer, scope or ctx.scope)
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(0.8 * fraction, text=message)
+
+    sections = build_sections(fetch, export_ctx, chosen, progress=progress)
+    bar.progress(0.85, text="Writing slides")
+    deck = build_pack(sections, export_ctx, synthetic=ctx.synthetic_demo)
+    bar.progress(1.0, text="Ready")
+    charts = sum(len(s.charts) for s in sections)
+    st.session_state["pack"] = (
+        deck,
+        classification(sections),
+        charts,
+        ctx.scope_label,
+        (ctx.scope, chosen),
+    )
+
+built = st.session_state.get("pack")
+if built is not None and built[4] == (ctx.scope, chosen):  # a deck for other filters is not offered
+    deck, label, charts, scope_label, _ = built
+    st.success(f"Board pack for {scope_label}: {charts} charts. Classification: {label}.")
+    st.download_button(
+        "Download board pack (PPTX)",
+        deck,
+        file_name=f"board-pack-{dt.date.today():%Y-%m-%d}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="pack_download",
+        icon=":material/download:",
+    )

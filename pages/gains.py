@@ -27,3 +27,5 @@ render.show(gains.hours_released, query("hours_released", ctx.viewer, ctx.scope)
 
 st.subheader("Kinds of gain")
 render.show(gains.gain_kinds, query("gain_kinds", ctx.viewer, ctx.scope), ctx.scope_label)
+
+render.page_slides("gains", ctx)

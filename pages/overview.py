@@ -80,3 +80,4 @@ render.show(
     supported_over_time, query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label
 )
 
+render.page_slides("overview", ctx)

@@ -24,3 +24,5 @@ st.subheader("Support delivered against the plan")
 render.show(support_delivery, phases, ctx.scope_label)
 st.subheader("When each phase ran")
 render.show(phase_timeline, phases, ctx.scope_label)
+
+render.page_slides("phases", ctx)

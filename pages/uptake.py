@@ -38,3 +38,5 @@ kinds = query("barriers_by_kind", ctx.viewer, ctx.scope)
 render.show(uptake.barriers_by_kind, kinds, ctx.scope_label, ctx.period_label)
 reports = query("barrier_reports", ctx.viewer, ctx.scope)
 render.show(uptake.barrier_table, reports, ctx.scope_label, ctx.period_label)
+
+render.page_slides("uptake", ctx)

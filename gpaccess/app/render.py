@@ -26,8 +26,66 @@ def chart(item: Chart) -> None:
             mime="text/csv",
             key=f"csv_{item.key}",
         )
+        _more_downloads(item)
         if item.notes:
             st.caption(" ".join(item.notes))
+
+
+def _more_downloads(item: Chart) -> None:
+    """XLSX of the data; PNG and SVG of the figure, drawn only when clicked (kaleido and Chromium)."""
+    from gpaccess.export.images import figure_image, images_unavailable, xlsx_bytes
+
+    slug = _slug(item.key)
+    st.download_button(
+        "Download XLSX",
+        lambda: xlsx_bytes(item),
+        file_name=f"{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{item.key}",
+        on_click="ignore",
+    )
+    reason = images_unavailable()
+    for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+
+        def image(f: str = fmt) -> bytes:
+            return figure_image(item.figure, f)
+
+        st.download_button(
+            f"Download {fmt.upper()}" if reason is None else f"{fmt.upper()}: needs Chromium",
+            image if reason is None else b"",
+            file_name=f"{slug}.{fmt}",
+            mime=mime,
+            key=f"{fmt}_{item.key}",
+            on_click="ignore",
+            disabled=reason is not None,
+            help=reason,
+        )
+
+
+def page_slides(section: str, ctx: Any) -> None:
+    """A "Download slides" button: this page's charts (gpaccess.export.SECTIONS[section]) for the current
+    filters as a PowerPoint deck with native charts, built when clicked, for the viewer (`ctx` from frame)."""
+    from gpaccess.export import ExportContext, build_pack, build_sections
+    from gpaccess.export.sections import db_fetch
+
+    export_ctx = ExportContext(ctx.viewer, ctx.scope, ctx.scope_label, ctx.period_label)
+    con = data.connection()
+
+    def deck() -> bytes:
+        sections = build_sections(db_fetch(con, export_ctx), export_ctx, [section])
+        return build_pack(sections, export_ctx, synthetic=ctx.synthetic_demo)
+
+    st.divider()
+    st.download_button(
+        "Download slides",
+        deck,
+        file_name=f"{section}-{_slug(ctx.scope_label)}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key=f"slides_{section}",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help="This page's charts for the current filters as PowerPoint slides with editable charts.",
+    )
 
 
 def show(builder: Callable[..., Chart], *args: Any, **kwargs: Any) -> Chart:

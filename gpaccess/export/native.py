@@ -1,0 +1,369 @@
+"""Chart-type-neutral specs for native, editable PowerPoint charts, derived from each Chart's plotted `data`.
+
+Every chart key maps to one or more panels (one per programme where the page draws a panel per programme):
+a `NativeChart` (column, bar or line, categories and named series of numbers) or a `NativeTable`. A chart key
+with no rule here is exported as a table of its data, so every chart is exportable. Pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from gpaccess import theme
+from gpaccess.charts import Chart
+from gpaccess.charts.gains import FEWER_THAN
+from gpaccess.charts.phases import STATUSES, short_icb_name
+from gpaccess.spc_chart import SPECIAL_CAUSE_STYLES
+
+Value = float | None
+Category = str | dt.date
+
+
+@dataclass(frozen=True)
+class NativeSeries:
+    name: str
+    values: tuple[Value, ...]
+    colour: str = theme.NHS_BLUE
+    dashed: bool = False
+    markers: bool = False
+    point_colours: dict[int, tuple[str, str]] = field(
+        default_factory=dict
+    )  # index -> (colour, symbol)
+
+
+@dataclass(frozen=True)
+class NativeChart:
+    kind: Literal["column", "bar", "line", "stacked_bar"]
+    categories: tuple[Category, ...]
+    series: tuple[NativeSeries, ...]
+    number_format: str = "#,##0"
+    value_title: str = ""
+    labels: bool = True  # data labels on bars
+    value_max: float | None = None  # same value axis on every part of a chart split over slides
+
+
+@dataclass(frozen=True)
+class NativeTable:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Native = NativeChart | NativeTable
+Panel = tuple[str, Native]  # panel heading ('' for one panel), spec
+
+PERCENT = '0.0"%"'
+
+
+def _num(value: object) -> Value:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _values(column: pd.Series) -> tuple[Value, ...]:
+    return tuple(_num(v) for v in column)
+
+
+def _by_programme(data: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    if "programme" not in data.columns:
+        return [("", data)]
+    return [(str(p), rows) for p, rows in data.groupby("programme", sort=False)]
+
+
+def _phase_name(rows: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(
+        str(p) if lv in ("intensive", "") and prog == "Accelerate" else f"{p} · {lv}"
+        for prog, p, lv in zip(rows["programme"], rows["phase"], rows["level"], strict=True)
+    )
+
+
+def _colour(programme: str) -> str:
+    return theme.PROGRAMME_COLOURS.get(programme, theme.NHS_BLUE)
+
+
+# --- rules per chart key ---------------------------------------------------------------------------------------
+def _spc(chart: Chart) -> list[Panel]:
+    data = chart.data
+    value_column = data.columns[1]
+    percent = value_column.endswith("_pct")
+    points: dict[int, tuple[str, str]] = {}
+    for i, variation in enumerate(data["variation"]):
+        if variation in SPECIAL_CAUSE_STYLES:
+            _, colour, symbol = SPECIAL_CAUSE_STYLES[variation]
+            points[i] = (colour, symbol)
+    months = tuple(pd.Timestamp(m).date() for m in data["month"])
+    series = (
+        NativeSeries(
+            "Value",
+            _values(data[value_column]),
+            theme.SPC_COMMON,
+            markers=True,
+            point_colours=points,
+        ),
+        NativeSeries("Mean", _values(data["mean"]), theme.NHS_DARK_GREY),
+        NativeSeries(
+            "Upper process limit", _values(data["upper_limit"]), theme.NHS_DARK_GREY, True
+        ),
+        NativeSeries(
+            "Lower process limit", _values(data["lower_limit"]), theme.NHS_DARK_GREY, True
+        ),
+    )
+    fmt = PERCENT if percent else "#,##0.0"
+    return [("", NativeChart("line", months, series, fmt, labels=False))]
+
+
+def _supported(chart: Chart) -> list[Panel]:
+    data = chart.data
+    months = tuple(sorted({pd.Timestamp(m).date() for m in data["month"]}))
+    series = []
+    for programme, rows in data.groupby("programme", sort=True):
+        at = {
+            pd.Timestamp(m).date(): v
+            for m, v in zip(rows["month"], rows["cumulative_practices"], strict=True)
+        }
+        series.append(
+            NativeSeries(
+                str(programme),
+                tuple(_num(at.get(m)) for m in months),
+                _colour(str(programme)),
+                dashed=programme == "GPIP",
+                markers=True,
+            )
+        )
+    native = NativeChart(
+        "line", months, tuple(series), value_title="Practices supported (cumulative)", labels=False
+    )
+    return [("", native)]
+
+
+def _phase_status(chart: Chart) -> list[Panel]:
+    panels: list[Panel] = []
+    for programme, rows in _by_programme(chart.data):
+        series = tuple(
+            NativeSeries(words, _values(rows[column]), colour)
+            for column, (words, colour, _, _) in STATUSES.items()
+        )
+        panels.append(
+            (
+                programme,
+                NativeChart("stacked_bar", _phase_name(rows), series, value_title="Practices"),
+            )
+        )
+    return panels
+
+
+def _support_delivery(chart: Chart) -> list[Panel]:
+    """Mean delivered per practice as a % of the plan, one series per component."""
+    panels: list[Panel] = []
+    colours = [theme.NHS_BLUE, theme.NHS_AQUA_GREEN, theme.NHS_WARM_YELLOW]
+    for programme, rows in _by_programme(chart.data):
+        names = _phase_name(rows)
+        rows = rows.assign(
+            name=names,
+            share=(100.0 * rows["mean_delivered"] / rows["planned_per_practice"]).round(1),
+        )
+        categories = tuple(dict.fromkeys(names))
+        series = []
+        for i, component in enumerate(dict.fromkeys(rows["component"])):
+            part = rows[rows["component"] == component].set_index("name")["share"]
+            series.append(
+                NativeSeries(
+                    str(component), tuple(_num(part.get(c)) for c in categories), colours[i % 3]
+                )
+            )
+        native = NativeChart(
+            "bar", categories, tuple(series), PERCENT, "Delivered, % of the plan per practice"
+        )
+        panels.append((programme, native))
+    return panels
+
+
+def _table(columns: dict[str, str], formats: dict[str, Callable[[object], str]] | None = None):
+    formats = formats or {}
+
+    def rule(chart: Chart) -> list[Panel]:
+        frame = chart.data[list(columns)]
+        rows = tuple(
+            tuple(formats.get(c, _text)(v) for c, v in zip(columns, values, strict=True))
+            for values in frame.itertuples(index=False, name=None)
+        )
+        return [("", NativeTable(tuple(columns.values()), rows))]
+
+    return rule
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[arg-type]
+
+
+def _day(value: object) -> str:
+    return f"{pd.Timestamp(value):%d %b %Y}"  # type: ignore[arg-type]
+
+
+def _bars(
+    category: str,
+    series: list[tuple[str, str]],
+    number_format: str = "#,##0",
+    value_title: str = "",
+    suppressed: str | None = None,
+    merge: bool = False,
+) -> Callable[[Chart], list[Panel]]:
+    """Horizontal bars of `category` with `series` (column, name) pairs: one chart per programme, or with
+    `merge` one chart with a series per programme (for categories both programmes share: ICBs, regions...)."""
+
+    def rule(chart: Chart) -> list[Panel]:
+        data = chart.data
+        if merge and "programme" in data.columns:
+            column, _ = series[0]
+            names = [_category(category, c) for c in data[category]]
+            categories = tuple(dict.fromkeys(names))
+            spec = []
+            for programme, rows in data.assign(_name=names).groupby("programme", sort=False):
+                at = dict(zip(rows["_name"], rows[column], strict=True))
+                values = tuple(_num(at.get(c)) for c in categories)
+                spec.append(NativeSeries(str(programme), values, _colour(str(programme))))
+            return [("", NativeChart("bar", categories, tuple(spec), number_format, value_title))]
+        panels: list[Panel] = []
+        for programme, rows in _by_programme(data):
+            names = [_category(category, c) for c in rows[category]]
+            if suppressed:
+                names = [
+                    f"{n} ({FEWER_THAN} {suppressed})" if pd.isna(v) else n
+                    for n, v in zip(names, rows[series[0][0]], strict=True)
+                ]
+            colours = [_colour(programme), theme.NHS_AQUA_GREEN, theme.NHS_MID_GREY]
+            spec_ = tuple(
+                NativeSeries(name, _values(rows[column]), colours[i % 3])
+                for i, (column, name) in enumerate(series)
+            )
+            panels.append(
+                (programme, NativeChart("bar", tuple(names), spec_, number_format, value_title))
+            )
+        return panels
+
+    return rule
+
+
+def _category(column: str, value: object) -> str:
+    return short_icb_name(str(value)) if column == "icb_name" else str(value)
+
+
+RULES: dict[str, Callable[[Chart], list[Panel]]] = {
+    "supported_over_time": _supported,
+    "phase_status": _phase_status,
+    "support_delivery": _support_delivery,
+    "phase_timeline": _table(
+        {
+            "programme": "Programme",
+            "phase": "Phase or cohort",
+            "level": "Level",
+            "start_date": "Start",
+            "end_date": "Planned end",
+            "length": "Core support",
+        },
+        {"start_date": _day, "end_date": _day},
+    ),
+    "uptake_share": _bars(
+        "icb",
+        [("enrolled_pct", "Practices enrolled (%)")],
+        PERCENT,
+        "Practices enrolled (%)",
+        merge=True,
+    ),
+    "uptake_vs_reference": _bars(
+        "icb_name",
+        [("enrolled_pct", "ICB"), ("region_pct", "Its region")],
+        PERCENT,
+        "Practices enrolled (%)",
+    ),
+    "withdrawals_by_icb": _bars(
+        "icb",
+        [("withdrawn", "Practices that withdrew")],
+        value_title="Practices that withdrew",
+        merge=True,
+    ),
+    "withdrawal_reasons": _bars(
+        "reason",
+        [("practices", "Practices that withdrew")],
+        value_title="Practices that withdrew",
+        merge=True,
+    ),
+    "telephony_blocked": _bars(
+        "icb",
+        [("blocked", "Blocked"), ("wished_to_enrol", "Wished to join")],
+        value_title="Practices",
+    ),
+    "barriers_by_kind": _bars(
+        "kind", [("icbs", "ICBs reporting")], value_title="ICBs reporting the barrier", merge=True
+    ),
+    "barrier_reports": _table(
+        {
+            "ICB": "ICB",
+            "Reported": "Reported",
+            "Programme": "Programme",
+            "Barrier": "Barrier",
+            "Practices affected": "Practices affected",
+            "Detail": "Detail",
+        }
+    ),
+    "gains_by_phase": _bars(
+        "group",
+        [("gains_pct", "Practices with gains (%)")],
+        PERCENT,
+        "Practices with gains (%)",
+        "assessed",
+    ),
+    "gains_by_region": _bars(
+        "group",
+        [("gains_pct", "Practices with gains (%)")],
+        PERCENT,
+        "Practices with gains (%)",
+        merge=True,
+    ),
+    "gains_by_icb": _bars(
+        "group",
+        [("gains_pct", "Practices with gains (%)")],
+        PERCENT,
+        "Practices with gains (%)",
+        merge=True,
+    ),
+    "gain_kinds": _bars(
+        "kind",
+        [("practices", "Practices")],
+        value_title="Practices reporting the kind of gain",
+        merge=True,
+    ),
+}
+
+
+def panels(chart: Chart) -> list[Panel]:
+    """The native panels of a chart (a table of its data when no rule draws it)."""
+    if chart.key.startswith("spc_"):
+        return _spc(chart)
+    if chart.key == "hours_released":
+        return _hours(chart)
+    rule = RULES.get(chart.key)
+    if rule is None:
+        columns = {c: c.replace("_", " ").capitalize() for c in chart.data.columns}
+        rule = _table(columns)
+    return rule(chart)
+
+
+def _hours(chart: Chart) -> list[Panel]:
+    panels: list[Panel] = []
+    for programme, rows in _by_programme(chart.data):
+        series = (
+            NativeSeries("Clinical hours a month", _values(rows["clinical_hours"]), theme.NHS_BLUE),
+            NativeSeries("Admin hours a month", _values(rows["admin_hours"]), theme.NHS_AQUA_GREEN),
+        )
+        names = tuple(
+            f"{n} ({FEWER_THAN} reporting)" if pd.isna(v) else n
+            for n, v in zip(_phase_name(rows), rows["clinical_hours"], strict=True)
+        )
+        panels.append(
+            (programme, NativeChart("bar", names, series, value_title="Hours a month released"))
+        )
+    return panels

@@ -1,0 +1,416 @@
+"""Board packs on the demo data: every native chart's embedded figures equal the query results for the scope
+(expected values computed here from `db.run` output with pandas), no practice identity anywhere in a public pack,
+every query runs for the pack's viewer, the CLI writes the same deck, and LibreOffice renders every slide."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+import gpaccess.export.sections as sections_module
+from gpaccess.access import Viewer
+from gpaccess.db import run
+from gpaccess.export import board_pack
+from gpaccess.scope import Scope
+from gpaccess.store import connect_read_only
+from tests.conftest import PROJECT
+
+SCOPES = [Scope(), Scope(region="Y56"), Scope(region="Y56", icb="QRV")]
+PUBLIC = Viewer()
+PRACTICE_CODE = re.compile(rb"DM\d{4}")
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    connection = connect_read_only(demo_db)
+    yield connection
+    connection.close()
+
+
+def short(name: str) -> str:
+    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board").strip()
+
+
+def read_pack(deck: bytes) -> dict[str, dict[str, dict[str, list]]]:
+    """key -> panel -> series name -> [(category, value)], parts of a chart split over slides joined."""
+    found: dict[str, dict[str, dict[str, list]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    tables: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for slide in Presentation(io.BytesIO(deck)).slides:
+        for shape in slide.shapes:
+            if "|" not in shape.name:
+                continue
+            key, panel = shape.name.split("|", 1)
+            if shape.has_chart:
+                plot = shape.chart.plots[0]
+                categories = list(plot.categories)
+                for series in plot.series:
+                    found[key][panel][series.name] += list(
+                        zip(categories, series.values, strict=True)
+                    )
+            elif shape.has_table:
+                rows = [tuple(c.text for c in row.cells) for row in shape.table.rows]
+                tables[key] += rows[1:]
+    found["_tables"] = tables  # type: ignore[assignment]
+    return found
+
+
+def as_dict(pairs: list) -> dict:
+    return {str(c): v for c, v in pairs}
+
+
+def close(a, b) -> bool:
+    if a is None or b is None or pd.isna(a) or pd.isna(b):
+        return (a is None or pd.isna(a)) and (b is None or pd.isna(b))
+    return abs(float(a) - float(b)) < 1e-6
+
+
+def assert_series(shown: dict, expected: dict) -> None:
+    assert set(shown) == set(expected), (sorted(shown), sorted(expected))
+    for category, value in expected.items():
+        assert close(shown[category], value), (category, shown[category], value)
+
+
+def share(part, whole):
+    """A % to one decimal, blank where fewer than 5 in the denominator (the small-number rule)."""
+    return None if whole < 5 else round(100.0 * part / whole, 1)
+
+
+def phase_names(rows: pd.DataFrame) -> list[str]:
+    return [
+        p if prog == "Accelerate" else f"{p} · {lv}"
+        for prog, p, lv in zip(rows["programme"], rows["phase"], rows["level"], strict=True)
+    ]
+
+
+def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
+    q = lambda name, s=scope: run(con, name, PUBLIC, s)  # noqa: E731
+    pack = read_pack(deck)
+    checked = set()
+
+    # overview: SPC values month by month; limits from the first 12 months (XmR, 2.66 x mean moving range)
+    monthly = q("appointments_monthly").dropna(subset=["face_to_face_pct"])
+    spc = pack["spc_face_to_face_pct"][""]
+    values = [v for _, v in spc["Value"]]
+    assert np.allclose(values, monthly["face_to_face_pct"].astype(float).tolist())
+    months = pd.to_datetime(monthly["month"])
+    starts = [pd.Timestamp(d).to_period("M").to_timestamp() for d in q("programmes")["start_date"]]
+    rebase = min(
+        (d for d in starts if months.min() < d <= months.max()),
+        default=months.max() + pd.Timedelta(days=1),
+    )
+    segment = monthly.loc[(months < rebase).to_numpy(), "face_to_face_pct"].astype(float)
+    first = segment.iloc[
+        :12
+    ]  # limits from the first 12 months of the first segment (fewer: trial limits)
+    mean, moving_range = first.mean(), first.diff().abs().mean()
+    assert close(round(spc["Mean"][0][1], 6), round(mean, 6))
+    assert close(round(spc["Upper process limit"][0][1], 6), round(mean + 2.66 * moving_range, 6))
+    checked.add("spc_face_to_face_pct")
+
+    supported = q("supported_over_time")
+    for programme, rows in supported.groupby("programme"):
+        shown = [v for _, v in pack["supported_over_time"][""][programme] if v is not None]
+        assert shown == rows.sort_values("month")["cumulative_practices"].astype(float).tolist()
+    checked.add("supported_over_time")
+
+    # phases
+    phases = q("programme_phases")
+    national = phases["planned"].notna().any()
+    kept = phases if national else phases[phases["enrolled"] > 0]
+    for programme, rows in kept.groupby("programme", sort=False):
+        panel = pack["phase_status"][programme]
+        assert [c for c, _ in panel["Withdrew"]] == phase_names(rows)
+        assert [v for _, v in panel["Completed the core support"]] == rows["completed"].astype(
+            float
+        ).tolist()
+        assert [v for _, v in panel["Withdrew"]] == rows["withdrawn"].astype(float).tolist()
+        assert [v for _, v in panel["In support now"]] == rows["active"].astype(float).tolist()
+        delivery = pack["support_delivery"][programme]
+        for words, planned, mean in (
+            ("Improvement modules", "modules_planned", "mean_modules"),
+            ("On-site visits", "onsite_visits_planned", "mean_onsite_visits"),
+        ):
+            expected = {}
+            for r, name in zip(rows.itertuples(), phase_names(rows), strict=True):
+                plan = getattr(r, planned)
+                if pd.isna(plan) or plan == 0 or r.supported == 0:
+                    continue
+                m = getattr(r, mean)
+                expected[name] = (
+                    None
+                    if r.supported < 5 or pd.isna(m)
+                    else round(100 * round(float(m), 1) / plan, 1)
+                )
+            if expected:
+                shown = {c: v for c, v in delivery[words] if c in expected}
+                assert_series(shown, expected)
+    checked |= {"phase_status", "support_delivery"}
+    timeline = pack["_tables"]["phase_timeline"]
+    assert [(r[0], r[1], r[2]) for r in timeline] == list(
+        phases[["programme", "phase", "level"]].itertuples(index=False, name=None)
+    )
+    assert [r[3] for r in timeline] == [
+        f"{d:%d %b %Y}" for d in pd.to_datetime(phases["start_date"])
+    ]
+    checked.add("phase_timeline")
+
+    # uptake
+    by_icb = q("uptake_by_icb")
+    rows = by_icb[by_icb["practices"] > 0]
+    for programme, part in rows.groupby("programme"):
+        expected = {short(r.icb_name): share(r.enrolled, r.practices) for r in part.itertuples()}
+        assert_series(as_dict(pack["uptake_share"][""][programme]), expected)
+    england = q("uptake_by_icb", Scope()).query("practices > 0")
+    region_rate = england.groupby(["programme", "region_code"])[["enrolled", "practices"]].sum()
+    for programme, part in rows.groupby("programme"):
+        panel = pack["uptake_vs_reference"][programme]
+        expected = {
+            short(r.icb_name): round(
+                100.0
+                * region_rate.loc[(programme, r.region_code), "enrolled"]
+                / region_rate.loc[(programme, r.region_code), "practices"],
+                1,
+            )
+            for r in part.itertuples()
+        }
+        assert_series(as_dict(panel["Its region"]), expected)
+        assert_series(
+            as_dict(panel["ICB"]),
+            {short(r.icb_name): share(r.enrolled, r.practices) for r in part.itertuples()},
+        )
+    checked |= {"uptake_share", "uptake_vs_reference"}
+    withdrew = by_icb[by_icb["withdrawn"] > 0]
+    if not withdrew.empty:
+        for programme, part in withdrew.groupby("programme"):
+            shown = {c: v for c, v in pack["withdrawals_by_icb"][""][programme] if v is not None}
+            assert_series(shown, {short(r.icb_name): r.withdrawn for r in part.itertuples()})
+        checked.add("withdrawals_by_icb")
+    reasons = q("withdrawal_reasons")
+    if not reasons.empty:
+        for programme, part in reasons.groupby("programme"):
+            shown = {
+                c.lower(): v for c, v in pack["withdrawal_reasons"][""][programme] if v is not None
+            }
+            assert_series(
+                shown, dict(zip(part["withdrawal_reason"], part["practices"], strict=True))
+            )
+        checked.add("withdrawal_reasons")
+    blocked = q("telephony_blocked_by_icb").query("blocked > 0")
+    if not blocked.empty:
+        panel = pack["telephony_blocked"][""]
+        assert_series(
+            as_dict(panel["Blocked"]), {short(r.icb_name): r.blocked for r in blocked.itertuples()}
+        )
+        assert_series(
+            as_dict(panel["Wished to join"]),
+            {short(r.icb_name): r.wished_to_enrol for r in blocked.itertuples()},
+        )
+        checked.add("telephony_blocked")
+    kinds = q("barriers_by_kind")
+    if not kinds.empty:
+        for programme, part in kinds.groupby("programme"):
+            shown = {
+                c.lower(): v for c, v in pack["barriers_by_kind"][""][programme] if v is not None
+            }
+            assert_series(shown, dict(zip(part["barrier"], part["icbs"], strict=True)))
+        checked.add("barriers_by_kind")
+    reports = q("barrier_reports")
+    if not reports.empty:
+        table = pack["_tables"]["barrier_reports"]
+        assert [(r[0], r[3]) for r in table] == [
+            (short(n), b) for n, b in zip(reports["icb_name"], reports["barrier"], strict=True)
+        ]
+        checked.add("barrier_reports")
+
+    # gains: share with gains under the small-number rule, groups with nobody assessed left out
+    for name, _by, label in (
+        ("gains_by_region", "region_name", lambda r: r.region_name),
+        ("gains_by_icb", "icb_name", lambda r: short(r.icb_name)),
+    ):
+        if name == "gains_by_region" and scope.icb:
+            continue
+        frame = q(name).query("assessed > 0")
+        for programme, part in frame.groupby("programme"):
+            expected = {label(r): share(r.with_gains, r.assessed) for r in part.itertuples()}
+            shown = {c: v for c, v in pack[name][""][programme] if c in expected}
+            assert_series(shown, expected)
+        checked.add(name)
+    by_phase = q("gains_by_phase").query("assessed > 0")
+    for programme, part in by_phase.groupby("programme", sort=False):
+        shown = [v for _, v in pack["gains_by_phase"][programme]["Practices with gains (%)"]]
+        assert all(
+            close(a, b)
+            for a, b in zip(
+                shown, [share(r.with_gains, r.assessed) for r in part.itertuples()], strict=True
+            )
+        )
+    checked.add("gains_by_phase")
+    hours = q("hours_released")
+    for programme, part in hours.groupby("programme", sort=False):
+        shown = [v for _, v in pack["hours_released"][programme]["Clinical hours a month"]]
+        expected = [
+            None if r.practices_reporting < 5 else round(float(r.clinical_hours))
+            for r in part.itertuples()
+        ]
+        assert all(close(a, b) for a, b in zip(shown, expected, strict=True))
+    checked.add("hours_released")
+    kinds_of_gain = q("gain_kinds")
+    for programme, part in kinds_of_gain.groupby("programme"):
+        shown = {c.lower(): v for c, v in pack["gain_kinds"][""][programme] if v is not None}
+        assert_series(shown, dict(zip(part["gain_kind"], part["practices"], strict=True)))
+    checked.add("gain_kinds")
+    return checked
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["england", "london", "nw-london"])
+def test_every_chart_holds_the_query_result_for_its_scope(con, scope):
+    deck = board_pack(con, PUBLIC, scope)
+    checked = check_pack(con, deck, scope)
+    keys = {
+        s.name.split("|")[0]
+        for sl in Presentation(io.BytesIO(deck)).slides
+        for s in sl.shapes
+        if "|" in s.name
+    }
+    assert keys <= checked, f"charts in the pack not checked: {keys - checked}"
+    assert len(Presentation(io.BytesIO(deck)).slides) >= 12
+
+
+def all_parts(deck: bytes) -> dict[str, bytes]:
+    """Every part of the package, and every part of each embedded workbook (the charts' data)."""
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        for name in package.namelist():
+            body = package.read(name)
+            parts[name] = body
+            if name.endswith(".xlsx"):
+                with zipfile.ZipFile(io.BytesIO(body)) as book:
+                    for inner in book.namelist():
+                        parts[f"{name}/{inner}"] = book.read(inner)
+    return parts
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["england", "london", "nw-london"])
+def test_public_pack_holds_no_practice_identity(con, scope):
+    parts = all_parts(board_pack(con, PUBLIC, scope))
+    assert any(n.startswith("ppt/embeddings/") for n in parts), "charts carry their data"
+    assert sum(n.endswith(".xml") for n in parts) > 50
+    # the demo's practices are coded DM0001... and named '... (DEMO)': prove the scan would see them
+    practice = run(con, "geography", PUBLIC, Scope())  # an ICB-level query: the pack's own kind
+    assert not PRACTICE_CODE.search(practice.to_csv().encode())
+    for name, body in parts.items():
+        assert not PRACTICE_CODE.search(body), f"practice code in {name}"
+        assert b"(DEMO)" not in body, f"practice name in {name}"
+    assert b"OFFICIAL" in parts["ppt/slides/slide1.xml"]
+    assert b"OFFICIAL-SENSITIVE" not in b"".join(parts.values())
+
+
+def test_the_scan_finds_a_practice_code_when_one_is_there(con, demo_db):
+    """The regex and the demo agree: practice codes in the store look like DM1234."""
+    codes = con.execute("SELECT practice_code FROM practice LIMIT 3").fetchall()
+    assert codes and all(PRACTICE_CODE.fullmatch(c[0].encode()) for c in codes)
+
+
+def test_every_query_runs_for_the_packs_viewer(con, monkeypatch):
+    seen = []
+
+    def spy(connection, name, viewer, scope, **extra):
+        seen.append((name, viewer))
+        return run(connection, name, viewer, scope, **extra)
+
+    monkeypatch.setattr(sections_module, "run", spy)
+    viewer = Viewer(role="region", region_code="Y56")
+    board_pack(con, viewer, Scope(region="Y56"))
+    assert len(seen) >= 15
+    assert {v for _, v in seen} == {viewer}
+
+
+def test_cli_writes_the_same_charts(con, demo_db, tmp_path):
+    out = tmp_path / "pack.pptx"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gpaccess",
+            "--db",
+            str(demo_db),
+            "export",
+            "--out",
+            str(out),
+            "--region",
+            "Y56",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    assert done.returncode == 0, done.stderr
+    check_pack(con, out.read_bytes(), Scope(region="Y56"))
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gpaccess",
+            "--db",
+            str(demo_db),
+            "export",
+            "--out",
+            str(out),
+            "--icb",
+            "XXX",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    assert bad.returncode == 2 and "XXX" in bad.stderr
+
+
+@pytest.mark.skipif(
+    not shutil.which("libreoffice") or not shutil.which("pdftoppm"), reason="needs LibreOffice"
+)
+def test_every_slide_renders_and_is_not_blank(con, tmp_path):
+    deck = board_pack(con, PUBLIC, Scope(region="Y56"))
+    path = tmp_path / "pack.pptx"
+    path.write_bytes(deck)
+    subprocess.run(
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(tmp_path / "pack.pdf"), str(tmp_path / "s")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("s-*.png"))
+    assert len(pages) == len(Presentation(io.BytesIO(deck)).slides)
+    for page in pages:
+        pixels = np.asarray(Image.open(page).convert("L"), dtype=float)
+        assert pixels.std() > 10, f"{page.name} looks blank"
+        assert (pixels < 128).mean() > 0.005, f"{page.name} has almost no ink"
+        # ink in the chart area (below the title, above the footnote), not just a title on an empty slide
+        body = pixels[int(pixels.shape[0] * 0.25) : int(pixels.shape[0] * 0.85)]
+        assert body.std() > 10, f"{page.name}: nothing drawn in the body"
