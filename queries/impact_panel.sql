@@ -106,7 +106,9 @@ complete AS (
     WHERE pre_n >= $min_window_months AND post_n >= $min_window_months AND log_list IS NOT NULL
 ),
 spread AS (
-    SELECT nullif(stddev_samp(pre), 0) AS sd_pre, nullif(stddev_samp(log_list), 0) AS sd_list
+    -- with no spread (one candidate, or all alike) any difference is too far and equality is distance 0
+    SELECT coalesce(nullif(stddev_samp(pre), 0), 1e-9) AS sd_pre,
+           coalesce(nullif(stddev_samp(log_list), 0), 1e-9) AS sd_list
     FROM complete
     WHERE NOT treated
 ),
