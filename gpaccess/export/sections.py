@@ -8,7 +8,8 @@ Pure: no Streamlit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -92,6 +93,38 @@ SECTIONS: dict[str, tuple[str, Callable[[Fetch, ExportContext], list[Chart]]]] =
     "uptake": ("Uptake by ICB", _uptake),
     "gains": ("Productivity gains", _gains),
 }
+
+
+# the queries each section runs for its own scope (started together by `prefetched`)
+SECTION_QUERIES = {
+    "overview": ("appointments_monthly", "programmes", "supported_over_time"),
+    "phases": ("programme_phases",),
+    "uptake": (
+        "uptake_by_icb",
+        "withdrawal_reasons",
+        "telephony_blocked_by_icb",
+        "barriers_by_kind",
+        "barrier_reports",
+    ),
+    "gains": ("gains_by_phase", "gains_by_region", "gains_by_icb", "hours_released", "gain_kinds"),
+}
+
+
+def prefetched(fetch: Fetch, sections: Sequence[str], pool: ThreadPoolExecutor) -> Fetch:
+    """A fetch whose section queries are all started at once on `pool` (DuckDB runs them while Python
+    builds the charts of the sections already fetched); other calls go straight to `fetch`."""
+    futures = {
+        name: pool.submit(fetch, name)
+        for section in sections
+        for name in SECTION_QUERIES.get(section, ())
+    }
+
+    def get(name: str, scope: Scope | None = None) -> pd.DataFrame:
+        if scope is None and name in futures:
+            return futures[name].result()
+        return fetch(name, scope)
+
+    return get
 
 
 def section_charts(section: str, fetch: Fetch, ctx: ExportContext) -> list[Chart]:
