@@ -69,16 +69,21 @@ if permission.allowed:
         accept_multiple_files=True,
         key=f"upload_files_{generation}",
     )
-    if st.button(
+    st.button(
         f"Load {len(files)} file{'s' if len(files) != 1 else ''}" if files else "Load",
         type="primary",
         disabled=not files,
         key="upload_load",
-    ):
+        on_click=upload.request_load,
+    )
+    if upload.load_requested() and files:
         result = upload.load_uploaded(list(files), ctx.viewer.email or "browser (local run)")
         upload.remember(result)
         if result.ok:
             st.session_state["upload_generation"] = generation + 1
+            for key, param in (("f_from", "from"), ("f_to", "to")):
+                if param not in st.query_params:  # the period was "all months": include new ones
+                    st.session_state.pop(key, None)
         st.rerun()
 else:
     st.info(permission.reason, icon=":material/lock:")

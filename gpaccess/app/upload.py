@@ -27,6 +27,7 @@ from gpaccess.store import connect_writable
 ALLOW_ENV = "GPACCESS_ALLOW_UPLOADS"
 ACCEPTED_TYPES = ["zip", "csv", "xlsx"]
 RESULT_KEY = "_upload_result"
+REQUEST_KEY = "_upload_requested"
 _WRITE_LOCK = threading.Lock()  # one load at a time in this process
 
 
@@ -110,6 +111,16 @@ def _ingest(paths: list[Path], loaded_by: str, progress) -> LoadReport:  # type:
         finally:
             con.close()
             close_connections()
+
+
+def request_load() -> None:
+    """The Load button's callback: a session flag (not the button's one-run trigger), so the request survives
+    the rerun the frame makes when a page file runs without the entrypoint."""
+    st.session_state[REQUEST_KEY] = True
+
+
+def load_requested() -> bool:
+    return bool(st.session_state.pop(REQUEST_KEY, False))
 
 
 def remember(result: UploadResult) -> None:
