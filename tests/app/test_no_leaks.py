@@ -1,0 +1,225 @@
+"""The sweep: every page of dashboard.py, for every role, on the demo data; every rendered value (markdown,
+captions, metrics, tables, Plotly JSON, widget labels and options, download payloads) is scanned for practice codes
+and names the role may not see. Zero found. A planted leak in a figure, a table or a download is found.
+
+Roles: public, national, region (London), and an ICB user (NW London, QRV) looking at another ICB and at their
+own ICB (where their own practices may appear, and do, on the support page, so the scan is known to see tables
+and downloads).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+from google.protobuf.json_format import MessageToDict
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT
+
+DASHBOARD = PROJECT / "dashboard.py"
+PAGE_FILES = re.findall(r'page\("(pages/[a-z_]+\.py)"', DASHBOARD.read_text(encoding="utf-8"))
+
+# (persona URL value, scope URL parameters, ICB whose practices this viewer may see)
+ROLES = {
+    "public": ("public", {"icb": "QRV"}, None),
+    "national": ("national", {}, None),
+    "region": ("region:Y56", {"region": "Y56"}, None),
+    "icb_other": ("icb:QRV", {"icb": "QMJ"}, None),
+    "icb_own": ("icb:QRV", {"icb": "QRV"}, "QRV"),
+}
+
+
+@dataclass
+class Practices:
+    codes: dict[str, str]  # code -> icb
+    names: dict[str, str]  # lower-case name without " (demo)" -> icb
+    lengths: set[int] = field(default_factory=set)
+
+
+def practices(db: Path) -> Practices:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT practice_code, practice_name, icb_code FROM practice").fetchall()
+    finally:
+        con.close()
+    names = {
+        re.sub(r"\s*\(demo\)$", "", name.lower()): icb
+        for _, name, icb in rows
+        if name and len(name) > 8
+    }
+    codes = {code: icb for code, _, icb in rows}
+    return Practices(codes, names, {len(c) for c in codes})
+
+
+def leaks(text: str, known: Practices, allowed_icb: str | None) -> list[str]:
+    """Practice codes and names in `text` that a viewer allowed `allowed_icb` (or none) may not see."""
+    found = []
+    for (
+        length
+    ) in known.lengths:  # codes: every substring of that length (no reliance on word boundaries)
+        for i in range(len(text) - length + 1):
+            icb = known.codes.get(text[i : i + length])
+            if icb is not None and icb != allowed_icb:
+                found.append(text[i : i + length])
+    lower = text.lower()
+    found += [name for name, icb in known.names.items() if icb != allowed_icb and name in lower]
+    return sorted(set(found))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif value is not None:
+        yield str(value)
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def rendered_text(at: AppTest, downloads: list[bytes]) -> str:
+    """Every value the run rendered: each element's protobuf fields as strings (Plotly specs, markdown, metric
+    values, labels, options...), every table's cells, and every download payload."""
+    parts: list[str] = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "DESCRIPTOR"):
+            parts.extend(_strings(MessageToDict(proto)))
+        if (
+            getattr(node, "type", None) in ("arrow_data_frame", "dataframe")
+            or type(node).__name__ == "Dataframe"
+        ):
+            value = node.value
+            if isinstance(value, pd.DataFrame):
+                parts.append(value.to_csv())
+    parts.extend(payload.decode("utf-8", errors="replace") for payload in downloads)
+    return "\x00".join(parts)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list[bytes]:
+    """Every payload handed to Streamlit's media storage (download buttons, images...) during the test."""
+    captured: list[bytes] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        captured.append(
+            path_or_data if isinstance(path_or_data, bytes) else Path(path_or_data).read_bytes()
+        )
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return captured
+
+
+@pytest.fixture(scope="module")
+def known(demo_db) -> Practices:
+    return practices(demo_db)
+
+
+def render(monkeypatch, db: Path, page: str, persona: str, scope: dict[str, str]) -> AppTest:
+    monkeypatch.setenv("GPACCESS_DB", str(db))
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params["persona"] = persona
+    for key, value in scope.items():
+        at.query_params[key] = value
+    return at.switch_page(page).run()
+
+
+def test_every_page_is_swept():
+    assert (
+        len(PAGE_FILES) >= 10
+        and "pages/access.py" in PAGE_FILES
+        and "pages/support.py" in PAGE_FILES
+    )
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_no_practice_identity_a_role_may_not_see(
+    monkeypatch, demo_db, known, downloads, page, role
+):
+    persona, scope, allowed = ROLES[role]
+    at = render(monkeypatch, demo_db, page, persona, scope)
+    assert not at.exception, [e.value for e in at.exception]
+    text = rendered_text(at, downloads)
+    assert "Viewing as" in text  # the header was rendered: the scan saw the page
+    assert leaks(text, known, allowed) == []
+    if role == "icb_own" and page == "pages/support.py":  # the scan does see tables and downloads
+        own = [code for code, icb in known.codes.items() if icb == "QRV" and code in text]
+        assert own and any(b"OFFICIAL-SENSITIVE" in payload for payload in downloads)
+
+
+# --- the sweep catches a planted leak ---------------------------------------------------------------------------
+def _plant_in_figure(monkeypatch, name: str) -> None:
+    import gpaccess.charts.access as charts
+
+    original = charts.mode_mix
+
+    def leaky(*args, **kwargs):
+        chart = original(*args, **kwargs)
+        chart.figure.add_annotation(text=f"see {name}", x=0, y=0, showarrow=False)
+        return chart
+
+    monkeypatch.setattr(charts, "mode_mix", leaky)
+
+
+def _plant_in_table(monkeypatch, name: str) -> None:
+    import gpaccess.charts.access as charts
+
+    original = charts.icbs_compared
+
+    def leaky(*args, **kwargs):
+        chart = original(*args, **kwargs)
+        chart.data.loc[0, "icb_name"] = name
+        return chart
+
+    monkeypatch.setattr(charts, "icbs_compared", leaky)
+
+
+def _plant_in_download(monkeypatch, name: str) -> None:
+    import gpaccess.charts.access as charts
+
+    original = charts.share_distribution
+
+    def leaky(*args, **kwargs):
+        chart = original(*args, **kwargs)
+        return type(chart)(**{**chart.__dict__, "data": chart.data.assign(note=name)})
+
+    monkeypatch.setattr(charts, "share_distribution", leaky)
+
+
+@pytest.mark.parametrize("where", ["figure", "table", "download"])
+def test_the_sweep_finds_a_planted_leak(monkeypatch, demo_db, known, downloads, where):
+    code, icb = next((c, i) for c, i in known.codes.items() if i != "QRV")
+    {"figure": _plant_in_figure, "table": _plant_in_table, "download": _plant_in_download}[where](
+        monkeypatch, f"practice {code}"
+    )
+    at = render(monkeypatch, demo_db, "pages/access.py", "public", {"icb": "QRV"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert code in leaks(rendered_text(at, downloads), known, None)
+
+
+def test_the_scan_finds_names_in_any_case_and_codes_glued_to_text(known):
+    code, icb = next(iter(known.codes.items()))
+    name = next(n for n, i in known.names.items() if i == icb)
+    assert leaks(f"x{code}y", known, None) == [code]
+    assert leaks(name.title(), known, None) == [name]
+    assert leaks(f"{code} {name.upper()}", known, icb) == []  # the ICB's own viewer may see them
