@@ -102,7 +102,7 @@ def read(db: Path) -> pd.DataFrame:
                         "file_name": item.get("file_name", ""),
                         "file_kind": "",
                         "sha256": item.get("sha256", ""),
-                        "rows": 0,
+                        "rows": None,  # nothing was loaded
                         "months": "",
                         "outcome": "refused",
                         "problems": text,

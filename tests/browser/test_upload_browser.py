@@ -63,10 +63,11 @@ def upload(page, url: str, files: list[Path]) -> None:
 
 
 def history_text(page) -> str:
-    """The load history grid's cells (the data grid keeps an accessible table of its cells in the DOM)."""
+    """The load history grid's cells: the grid draws on a canvas and keeps an accessible table of the cells it
+    shows (newest first here) in the DOM, visually hidden, so textContent rather than innerText."""
     grid = page.locator('[data-testid="stDataFrame"]').nth(1)
     grid.scroll_into_view_if_needed()
-    return grid.inner_text()
+    return grid.text_content() or ""
 
 
 def test_upload_a_real_file_then_a_corrupt_one(real_server, page, tmp_path):
@@ -110,4 +111,5 @@ def test_upload_a_real_file_then_a_corrupt_one(real_server, page, tmp_path):
     assert page.locator('[data-testid="stAlertContentError"]').count() == 1
     assert table_snapshot(db) == before
     assert "refused" in history_text(page)
+    page.locator('[data-testid="stAlertContentError"]').scroll_into_view_if_needed()
     shot(page, "data-upload-refused")
