@@ -31,6 +31,8 @@ class NativeSeries:
     colour: str = theme.NHS_BLUE
     dashed: bool = False
     markers: bool = False
+    line: bool = True  # False: markers only (special-cause overlays)
+    symbol: str = "circle"
     point_colours: dict[int, tuple[str, str]] = field(
         default_factory=dict
     )  # index -> (colour, symbol)
@@ -45,6 +47,7 @@ class NativeChart:
     value_title: str = ""
     labels: bool = True  # data labels on bars
     value_max: float | None = None  # same value axis on every part of a chart split over slides
+    zero_based: bool = True  # False: the value axis fits the data (SPC charts)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def _spc(chart: Chart) -> list[Panel]:
             _, colour, symbol = SPECIAL_CAUSE_STYLES[variation]
             points[i] = (colour, symbol)
     months = tuple(pd.Timestamp(m).date() for m in data["month"])
-    series = (
+    series: tuple[NativeSeries, ...] = (
         NativeSeries(
             "Value",
             _values(data[value_column]),
@@ -111,8 +114,19 @@ def _spc(chart: Chart) -> list[Panel]:
             "Lower process limit", _values(data["lower_limit"]), theme.NHS_DARK_GREY, True
         ),
     )
+    # each kind of special cause also as its own markers-only series: a legend entry names it, and renderers
+    # that ignore per-point formatting (LibreOffice) still show its colour and symbol
+    for variation, (name, colour, symbol) in SPECIAL_CAUSE_STYLES.items():
+        mask = (data["variation"] == variation).tolist()
+        if any(mask):
+            values = tuple(
+                v if m else None for v, m in zip(_values(data[value_column]), mask, strict=True)
+            )
+            overlay = NativeSeries(name, values, colour, markers=True, line=False, symbol=symbol)
+            series += (overlay,)
     fmt = PERCENT if percent else "#,##0.0"
-    return [("", NativeChart("line", months, series, fmt, labels=False))]
+    native = NativeChart("line", months, series, fmt, labels=False, zero_based=False)
+    return [("", native)]
 
 
 def _supported(chart: Chart) -> list[Panel]:
@@ -220,6 +234,8 @@ def _bars(
             column, _ = series[0]
             names = [_category(category, c) for c in data[category]]
             categories = tuple(dict.fromkeys(names))
+            if category in ("icb", "icb_name", "group"):  # organisations: in alphabetical order
+                categories = tuple(sorted(categories))
             spec = []
             for programme, rows in data.assign(_name=names).groupby("programme", sort=False):
                 at = dict(zip(rows["_name"], rows[column], strict=True))

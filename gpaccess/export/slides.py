@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
@@ -30,7 +31,7 @@ from gpaccess.export.sections import ExportContext
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 FONT = theme.PPTX_FONT
-MAX_CATEGORIES = 22  # bars per slide before a panel continues on the next slide
+MAX_CATEGORIES = 21  # bars per slide (two thirds with two series or more) before a panel continues on the next slide
 MAX_TABLE_ROWS = 13
 OFFICIAL = "OFFICIAL"
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -107,6 +108,7 @@ def _set_title(slide, text: str, size: int = 24) -> None:
     )
     frame = title.text_frame
     frame.word_wrap = True
+    frame.margin_left = frame.margin_right = Inches(0.05)
     frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     frame.text = text
     paragraph = frame.paragraphs[0]
@@ -163,7 +165,8 @@ def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable
             NativeTable(native.columns, rows[i : i + step])
             for i in range(0, max(len(rows), 1), step)
         ]
-    if native.kind == "line" or len(native.categories) <= MAX_CATEGORIES:
+    most = MAX_CATEGORIES if len(native.series) == 1 else MAX_CATEGORIES * 2 // 3
+    if native.kind == "line" or len(native.categories) <= most:
         return [native]
     n = len(native.categories)
     if native.kind == "stacked_bar":
@@ -173,15 +176,14 @@ def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable
         )
     else:
         top = max((v or 0) for s in native.series for v in s.values)
-    parts = -(-n // MAX_CATEGORIES)
+    parts = -(-n // most)
     size = -(-n // parts)  # even parts
     return [
         NativeChart(
             native.kind,
             native.categories[i : i + size],
             tuple(
-                s.__class__(s.name, s.values[i : i + size], s.colour, s.dashed, s.markers, {})
-                for s in native.series
+                replace(s, values=s.values[i : i + size], point_colours={}) for s in native.series
             ),
             native.number_format,
             native.value_title,
@@ -229,6 +231,12 @@ def _add_chart(slide, native: NativeChart, left, top, width, height):
         categories.tick_labels.number_format = "mmm yyyy"
         categories.tick_labels.number_format_is_linked = False
         _blanks_span(chart)
+        if not native.zero_based:  # an SPC chart: the axis fits the values and limits
+            low = min(v for series in native.series for v in series.values if v is not None)
+            high = max(v for series in native.series for v in series.values if v is not None)
+            pad = (high - low) * 0.1 or 1.0
+            values.minimum_scale = max(0.0, math.floor(low - pad))
+            values.maximum_scale = math.ceil(high + pad)
         _label_every(categories, 6 if many > 24 else 3 if many > 12 else 1)
     else:
         values.minimum_scale = 0
@@ -265,13 +273,16 @@ def _style_lines(chart, native: NativeChart) -> None:
         line = series.format.line
         line.color.rgb = _rgb(spec.colour)
         line.width = Pt(2.25 if spec.markers else 1.5)
+        if not spec.line:
+            line.fill.background()
         if spec.dashed:
             line.dash_style = MSO_LINE.DASH
         marker = series.marker
         if not spec.markers:
             marker.style = XL_MARKER_STYLE.NONE
             continue
-        marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 5
+        marker.style = _MARKERS.get(spec.symbol, XL_MARKER_STYLE.CIRCLE)
+        marker.size = 5 if spec.line else 9
         marker.format.fill.solid()
         marker.format.fill.fore_color.rgb = _rgb(spec.colour)
         marker.format.line.color.rgb = _rgb(spec.colour)
@@ -281,6 +292,9 @@ def _style_lines(chart, native: NativeChart) -> None:
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(colour)
             point.format.line.color.rgb = _rgb(theme.NHS_WHITE)
+            # LibreOffice colours a point by the point's own fill (PowerPoint by its marker's): set both
+            series.points[index].format.fill.solid()
+            series.points[index].format.fill.fore_color.rgb = _rgb(colour)
 
 
 def _blanks_span(chart) -> None:

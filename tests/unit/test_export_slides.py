@@ -151,7 +151,12 @@ def test_spc_is_a_line_chart_with_mean_limits_and_coloured_special_causes():
         "Mean",
         "Upper process limit",
         "Lower process limit",
+        "Special cause: improvement",
+        "Special cause: concern",
+        "Special cause: neutral",
     ]
+    # the overlays hold the special-cause values only, so the legend names each kind
+    assert list(plot.series[5].values) == [None] * 10 + [pytest.approx(5.0), None]
     assert list(plot.series[0].values) == pytest.approx([4.0 + 0.1 * i for i in range(12)])
     assert list(plot.series[2].values) == [5.1] * 12
     fills = {}
