@@ -31,7 +31,7 @@ with c1:
     )
 with c2:
     render.tile(
-        f"Face-to-face appointments, {month}",
+        f"Face-to-face, {month}",
         fmt_int(latest["face_to_face"]),
         f"{fmt_pct(100 * latest['face_to_face'] / total)} of appointments",
     )
@@ -44,9 +44,9 @@ with c4:
 with c5:
     per_1000 = rates["appointments_per_1000"]
     render.tile(
-        "Appointments per 1,000 patients",
+        "Per 1,000 patients",
         "no list sizes" if per_1000 != per_1000 else f"{per_1000:,.0f}",
-        "registered patients, that month",
+        "appointments per 1,000 registered patients, that month",
     )
 
 st.subheader("How appointments were offered")

@@ -91,8 +91,8 @@ with c4:
 
 render.chart(support_reach(reach, measure, ctx.scope_label, window_label, exact_for=own_icb))
 
-st.subheader("Your ICB's practices in the lowest 20%")
 if ctx.viewer.may_see_practices_of(ctx.scope.icb):
+    st.subheader("Your ICB's practices in the lowest 20%")
     named = query("support_list", ctx.viewer, ctx.scope, **window)
     st.warning(
         "**OFFICIAL-SENSITIVE.** For the ICB's own use in offering support. Do not publish or share outside "
@@ -122,8 +122,10 @@ if ctx.viewer.may_see_practices_of(ctx.scope.icb):
         "ceil(20%) on the unrounded value, equal values ordered by practice code. Values shown rounded to 0.1."
     )
 elif own_icb:
+    st.subheader("Which practices?")
     st.info(f"Choose your ICB ({own_icb}) in the filters to see its named list.")
 else:
+    st.subheader("Which practices?")
     st.info(
         "Practice names are shown only to an ICB's own authorised users, for their ICB. This view shows counts "
         "and shares, with 'fewer than 5' for small numbers."

@@ -103,7 +103,10 @@ def icbs_compared(
         f"{fmt.format(top[column])} ({top['icb_name']})"
     )
     subtitle = f"ICBs of {area_label} · {period_label}"
-    figure.update_layout(xaxis={"title": label, "rangemode": "tozero"}, showlegend=False)
+    figure.update_layout(
+        xaxis={"title": label, "range": [0, float(data[column].max()) * 1.2]}, showlegend=False
+    )
+    figure.update_traces(cliponaxis=False)
     style(
         figure,
         title=title,
@@ -205,21 +208,31 @@ def support_reach(
     data = pd.DataFrame(rows, columns=["icb", "series", "practices", "shown_as"])
     data["practices"] = data["practices"].astype("Int64")
     figure = go.Figure()
-    styles = {
-        "Lowest 20%, in Accelerate or GPIP": (theme.NHS_BLUE, ""),
-        "Lowest 20%, in neither programme": (theme.NHS_ORANGE, "/"),
-        "In a programme, not in the lowest 20%": (theme.NHS_MID_GREY, "."),
+    styles = {  # colour, pattern, text colour
+        "Lowest 20%, in Accelerate or GPIP": (theme.NHS_BLUE, "", theme.NHS_WHITE),
+        "Lowest 20%, in neither programme": (theme.NHS_WARM_YELLOW, "/", theme.NHS_BLACK),
+        "In a programme, not in the lowest 20%": (theme.NHS_PALE_GREY, ".", theme.NHS_BLACK),
     }
-    for series, (colour, pattern) in styles.items():
+    for series, (colour, pattern, text_colour) in styles.items():
         part = data[data["series"] == series]
         figure.add_bar(
             y=part["icb"],
             x=part["practices"].astype("Float64").fillna(0),
             name=series,
             orientation="h",
-            marker={"color": colour, "pattern": {"shape": pattern}},
+            marker={
+                "color": colour,
+                "pattern": {
+                    "shape": pattern,
+                    "fillmode": "overlay",
+                    "fgcolor": theme.NHS_DARK_GREY,
+                    "fgopacity": 0.6,
+                },
+                "line": {"color": theme.NHS_DARK_GREY, "width": 1},
+            },
             text=part["shown_as"],
             textposition="inside",
+            insidetextfont={"color": text_colour, "size": 14},
             insidetextanchor="middle",
             hovertemplate="%{y}: %{text}<extra>" + series + "</extra>",
         )
@@ -235,12 +248,25 @@ def support_reach(
     figure.update_layout(barmode="stack", xaxis={"title": "Practices", "rangemode": "tozero"})
     icbs = data["icb"].nunique()
     style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_BOTH, height=max(380, 180 + 34 * icbs)
+        figure, title=title, subtitle=subtitle, source=SOURCE_BOTH, height=max(420, 260 + 34 * icbs)
     )
-    figure.update_layout(margin={"l": 260}, yaxis={"autorange": "reversed"})
+    figure.update_layout(
+        margin={"l": 260, "t": 150},
+        yaxis={"autorange": "reversed"},
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "traceorder": "normal",
+        },
+    )
     alt = (
         f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} ({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
-        + "; ".join(f"{r.icb}, {r.series.lower()}: {r.shown_as}" for r in data.itertuples())
+        + "; ".join(
+            f"{r.icb}, {r.series[0].lower()}{r.series[1:]}: {r.shown_as}" for r in data.itertuples()
+        )
         + "."
     )
     notes = (f"Counts below 5 show '{FEWER_THAN}' and no bar.",)

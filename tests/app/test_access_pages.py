@@ -68,7 +68,7 @@ def test_access_tiles_equal_sql(monkeypatch, demo_db, scope):
     )[0]
     shown = tiles(at)
     assert shown[f"Appointments, {month:%b %Y}"] == f"{appts:,}"
-    assert shown[f"Face-to-face appointments, {month:%b %Y}"] == f"{f2f:,}"
+    assert shown[f"Face-to-face, {month:%b %Y}"] == f"{f2f:,}"
     assert shown["Same-day share"] == f"{100 * same_day / appts:.1f}%"
     assert shown["Did-not-attend rate"] == f"{100 * dna / appts:.1f}%"
     assert "Viewing as: **Public**" in header(at)
@@ -113,7 +113,7 @@ def test_oct_2025_real_devon_and_cambridgeshire(monkeypatch, realdata, tmp_path,
         at = ok(app(monkeypatch, db, ACCESS, icb=icb))
         shown = tiles(at)
         assert shown["Appointments, Oct 2025"] == total
-        assert shown["Face-to-face appointments, Oct 2025"] == f2f
+        assert shown["Face-to-face, Oct 2025"] == f2f
     # real data: no demo persona, and a persona in the URL is ignored
     at = ok(app(monkeypatch, db, SUPPORT, icb="QJK", persona="icb:QJK"))
     assert not [s for s in at.selectbox if s.key == "persona"]
