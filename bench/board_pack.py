@@ -40,7 +40,7 @@ def main() -> None:
     viewer, scope = Viewer(), Scope(region=args.region, icb=args.icb)
     best = None
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         ctx = export_context(con, viewer, scope)
         synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
         with ThreadPoolExecutor(max_workers=3) as pool:  # as gpaccess.export.board_pack does
@@ -48,7 +48,7 @@ def main() -> None:
         built = time.perf_counter()
         deck = build_pack(sections, ctx, synthetic=synthetic)
         done = time.perf_counter()
-        times = (built - start, done - built, done - start)
+        times = (built - start, done - built, done - start, time.process_time() - cpu)
         best = times if best is None or times[2] < best[2] else best
     assert best is not None
     slides = len(Presentation(io.BytesIO(deck)).slides)
@@ -59,6 +59,9 @@ def main() -> None:
     print(f"  queries and charts {best[0]:.2f} s")
     print(f"  slides             {best[1]:.2f} s")
     print(f"  total              {best[2]:.2f} s (best of {args.repeat}; target 5 s)")
+    print(
+        f"  CPU time           {best[3]:.2f} s (all threads; on a busy machine wall time exceeds it)"
+    )
 
 
 if __name__ == "__main__":
