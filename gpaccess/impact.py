@@ -18,7 +18,6 @@ Method, in short:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,33 +230,30 @@ def event_study(panel: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Weighted mean of the measure per arm and month relative to the support start, with a 95% interval
     (clustered by practice); months with fewer than SMALL_NUMBER practices in an arm are left out."""
     columns = ["arm", "relative_month", "practices", "mean", "ci_low", "ci_high"]
-    rows: list[dict[str, Any]] = []
     if panel.empty:
         return pd.DataFrame(columns=columns)
-    for (arm, month), part in panel.groupby(["arm", "relative_month"], sort=True):
-        practices = int(part["unit"].nunique())
-        if practices < SMALL_NUMBER:
-            continue
-        beta, se, g = cluster_wls(
-            part["value"].to_numpy(),
-            np.ones((len(part), 1)),
-            part["weight"].to_numpy(),
-            part["unit"].to_numpy(),
-        )
-        t = float(stats.t.ppf(0.5 + level / 2, g - 1))
-        mean = float(beta[0])
-        half = t * float(se[0]) if math.isfinite(float(se[0])) else float("nan")
-        rows.append(
-            {
-                "arm": arm,
-                "relative_month": int(month),
-                "practices": practices,
-                "mean": mean,
-                "ci_low": mean - half,
-                "ci_high": mean + half,
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    keys = ["arm", "relative_month"]
+    frame = panel[[*keys, "unit", "weight", "value"]].copy()
+    frame["wy"] = frame["weight"] * frame["value"]
+    cell = frame.groupby(keys).agg(
+        sw=("weight", "sum"), swy=("wy", "sum"), practices=("unit", "nunique")
+    )
+    cell["mean"] = cell["swy"] / cell["sw"]
+    # the intercept-only case of cluster_wls: CR1 variance = G/(G-1) * sum_g (sum_i w_i e_i)^2 / (sum w)^2
+    frame = frame.join(cell["mean"], on=keys)
+    frame["we"] = frame["weight"] * (frame["value"] - frame["mean"])
+    scores = frame.groupby([*keys, "unit"])["we"].sum()
+    cell["meat"] = (scores**2).groupby(level=keys).sum()
+    g = cell["practices"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(g / (g - 1) * cell["meat"]) / cell["sw"]
+        half = stats.t.ppf(0.5 + level / 2, g - 1) * se
+    cell["ci_low"] = cell["mean"] - half
+    cell["ci_high"] = cell["mean"] + half
+    out = cell[cell["practices"] >= SMALL_NUMBER].reset_index()
+    out["relative_month"] = out["relative_month"].astype(int)
+    out["practices"] = out["practices"].astype(int)
+    return out[columns].reset_index(drop=True)
 
 
 def estimate(panel: pd.DataFrame, measure: str, design: Design = DESIGN) -> DidResult:

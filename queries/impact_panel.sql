@@ -8,7 +8,8 @@
 -- enrolled in any programme (in the tracker at all). Matching, for each supported practice: up to
 -- $k_comparators nearest never-supported practices in the same ICB (in the same region only if the ICB has none
 -- within the caliper), on the pre-support mean of the measure and the log list size at the support start, both
--- in standard deviations of the candidates'; the caliper is the largest distance accepted. Each supported
+-- in standard deviations of the candidates'; the caliper is the largest distance accepted. The list size is the
+-- extract of the support start month, else the nearest extract. Each supported
 -- practice weighs 1, its comparators 1/k each. `unit` is a surrogate number for a practice (not its code): rows of
 -- one practice share it, so standard errors can be clustered by practice. No practice codes leave this query.
 WITH supported_all AS (
@@ -49,13 +50,26 @@ months AS (
            max(start_month) + to_months($event_after) AS last_month
     FROM cohorts
 ),
-sized AS (  -- list size at the support start: latest on or before it, else the earliest after
-    SELECT u.*, coalesce(before.patients, after.patients) AS patients
+exact_list AS (  -- list size in the support start month (extracts are monthly)
+    SELECT u.*, l.patients
     FROM units AS u
-    ASOF LEFT JOIN list_size AS before
-        ON before.practice_code = u.practice_code AND before.extract_date <= u.start_month
-    ASOF LEFT JOIN list_size AS after
-        ON after.practice_code = u.practice_code AND after.extract_date >= u.start_month
+    LEFT JOIN list_size AS l
+        ON l.practice_code = u.practice_code AND l.extract_date = u.start_month
+),
+nearest_list AS (  -- else the nearest extract (the earlier one on a tie)
+    SELECT
+        u.practice_code, u.start_month,
+        arg_min(l.patients, abs(datediff('day', u.start_month, l.extract_date)) * 2
+                            + CASE WHEN l.extract_date > u.start_month THEN 1 ELSE 0 END) AS patients
+    FROM (SELECT DISTINCT practice_code, start_month FROM exact_list WHERE patients IS NULL) AS u
+    JOIN list_size AS l USING (practice_code)
+    GROUP BY ALL
+),
+sized AS (
+    SELECT e.practice_code, e.start_month, e.icb_code, e.region_code, e.treated,
+           coalesce(e.patients, n.patients) AS patients
+    FROM exact_list AS e
+    LEFT JOIN nearest_list AS n USING (practice_code, start_month)
 ),
 monthly AS (  -- the measure's numerator and denominator per practice and month
     SELECT
