@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,8 +39,13 @@ def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
     return connect_read_only(Path(path))
 
 
+# Held by a load from the browser, so that no read-only connection opens while the file is open for writing.
+WRITE_LOCK = threading.Lock()
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    return _connection(str(db_path()), data_version())
+    with WRITE_LOCK:
+        return _connection(str(db_path()), data_version())
 
 
 def close_connections() -> None:

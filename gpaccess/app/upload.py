@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
-from gpaccess.app.data import close_connections, db_path, query
+from gpaccess.app.data import WRITE_LOCK, close_connections, db_path, query
 from gpaccess.charts.quality import coverage_caveat
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
 from gpaccess.store import connect_writable
@@ -28,7 +27,6 @@ ALLOW_ENV = "GPACCESS_ALLOW_UPLOADS"
 ACCEPTED_TYPES = ["zip", "csv", "xlsx"]
 RESULT_KEY = "_upload_result"
 REQUEST_KEY = "_upload_requested"
-_WRITE_LOCK = threading.Lock()  # one load at a time in this process
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,7 @@ def load_uploaded(files: list, loaded_by: str) -> UploadResult:
 
 
 def _ingest(paths: list[Path], loaded_by: str, progress) -> LoadReport:  # type: ignore[no-untyped-def]
-    with _WRITE_LOCK:
+    with WRITE_LOCK:  # one load at a time; other sessions wait for the read-only connection
         close_connections()
         con = connect_writable(db_path())
         try:
