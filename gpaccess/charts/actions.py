@@ -240,6 +240,13 @@ def _area_finding(data: pd.DataFrame, words: str) -> str:
         return (
             f"Too few practices assessed in any {words} to show adoption of the high impact actions"
         )
+    if shown["area"].nunique() == 1:  # one area (e.g. an ICB's own view): its most adopted action
+        top = shown.sort_values(["adopted_pct", "action_number"], ascending=[False, True]).iloc[0]
+        return (
+            f"{top['programme']}, {top['area']}: most adopted high impact action "
+            f"{top['action_name']} ({fmt_pct(top['adopted_pct'], 0)} of "
+            f"{fmt_int(top['assessed'])} practices assessed)"
+        )
     parts = []
     for programme, rows in shown.groupby("programme", sort=False):
         spread = rows.groupby("action", sort=False)["adopted_pct"].agg(lambda s: s.max() - s.min())
