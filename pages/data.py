@@ -36,7 +36,8 @@ st.dataframe(
     held.assign(
         first_month=held["first_month"].map(lambda d: "" if pd.isna(d) else f"{d:%b %Y}"),
         newest_month=held["newest_month"].map(lambda d: "" if pd.isna(d) else f"{d:%b %Y}"),
-        months=held["months"].map(lambda n: "" if pd.isna(n) else f"{int(n):,}"),
+        months=held["months"].map(lambda n: "" if pd.isna(n) or n == 0 else f"{int(n):,}"),
+        last_loaded=held["last_loaded"].map(lambda t: "" if pd.isna(t) else f"{t:%Y-%m-%d %H:%M}"),
     ).rename(
         columns={
             "source": "Source",
@@ -143,3 +144,27 @@ else:
     render.show(coverage_by_icb, coverage, ctx.scope_label)
     render.show(recording_quality, quality, ctx.scope_label)
     render.show(dropped_out, coverage, ctx.scope_label)
+    if ctx.scope.icb and ctx.viewer.may_see_practices_of(ctx.scope.icb):
+        gone = query("dropped_out_practices", ctx.viewer, ctx.scope)
+        st.markdown(f"**Practices whose data dropped out** ({ctx.scope_label} users only)")
+        if gone.empty:
+            st.caption("None in this period.")
+        else:
+            st.dataframe(
+                gone.assign(
+                    month=gone["month"].map(lambda d: f"{d:%b %Y}"),
+                    data_again_from=gone["data_again_from"].map(
+                        lambda d: "not since" if pd.isna(d) else f"{d:%b %Y}"
+                    ),
+                ).rename(
+                    columns={
+                        "month": "Dropped out in",
+                        "practice_code": "Practice code",
+                        "practice_name": "Practice",
+                        "appointments_month_before": "Appointments the month before",
+                        "data_again_from": "Data again from",
+                    }
+                ),
+                hide_index=True,
+                key="dropped_out_practices",
+            )

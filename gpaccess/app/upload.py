@@ -132,10 +132,14 @@ def show_last_result() -> None:
         return
     if result.ok:
         st.success("Load complete.", icon=":material/check_circle:")
-        st.code(result.message, language=None)
+        st.code(result.message, language=None, wrap_lines=True)
     else:
         st.error(result.message.splitlines()[0], icon=":material/block:")
-        st.code("\n".join(result.message.splitlines()[1:]) or result.message, language=None)
+        st.code(
+            "\n".join(result.message.splitlines()[1:]) or result.message,
+            language=None,
+            wrap_lines=True,
+        )
 
 
 def show_coverage_caveat(context) -> None:  # type: ignore[no-untyped-def]

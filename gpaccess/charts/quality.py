@@ -265,7 +265,11 @@ def coverage_by_icb(frame: pd.DataFrame, scope_label: str) -> Chart:
                 "color": [
                     theme.NHS_ORANGE if b else theme.NHS_BLUE for b in data["below_threshold"]
                 ],
-                "pattern": {"shape": ["/" if b else "" for b in data["below_threshold"]]},
+                "pattern": {
+                    "shape": ["/" if b else "" for b in data["below_threshold"]],
+                    "fillmode": "overlay",
+                    "fgcolor": theme.NHS_WHITE,
+                },
             },
             hovertemplate="%{y}: %{text}<extra></extra>",
             showlegend=False,
@@ -385,7 +389,10 @@ def dropped_out(frame: pd.DataFrame, scope_label: str) -> Chart:
         x=data["month"],
         y=data["dropped_out"],
         name="Dropped out (data last month, none this month)",
-        marker={"color": theme.NHS_ORANGE, "pattern": {"shape": "/"}},
+        marker={
+            "color": theme.NHS_ORANGE,
+            "pattern": {"shape": "/", "fillmode": "overlay", "fgcolor": theme.NHS_WHITE},
+        },
         hovertemplate="%{x|%b %Y}: %{y:,} dropped out<extra></extra>",
     )
     figure.add_bar(

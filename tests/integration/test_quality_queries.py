@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from gpaccess import failed_loads
-from gpaccess.access import PUBLIC
+from gpaccess.access import PUBLIC, AccessDenied, Viewer
 from gpaccess.charts.quality import (
     coverage_caveat,
     expected_latest_month,
@@ -209,6 +209,15 @@ def test_practices_whose_data_dropped_out_and_came_back(store, realdata, tmp_pat
             0,
             expected_gone,
         ]
+    # The ICB's own users see which practices (and when their data came back); nobody else does.
+    que = Viewer(role="icb", icb_code="QUE")
+    listed = run(store, "dropped_out_practices", que, Scope(icb="QUE"))
+    assert set(listed["practice_code"]) == gone & in_file["QUE"]
+    assert {str(m)[:10] for m in listed["month"]} == {"2025-11-01"}
+    assert {str(m)[:10] for m in listed["data_again_from"]} == {"2025-12-01"}
+    for viewer in (PUBLIC, Viewer(role="national"), Viewer(role="icb", icb_code="QJK")):
+        with pytest.raises(AccessDenied):
+            run(store, "dropped_out_practices", viewer, Scope(icb="QUE"))
 
 
 # --- recording quality -----------------------------------------------------------------------------------------------
