@@ -11,6 +11,11 @@
 WITH months AS (
     SELECT DISTINCT month FROM practice_month
 ),
+period AS (  -- the months reported; filtering here keeps a one-month call (the caveat) cheap
+    SELECT month FROM months
+    WHERE ($date_from IS NULL OR month >= $date_from)
+      AND ($date_to IS NULL OR month <= $date_to)
+),
 in_scope AS (
     SELECT i.icb_code, i.icb_name, i.region_code, r.region_name
     FROM icb AS i JOIN region AS r USING (region_code)
@@ -19,7 +24,7 @@ in_scope AS (
 ),
 nearest AS (
     SELECT m.month, e.extract_date
-    FROM months AS m
+    FROM period AS m
     JOIN (SELECT DISTINCT extract_date FROM list_size) AS e
       ON abs(date_diff('day', m.month, e.extract_date)) <= 92
     QUALIFY row_number() OVER (
@@ -34,7 +39,7 @@ open_from_list AS (
 ),
 open_from_table AS (
     SELECT m.month, p.icb_code, p.practice_code, 'practice table' AS basis
-    FROM months AS m
+    FROM period AS m
     CROSS JOIN practice AS p
     WHERE m.month NOT IN (SELECT month FROM nearest)
       AND p.icb_code IN (SELECT icb_code FROM in_scope)
@@ -42,10 +47,12 @@ open_from_table AS (
 open_practices AS (
     SELECT * FROM open_from_list UNION ALL SELECT * FROM open_from_table
 ),
-present AS (
+present AS (  -- the period and the month before it (for practices that dropped out)
     SELECT month, icb_code, practice_code
     FROM practice_month
     WHERE icb_code IN (SELECT icb_code FROM in_scope)
+      AND ($date_from IS NULL OR month >= ($date_from::DATE - INTERVAL 1 MONTH)::DATE)
+      AND ($date_to IS NULL OR month <= $date_to)
 ),
 counts AS (
     SELECT coalesce(o.month, p.month) AS month, coalesce(o.icb_code, p.icb_code) AS icb_code,
@@ -54,14 +61,14 @@ counts AS (
            count(p.practice_code) AS practices_in_data,
            count(*) FILTER (WHERE o.practice_code IS NOT NULL AND p.practice_code IS NOT NULL) AS open_with_data
     FROM open_practices AS o
-    FULL JOIN present AS p
+    FULL JOIN (SELECT * FROM present WHERE month IN (SELECT month FROM period)) AS p
       ON o.month = p.month AND o.icb_code = p.icb_code AND o.practice_code = p.practice_code
     GROUP BY ALL
 ),
 dropped AS (
     SELECT (prev.month + INTERVAL 1 MONTH)::DATE AS month, prev.icb_code, count(*) AS dropped_out
     FROM present AS prev
-    WHERE (prev.month + INTERVAL 1 MONTH)::DATE IN (SELECT month FROM months)
+    WHERE (prev.month + INTERVAL 1 MONTH)::DATE IN (SELECT month FROM period)
       AND NOT EXISTS (
           SELECT 1 FROM practice_month AS cur
           WHERE cur.practice_code = prev.practice_code AND cur.month = (prev.month + INTERVAL 1 MONTH)::DATE)
@@ -70,7 +77,8 @@ dropped AS (
 joined AS (
     SELECT cur.month, cur.icb_code, count(*) AS joined
     FROM present AS cur
-    WHERE (cur.month - INTERVAL 1 MONTH)::DATE IN (SELECT month FROM months)
+    WHERE cur.month IN (SELECT month FROM period)
+      AND (cur.month - INTERVAL 1 MONTH)::DATE IN (SELECT month FROM months)
       AND NOT EXISTS (
           SELECT 1 FROM practice_month AS prev
           WHERE prev.practice_code = cur.practice_code AND prev.month = (cur.month - INTERVAL 1 MONTH)::DATE)

@@ -144,8 +144,13 @@ def show_last_result() -> None:
 
 def show_coverage_caveat(context) -> None:  # type: ignore[no-untyped-def]
     """Called by the frame on every page: a warning when the selected scope's coverage is poor."""
-    frame = query("coverage_by_icb_month", context.viewer, context.scope)
     month = context.scope.date_to or context.last_month
+    if month is None:
+        return
+    one_month = context.scope.with_(
+        date_from=month, date_to=month
+    )  # cheap: the query filters early
+    frame = query("coverage_by_icb_month", context.viewer, one_month)
     text = coverage_caveat(frame, month, context.scope_label)
     if text:
         st.warning(text, icon=":material/warning:")

@@ -209,6 +209,13 @@ def test_practices_whose_data_dropped_out_and_came_back(store, realdata, tmp_pat
             0,
             expected_gone,
         ]
+    # A period filter (the caveat asks for one month) gives the same rows, dropped-out counts included.
+    for first, last in [("2025-11-01", "2025-11-01"), ("2025-12-01", "2025-12-01")]:
+        period = Scope(date_from=dt.date.fromisoformat(first), date_to=dt.date.fromisoformat(last))
+        one = run(store, "coverage_by_icb_month", PUBLIC, period).reset_index(drop=True)
+        months = pd.to_datetime(got["month"])
+        whole = got[(months >= first) & (months <= last)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one, whole)
     # The ICB's own users see which practices (and when their data came back); nobody else does.
     que = Viewer(role="icb", icb_code="QUE")
     listed = run(store, "dropped_out_practices", que, Scope(icb="QUE"))
