@@ -10,7 +10,7 @@ from tests.browser.conftest import shot, start_streamlit, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "phases", "uptake", "gains"]  # the overview is the default page, at the root URL
+PAGES = ["", "phases", "uptake", "gains", "access", "support"]  # the overview is the default page, at the root URL
 ERROR_SELECTORS = (
     '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stDialog"]'
 )

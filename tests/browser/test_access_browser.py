@@ -1,0 +1,59 @@
+"""The access and support pages in Chromium: the public view and the demo ICB persona (switched in the sidebar),
+charts drawn, no error, the persona in the header and the URL, and the named list only for the ICB persona."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import shot, wait_for_charts
+
+pytestmark = pytest.mark.browser
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def test_access_page_public(server, page):
+    page.goto(f"{server}/access?icb=QRV")
+    wait_for_charts(page)
+    assert page.locator(ERRORS).count() == 0
+    assert page.get_by_text("Viewing as:").first.is_visible()
+    assert page.locator("text=Public").first.is_visible()
+    assert page.locator(".js-plotly-plot").count() >= 3  # mode mix, SPC, ICBs compared, spread
+    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
+    assert any("practices had a face-to-face share below" in t for t in titles)
+    assert not re.search(r"\bDM\d{4}\b", page.content())  # no practice code anywhere in the page
+    shot(page, "access-public")
+
+
+def test_access_and_support_as_the_demo_icb_persona(server, page):
+    page.goto(f"{server}/access?icb=QRV")
+    wait_for_charts(page)
+    page.get_by_role("combobox", name="Demo persona (synthetic demo only)").click()
+    page.keyboard.type("North West London")  # the option list is virtualised: filter it first
+    page.get_by_role("option", name="ICB user: NHS North West London ICB (QRV)", exact=True).click()
+    page.wait_for_url(re.compile(r"persona=icb(%3A|:)QRV"), timeout=60_000)
+    wait_for_charts(page)
+    page.get_by_text("ICB user (QRV)").first.wait_for(timeout=60_000)
+    assert page.locator(ERRORS).count() == 0
+    shot(page, "access-icb-persona")
+
+    page.get_by_role("link", name="Support identification").click()
+    wait_for_charts(page)
+    page.get_by_text("OFFICIAL-SENSITIVE").first.wait_for(timeout=60_000)
+    assert page.get_by_role(
+        "button", name="Download the list (OFFICIAL-SENSITIVE, CSV)"
+    ).is_visible()
+    assert page.locator(ERRORS).count() == 0
+    assert "persona=icb" in page.url
+    shot(page, "support-icb-persona")
+
+
+def test_support_page_public_has_no_named_list(server, page):
+    page.goto(f"{server}/support?icb=QRV")
+    wait_for_charts(page)
+    assert page.locator(ERRORS).count() == 0
+    assert page.get_by_text("Which practices?").is_visible()
+    assert page.get_by_text("OFFICIAL-SENSITIVE").count() == 0
+    assert not re.search(r"\bDM\d{4}\b", page.content())
+    shot(page, "support-public")
