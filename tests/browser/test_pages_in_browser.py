@@ -10,7 +10,8 @@ from tests.browser.conftest import shot, start_streamlit, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "phases", "uptake", "gains", "access", "support"]  # the overview is the default page, at the root URL
+# the overview is the default page, at the root URL
+PAGES = ["", "phases", "uptake", "gains", "access", "support"]
 ERROR_SELECTORS = (
     '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stDialog"]'
 )
