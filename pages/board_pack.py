@@ -28,8 +28,8 @@ export_ctx = ExportContext(ctx.viewer, ctx.scope, ctx.scope_label, ctx.period_la
 if st.button("Build board pack", type="primary", disabled=not chosen, key="pack_build"):
     bar = st.progress(0.0, text="Starting")
 
-    def fetch(name, scope=None):
-        return query(name, ctx.viewer, scope or ctx.scope)
+    def fetch(name, scope=None, **extra):
+        return query(name, ctx.viewer, scope or ctx.scope, **extra)
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(0.8 * fraction, text=message)

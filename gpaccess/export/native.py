@@ -346,6 +346,29 @@ RULES: dict[str, Callable[[Chart], list[Panel]]] = {
         "Practices with gains (%)",
         merge=True,
     ),
+    "actions_adoption": _bars(
+        "action",
+        [("adopted_pct", "Practices that adopted it (%)")],
+        PERCENT,
+        "Practices that adopted it (%)",
+        "assessed",
+    ),
+    "actions_gains": _bars(
+        "action",
+        [
+            ("adopters_gains_pct", "Adopted the action: with gains (%)"),
+            ("non_adopters_gains_pct", "Did not adopt it: with gains (%)"),
+        ],
+        PERCENT,
+        "Practices with productivity gains (%)",
+    ),
+    "actions_count_gains": _bars(
+        "group",
+        [("gains_pct", "Practices with gains (%)")],
+        PERCENT,
+        "Practices with gains (%)",
+        "assessed",
+    ),
     "gain_kinds": _bars(
         "kind",
         [("practices", "Practices")],

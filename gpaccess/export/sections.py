@@ -16,14 +16,14 @@ import duckdb
 import pandas as pd
 
 from gpaccess.access import Viewer
-from gpaccess.charts import Chart, describe_period, gains, uptake
+from gpaccess.charts import Chart, actions, describe_period, gains, uptake
 from gpaccess.charts.appointments import spc_chart
 from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
 from gpaccess.charts.programme import supported_over_time
 from gpaccess.db import run
 from gpaccess.scope import Scope
 
-Fetch = Callable[..., pd.DataFrame]  # fetch(name, scope=None) -> DataFrame
+Fetch = Callable[..., pd.DataFrame]  # fetch(name, scope=None, **extra params) -> DataFrame
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,24 @@ def _gains(fetch: Fetch, ctx: ExportContext) -> list[Chart]:
     return charts
 
 
+def _actions(fetch: Fetch, ctx: ExportContext) -> list[Chart]:
+    """All phases (the page's phase choice is not part of the pack); the region and ICB tables stay on the page."""
+    label = ctx.scope_label
+    by_programme = fetch("actions_by_programme", phase=None)
+    return [
+        actions.adoption_by_programme(by_programme, label),
+        actions.gains_by_action(by_programme, label),
+        actions.gains_by_count(fetch("actions_count_gains", phase=None), label),
+    ]
+
+
 # section key -> (heading, builder); in the order of the dashboard's pages
 SECTIONS: dict[str, tuple[str, Callable[[Fetch, ExportContext], list[Chart]]]] = {
     "overview": ("Overview", _overview),
     "phases": ("Phase completion", _phases),
     "uptake": ("Uptake by ICB", _uptake),
     "gains": ("Productivity gains", _gains),
+    "actions": ("What practices changed", _actions),
 }
 
 
@@ -119,10 +131,10 @@ def prefetched(fetch: Fetch, sections: Sequence[str], pool: ThreadPoolExecutor) 
         for name in SECTION_QUERIES.get(section, ())
     }
 
-    def get(name: str, scope: Scope | None = None) -> pd.DataFrame:
-        if scope is None and name in futures:
+    def get(name: str, scope: Scope | None = None, **extra: object) -> pd.DataFrame:
+        if scope is None and not extra and name in futures:
             return futures[name].result()
-        return fetch(name, scope)
+        return fetch(name, scope, **extra)
 
     return get
 
@@ -136,8 +148,8 @@ def section_charts(section: str, fetch: Fetch, ctx: ExportContext) -> list[Chart
 def db_fetch(con: duckdb.DuckDBPyConnection, ctx: ExportContext) -> Fetch:
     """A fetch that runs every query through `db.run` for the export's viewer."""
 
-    def fetch(name: str, scope: Scope | None = None) -> pd.DataFrame:
-        return run(con, name, ctx.viewer, scope or ctx.scope)
+    def fetch(name: str, scope: Scope | None = None, **extra: object) -> pd.DataFrame:
+        return run(con, name, ctx.viewer, scope or ctx.scope, **extra)
 
     return fetch
 

@@ -272,6 +272,31 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
         shown = {c.lower(): v for c, v in pack["gain_kinds"][""][programme] if v is not None}
         assert_series(shown, dict(zip(part["gain_kind"], part["practices"], strict=True)))
     checked.add("gain_kinds")
+
+    # what practices changed (all phases): per action, adoption and gains among adopters v non-adopters
+    def same(shown: list, expected: list) -> bool:
+        return len(shown) == len(expected) and all(
+            close(a, b) for a, b in zip(shown, expected, strict=True)
+        )
+
+    by_action = run(con, "actions_by_programme", PUBLIC, scope, phase=None)
+    for programme, part in by_action.groupby("programme", sort=False):
+        adoption = pack["actions_adoption"][programme]["Practices that adopted it (%)"]
+        expected = [share(r.adopters, r.assessed) for r in part.itertuples()]
+        assert same([v for _, v in adoption], expected), programme
+        gains_panel = pack["actions_gains"][programme]
+        adopters = [share(r.adopters_with_gains, r.adopters) for r in part.itertuples()]
+        others = [share(r.non_adopters_with_gains, r.non_adopters) for r in part.itertuples()]
+        shown = [v for _, v in gains_panel["Adopted the action: with gains (%)"]]
+        assert same(shown, adopters), programme
+        shown = [v for _, v in gains_panel["Did not adopt it: with gains (%)"]]
+        assert same(shown, others), programme
+    counts = run(con, "actions_count_gains", PUBLIC, scope, phase=None)
+    for programme, part in counts.groupby("programme", sort=False):
+        panel = pack["actions_count_gains"][programme]["Practices with gains (%)"]
+        expected = [share(r.with_gains, r.assessed) for r in part.itertuples()]
+        assert same([v for _, v in panel], expected), programme
+    checked |= {"actions_adoption", "actions_gains", "actions_count_gains"}
     return checked
 
 
