@@ -190,6 +190,43 @@ def test_forged_session_state_is_refused(monkeypatch, demo_db, downloads, state)
     assert leaks(rendered_text(at, downloads), practices(demo_db), None) == []
 
 
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("public", None), ("national", None), ("region:Y56", None), ("icb:QRV", "QRV")],
+)
+@pytest.mark.parametrize("how", ["url", "session_state"])
+def test_no_role_reaches_another_icbs_practices(
+    monkeypatch,
+    demo_db,
+    downloads,  # noqa: F811
+    persona,
+    allowed,
+    how,
+):
+    """Each role asks for QMJ's list: through the URL (with extra forged parameters) or by setting the filter
+    and window widgets' session state directly. Only counts come back; the download holds no QMJ practice."""
+    if how == "url":
+        at = app(
+            monkeypatch,
+            demo_db,
+            SUPPORT,
+            persona=persona,
+            icb="QMJ",
+            region="Y56",
+            practice="all",
+            role="icb",
+            viewer="icb:QMJ",
+        )
+    else:
+        state = {"f_region": "Y56", "f_icb": "QMJ", "s_window": 1, "s_measure": "same_day_pct"}
+        at = app(monkeypatch, demo_db, SUPPORT, state=state, persona=persona)
+    ok(at)
+    assert "QMJ" in at.session_state["f_icb"]
+    assert not any("Practice code" in d.value.columns for d in at.dataframe)
+    assert not any(b"OFFICIAL-SENSITIVE" in payload for payload in downloads)
+    assert leaks(rendered_text(at, downloads), practices(demo_db), allowed) == []
+
+
 # --- sign-in --------------------------------------------------------------------------------------------------
 AUTH = {
     "auth": {
