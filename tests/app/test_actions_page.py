@@ -122,3 +122,12 @@ def test_phase_selectbox_filters_every_chart(monkeypatch, actions_app_db):
     adoption = figures(at)[0]
     assert "England · Phase 1" in title(adoption)
     assert bar_x(adoption, "GPIP") == []  # GPIP has no Phase 1
+
+
+def test_a_phase_outside_the_new_programme_falls_back_to_all_phases(monkeypatch, actions_app_db):
+    at = run_page(monkeypatch, actions_app_db, {})
+    at.selectbox(key="actions_phase").set_value("Phase 1").run()
+    at.radio(key="f_programme").set_value("GPIP").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="actions_phase").value == "All phases and cohorts"
+    check(at, Scope(programme="GPIP"), None)
