@@ -11,6 +11,11 @@ from gpaccess.impact import DESIGN, MEASURES, estimate, event_study, panel_count
 ALL = "__all__"
 LEVELS = {"GPIP": ["intermediate", "intensive"]}
 
+
+def count(n: int) -> str:
+    return f"fewer than {SMALL_NUMBER}" if 0 < n < SMALL_NUMBER else f"{n:,}"
+
+
 ctx = frame.current()
 st.title("Evidence of impact")
 st.markdown(
@@ -45,7 +50,7 @@ if levels:
     level = right.selectbox(
         "Level of support",
         [ALL, *levels],
-        format_func=lambda v: "Hands-on levels (intermediate and intensive)" if v == ALL else v,
+        format_func=lambda v: "Hands-on (intermediate, intensive)" if v == ALL else v,
         key="impact_level",
     )
 
@@ -78,13 +83,13 @@ with c1:
 with c2:
     render.tile(
         "Supported practices compared",
-        "fewer than 5" if 0 < headline.n_supported < SMALL_NUMBER else f"{headline.n_supported:,}",
-        f"of {counts['supported_in_scope']:,} supported in scope",
+        count(headline.n_supported),
+        f"of {count(counts['supported_in_scope'])} supported in scope",
     )
 with c3:
     render.tile(
         "Matched comparison practices",
-        f"{headline.n_comparators:,}",
+        count(headline.n_comparators),
         "never in any programme; same ICB, else same region",
     )
 
@@ -109,7 +114,7 @@ else:
     )
 
 st.subheader("All four measures")
-st.dataframe(results_table(list(results.values())), hide_index=True, width="stretch")
+st.table(results_table(list(results.values())).set_index("Measure"))
 st.caption(
     "Before: mean of the 6 months before support started. After: mean of months 7 to 12 after it started "
     "(the first 6 months are left out while changes take hold). Change = after minus before. "

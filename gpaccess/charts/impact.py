@@ -25,7 +25,9 @@ def _fmt(value: float | None, digits: int) -> str:
 
 
 def _signed(value: float | None, digits: int) -> str:
-    return "no data" if value is None or pd.isna(value) else f"{value:+.{digits}f}"
+    if value is None or pd.isna(value):
+        return "no data"
+    return f"{round(value, digits) + 0.0:+.{digits}f}"  # + 0.0: no "-0.0"
 
 
 def finding(result: DidResult, programme: str) -> str:
@@ -220,6 +222,10 @@ def before_after_chart(result: DidResult, programme: str, scope_label: str) -> C
     )
 
 
+def _count(n: int) -> str:
+    return f"fewer than {SMALL_NUMBER}" if 0 < n < SMALL_NUMBER else f"{n:,}"
+
+
 def results_table(results: list[DidResult]) -> pd.DataFrame:
     """One row per measure, in words a board member reads: the numbers behind each estimate."""
     rows = []
@@ -229,20 +235,17 @@ def results_table(results: list[DidResult]) -> pd.DataFrame:
         rows.append(
             {
                 "Measure": m.label,
-                "Supported": r.n_supported,
-                "Comparators": r.n_comparators,
+                "Supported": _count(r.n_supported),
+                "Comparators": _count(r.n_comparators),
                 "Before (supported)": _fmt(r.supported_pre, d),
                 "Change: supported": _signed(r.supported_change, d),
                 "Change: comparators": _signed(r.comparator_change, d),
-                "Difference": (
+                "Difference (95% CI)": (
                     f"fewer than {SMALL_NUMBER}"
                     if r.suppressed
-                    else f"{_signed(r.estimate, d)} {m.unit}"
-                    if r.estimate is not None
                     else "no data"
-                ),
-                "95% CI": (
-                    "" if r.estimate is None else f"{_fmt(r.ci_low, d)} to {_fmt(r.ci_high, d)}"
+                    if r.estimate is None
+                    else f"{_signed(r.estimate, d)} {m.unit} ({_fmt(r.ci_low, d)} to {_fmt(r.ci_high, d)})"
                 ),
             }
         )

@@ -64,7 +64,7 @@ def tile(at: AppTest, label: str) -> str:
 
 
 def measures_table(at: AppTest) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if "Measure" in d.value.columns)
+    return at.table[0].value.reset_index()
 
 
 def caption_under(at: AppTest, text: str) -> bool:
@@ -85,6 +85,9 @@ def test_headline_equals_statsmodels_and_figures(monkeypatch, demo_db):
     acc = figures["Accelerate"]
     assert acc["did_face_to_face_pp"] == round(estimate, 1)
     assert tile(at, "Supported practices compared") == f"{acc['n_supported']:,}"
+    assert measures_table(at).loc[0, "Difference (95% CI)"] == (
+        f"{estimate:+.1f} pp ({low:.1f} to {high:.1f})"
+    )
     assert tile(at, "Matched comparison practices") == f"{acc['n_comparators']:,}"
     assert len(at.get("plotly_chart")) == 2
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
@@ -144,5 +147,8 @@ def test_fewer_than_five_supported_shows_no_estimate_and_no_codes(monkeypatch, d
     blob = " ".join(rendered)
     assert not [c for c in codes if c in blob]
     table = measures_table(at)
-    assert (table["Difference"].isin(["fewer than 5", "no data"])).all()
+    assert (table["Difference (95% CI)"].isin(["fewer than 5", "no data"])).all()
+    assert any(
+        "fewer than 5" in c.value for c in at.caption
+    )  # supported in scope, not the exact count
     assert isinstance(table, pd.DataFrame)

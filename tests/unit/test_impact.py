@@ -143,7 +143,8 @@ def test_fewer_than_five_supported_gives_no_estimate():
     assert result.supported_change is None
     assert "fewer than 5" in finding(result, "Accelerate")
     table = results_table([result])
-    assert table.loc[0, "Difference"] == "fewer than 5"
+    assert table.loc[0, "Difference (95% CI)"] == "fewer than 5"
+    assert table.loc[0, "Supported"] == "fewer than 5"
     five = estimate(synthetic_panel(seed=1, effect=3.0, n_supported=5), "face_to_face")
     assert not five.suppressed and five.estimate is not None
 
