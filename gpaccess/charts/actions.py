@@ -390,6 +390,9 @@ def _gains_finding(data: pd.DataFrame) -> str:
         top = rows.sort_values(
             ["difference_points", "action_number"], ascending=[False, True]
         ).iloc[0]
+        if top["difference_points"] < 1:
+            parts.append(f"{programme}: no action with a higher share among its adopters")
+            continue
         parts.append(
             f"{programme}: {top['action_name']}, {fmt_pct(top['adopters_gains_pct'], 0)} of adopters v "
             f"{fmt_pct(top['non_adopters_gains_pct'], 0)} of non-adopters"

@@ -148,3 +148,13 @@ def test_adoption_by_icb_table_with_small_numbers():
 def test_empty_scope_says_so(builder):
     chart = builder(by_programme().iloc[0:0], "Somewhere")
     assert chart.data.empty and chart.title.startswith("Too few")
+
+
+def test_no_gap_is_not_called_the_widest_gap():
+    frame = by_programme()
+    frame = frame[frame["programme"] == "Accelerate"].assign(
+        adopters_with_gains=lambda f: f["adopters"],
+        non_adopters_with_gains=lambda f: f["non_adopters"],
+    )
+    chart = actions.gains_by_action(frame, "England")
+    assert chart.title.endswith("Accelerate: no action with a higher share among its adopters")
