@@ -71,7 +71,7 @@ sized AS (
     FROM exact_list AS e
     LEFT JOIN nearest_list AS n USING (practice_code, start_month)
 ),
-monthly AS (  -- the measure's numerator and denominator per practice and month
+monthly AS MATERIALIZED (  -- the measure's numerator and denominator per practice and month
     SELECT
         pm.practice_code,
         pm.month,
@@ -87,20 +87,25 @@ monthly AS (  -- the measure's numerator and denominator per practice and month
       AND pm.month >= (SELECT first_month FROM months)
       AND pm.month <= (SELECT last_month FROM months)
 ),
-valued AS (  -- per (practice, start month) and month: shares in per cent; rates per 1,000 on the list at the start
+window_months AS (  -- months of the before and after windows, relative to the start
+    SELECT unnest(range(-$pre_months, 0)) AS offset_months
+    UNION ALL
+    SELECT unnest(range($post_gap, $post_gap + $post_months))
+),
+valued AS (  -- per (practice, start month) and window month: shares in per cent; rates per 1,000 on the list at the start
     SELECT
-        u.practice_code, u.start_month, u.icb_code, u.region_code, u.treated, u.patients, m.month,
+        u.practice_code, u.start_month, u.icb_code, u.region_code, u.treated, u.patients, u.month,
         CASE WHEN $measure = 'per_1000' THEN 1000.0 * m.numerator / nullif(u.patients, 0)
              ELSE 100.0 * m.numerator / nullif(m.appointments, 0)
         END AS value
-    FROM sized AS u
-    JOIN monthly AS m
-        ON m.practice_code = u.practice_code
-       AND m.month >= u.start_month - to_months($pre_months)
-       AND m.month < u.start_month + to_months($post_gap + $post_months)
-       AND (m.month < u.start_month OR m.month >= u.start_month + to_months($post_gap))
+    FROM (
+        SELECT s.*, (s.start_month + to_months(w.offset_months))::DATE AS month
+        FROM sized AS s
+        CROSS JOIN window_months AS w
+    ) AS u
+    JOIN monthly AS m USING (practice_code, month)
 ),
-windows AS (  -- pre and post means per (practice, start month), with the months each rests on
+windows AS MATERIALIZED (  -- pre and post means per (practice, start month), with the months each rests on
     SELECT
         practice_code, start_month, icb_code, region_code, treated, ln(patients) AS log_list,
         avg(value) FILTER (WHERE month >= start_month - to_months($pre_months)
@@ -173,17 +178,18 @@ final AS (
         k.unit,
         k.start_month,
         k.weight,
-        datediff('month', k.start_month, m.month)::INTEGER AS relative_month,
+        datediff('month', k.start_month, k.month)::INTEGER AS relative_month,
         CASE WHEN $measure = 'per_1000' THEN 1000.0 * m.numerator / nullif(k.patients, 0)
              ELSE 100.0 * m.numerator / nullif(m.appointments, 0)
         END AS value,
         (SELECT count(*) FROM supported) AS supported_in_scope,
         (SELECT count(*) FROM complete WHERE treated) AS supported_with_windows
-    FROM keyed AS k
-    JOIN monthly AS m
-        ON m.practice_code = k.practice_code
-       AND m.month >= k.start_month - to_months($event_before)
-       AND m.month < k.start_month + to_months($event_after)
+    FROM (
+        SELECT k.*, (k.start_month + to_months(w.offset_months))::DATE AS month
+        FROM keyed AS k
+        CROSS JOIN (SELECT unnest(range(-$event_before, $event_after)) AS offset_months) AS w
+    ) AS k
+    JOIN monthly AS m USING (practice_code, month)
 )
 SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
 FROM final
