@@ -78,7 +78,7 @@ if permission.allowed:
         on_click=upload.request_load,
     )
     if upload.load_requested() and files:
-        result = upload.load_uploaded(list(files), ctx.viewer.email or "browser (local run)")
+        result = upload.load_uploaded(list(files), ctx.viewer)
         upload.remember(result)
         if result.ok:
             st.session_state["upload_generation"] = generation + 1

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
+from gpaccess.access import Viewer
 from gpaccess.app.data import WRITE_LOCK, close_connections, db_path, query
 from gpaccess.charts.quality import coverage_caveat
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
@@ -70,8 +71,13 @@ class UploadResult:
     message: str
 
 
-def load_uploaded(files: list, loaded_by: str) -> UploadResult:
-    """Save the uploaded files under their own names, then load them in one batch with a progress bar."""
+def load_uploaded(files: list, viewer: Viewer) -> UploadResult:
+    """Save the uploaded files under their own names, then load them in one batch with a progress bar.
+    The permission is checked here too, not only by the page that draws the uploader."""
+    permission = permission_for(viewer.role)
+    if not permission.allowed:
+        return UploadResult(False, f"Load refused: nothing was changed.\n{permission.reason}")
+    loaded_by = viewer.email or "browser (local run)"
     bar = st.progress(0.0, text="Saving the uploaded files")
 
     def show(fraction: float, message: str) -> None:
