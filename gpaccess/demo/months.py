@@ -23,11 +23,6 @@ def month_text(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def month_of_year(index: int) -> int:
-    """1 for January .. 12 for December."""
-    return index % 12 + 1
-
-
 def first_day(index: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 

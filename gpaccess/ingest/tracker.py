@@ -7,8 +7,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
-
 from gpaccess.ingest.errors import Problem
 from gpaccess.ingest.sources import Source
 from gpaccess.ingest.tracker_format import SHEET_BY_NAME, SHEETS, CellError, TrackerSheet
@@ -188,7 +186,3 @@ def _duplicate_keys(sheet_rows: SheetRows) -> list[Problem]:
         else:
             seen[key] = line
     return problems
-
-
-def existing_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
-    return con.execute(sql).fetchall()
