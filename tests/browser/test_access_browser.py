@@ -17,8 +17,8 @@ def test_access_page_public(server, page):
     page.goto(f"{server}/access?icb=QRV")
     wait_for_charts(page)
     assert page.locator(ERRORS).count() == 0
-    assert page.get_by_text("Viewing as:").first.is_visible()
-    assert page.locator("text=Public").first.is_visible()
+    page.get_by_text("Viewing as:").first.wait_for(timeout=60_000)
+    page.locator("text=Public").first.wait_for(timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 3  # mode mix, SPC, ICBs compared, spread
     titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
     assert any("practices had a face-to-face share below" in t for t in titles)
@@ -39,11 +39,15 @@ def test_access_and_support_as_the_demo_icb_persona(server, page):
     shot(page, "access-icb-persona")
 
     page.get_by_role("link", name="Support identification").click()
+    page.wait_for_url(
+        re.compile(r"/support\?.*persona=icb"), timeout=60_000
+    )  # not the old page's charts
     wait_for_charts(page)
     page.get_by_text("OFFICIAL-SENSITIVE").first.wait_for(timeout=60_000)
-    assert page.get_by_role(
-        "button", name="Download the list (OFFICIAL-SENSITIVE, CSV)"
-    ).is_visible()
+    # the list renders after the charts: wait for it rather than sampling once
+    page.get_by_role("button", name="Download the list (OFFICIAL-SENSITIVE, CSV)").wait_for(
+        timeout=60_000
+    )
     assert page.locator(ERRORS).count() == 0
     assert "persona=icb" in page.url
     shot(page, "support-icb-persona")
@@ -53,7 +57,7 @@ def test_support_page_public_has_no_named_list(server, page):
     page.goto(f"{server}/support?icb=QRV")
     wait_for_charts(page)
     assert page.locator(ERRORS).count() == 0
-    assert page.get_by_text("Which practices?").is_visible()
+    page.get_by_text("Which practices?").wait_for(timeout=60_000)
     assert page.get_by_text("OFFICIAL-SENSITIVE").count() == 0
     assert not re.search(r"\bDM\d{4}\b", page.content())
     shot(page, "support-public")
