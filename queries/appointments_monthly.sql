@@ -13,13 +13,17 @@ WITH scoped AS (
       AND ($date_from IS NULL OR month >= $date_from)
       AND ($date_to IS NULL OR month <= $date_to)
 ),
+earliest_list AS (  -- a practice's first list size: for months before its first extract
+    SELECT practice_code, arg_min(patients, extract_date) AS patients
+    FROM list_size
+    GROUP BY practice_code
+),
 with_list AS (
-    SELECT s.month, s.appointments, coalesce(before.patients, after.patients) AS patients
+    SELECT s.month, s.appointments, coalesce(before.patients, earliest.patients) AS patients
     FROM scoped AS s
     ASOF LEFT JOIN list_size AS before
         ON before.practice_code = s.practice_code AND before.extract_date <= s.month
-    ASOF LEFT JOIN list_size AS after
-        ON after.practice_code = s.practice_code AND after.extract_date >= s.month
+    LEFT JOIN earliest_list AS earliest ON earliest.practice_code = s.practice_code
 ),
 rates AS (
     SELECT month,
