@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from gpaccess.ingest import ingest_files
 from gpaccess.store import connect_writable
@@ -62,11 +63,13 @@ def upload(page, url: str, files: list[Path]) -> None:
     button.click()
 
 
-def history_text(page) -> str:
-    """The load history grid's cells: the grid draws on a canvas and keeps an accessible table of the cells it
-    shows (newest first here) in the DOM, visually hidden, so textContent rather than innerText."""
+def history_text(page, showing: str) -> str:
+    """The load history grid's cells once they show `showing`: the grid draws on a canvas and keeps an
+    accessible table of the cells it shows (newest first here) in the DOM, visually hidden, filled in after
+    the grid draws (so wait for it), and read as textContent rather than innerText."""
     grid = page.locator('[data-testid="stDataFrame"]').nth(1)
     grid.scroll_into_view_if_needed()
+    expect(grid).to_contain_text(showing, timeout=60_000)
     return grid.text_content() or ""
 
 
@@ -84,7 +87,7 @@ def test_upload_a_real_file_then_a_corrupt_one(real_server, page, tmp_path):
     wait_for_charts(page)
     body = page.inner_text("body")
     assert f"{AUG.name} (crosstab): 89 rows, months 2025-08" in body
-    history = history_text(page)
+    history = history_text(page, AUG.name)
     assert AUG.name in history and "loaded" in history
     shot(page, "data-upload-loaded")
 
@@ -110,6 +113,6 @@ def test_upload_a_real_file_then_a_corrupt_one(real_server, page, tmp_path):
     assert f"{corrupt.name}, row 4, column COUNT_OF_APPOINTMENTS" in body
     assert page.locator('[data-testid="stAlertContentError"]').count() == 1
     assert table_snapshot(db) == before
-    assert "refused" in history_text(page)
+    assert "refused" in history_text(page, corrupt.name)
     page.locator('[data-testid="stAlertContentError"]').scroll_into_view_if_needed()
     shot(page, "data-upload-refused")
