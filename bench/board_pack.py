@@ -1,6 +1,6 @@
-"""Build the full board pack (all sections) on the demo data, as `python -m gpaccess export` does.
+"""Build the full board pack (all its sections: gpaccess.export.PACK_SECTIONS) on the demo data, as `python -m gpaccess export` does.
 
-    python bench/board_pack.py [--db PATH] [--region CODE] [--icb CODE] [--repeat N]
+    python bench/board_pack.py [--db PATH] [--region CODE] [--icb CODE] [--repeat N] [--workers N]
 
 Prints the time of each step (queries and charts, slides) and in all, the slide count and the deck size.
 The database defaults to $GPACCESS_DB or data/gpaccess.duckdb (build it with `python -m gpaccess demo`).
@@ -13,7 +13,6 @@ import argparse
 import io
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,8 +22,13 @@ from pptx import Presentation  # noqa: E402
 from gpaccess.access import Viewer  # noqa: E402
 from gpaccess.config import database_path  # noqa: E402
 from gpaccess.db import run  # noqa: E402
-from gpaccess.export import SECTIONS, build_pack, build_sections, export_context  # noqa: E402
-from gpaccess.export.sections import db_fetch, prefetched  # noqa: E402
+from gpaccess.export import (  # noqa: E402
+    PACK_WORKERS,
+    build_pack,
+    build_sections,
+    export_context,
+)
+from gpaccess.export.sections import db_fetch  # noqa: E402
 from gpaccess.scope import NATIONAL, Scope  # noqa: E402
 from gpaccess.store import connect_read_only  # noqa: E402
 
@@ -35,6 +39,7 @@ def main() -> None:
     parser.add_argument("--region")
     parser.add_argument("--icb")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=PACK_WORKERS, help="sections built at once")
     args = parser.parse_args()
     con = connect_read_only(database_path(args.db))
     viewer, scope = Viewer(), Scope(region=args.region, icb=args.icb)
@@ -43,8 +48,7 @@ def main() -> None:
         start, cpu = time.perf_counter(), time.process_time()
         ctx = export_context(con, viewer, scope)
         synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
-        with ThreadPoolExecutor(max_workers=3) as pool:  # as gpaccess.export.board_pack does
-            sections = build_sections(prefetched(db_fetch(con, ctx), list(SECTIONS), pool), ctx)
+        sections = build_sections(db_fetch(con, ctx), ctx, workers=args.workers)
         built = time.perf_counter()
         deck = build_pack(sections, ctx, synthetic=synthetic)
         done = time.perf_counter()

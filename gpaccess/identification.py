@@ -43,6 +43,7 @@ SUPPORT_MEASURES = {
 DEFAULT_MEASURE = "face_to_face_pct"
 
 WINDOWS = {1: "One month", 3: "Last 3 months", 12: "Last 12 months"}
+DEFAULT_WINDOW = 3  # months: the page's first choice and the board pack's window
 ONE_MONTH_CAVEAT = (
     "One month is a snapshot: a practice's share moves from month to month (holidays, staff absence, a "
     "vaccination clinic), so a one-month list can name practices that are usually fine. Use 3 or 12 months "

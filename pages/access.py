@@ -4,7 +4,13 @@ import streamlit as st
 
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
-from gpaccess.charts.access import ICB_MEASURES, icbs_compared, mode_mix, share_distribution
+from gpaccess.charts.access import (
+    ICB_MEASURES,
+    TREND_COLUMNS,
+    icbs_compared,
+    mode_mix,
+    share_distribution,
+)
 from gpaccess.charts.appointments import MEASURES, spc_chart
 from gpaccess.charts.base import describe_period, fmt_int, fmt_pct
 
@@ -57,9 +63,8 @@ if len(monthly) < 3:
     st.info("SPC charts need at least three months of data; load more months to see trends.")
 else:
     starts = query("programmes", ctx.viewer, ctx.scope)["start_date"].tolist()
-    columns = ["face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000"]
-    tabs = st.tabs([MEASURES[c].label for c in columns])
-    for tab, column in zip(tabs, columns, strict=True):
+    tabs = st.tabs([MEASURES[c].label for c in TREND_COLUMNS])
+    for tab, column in zip(tabs, TREND_COLUMNS, strict=True):
         with tab:
             if monthly[column].notna().sum() < 3:
                 st.info(
@@ -96,4 +101,9 @@ st.caption(
     "Practices are counted in bands, never named or ranked here: NHS England committed to no league tables. "
     "An ICB's own authorised users can see which of its practices may need support on the Support "
     "identification page."
+)
+render.page_slides(
+    "access",
+    ctx,
+    note="The ICBs are compared on face-to-face share; the four trends are SPC charts.",
 )

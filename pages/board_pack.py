@@ -6,7 +6,7 @@ import streamlit as st
 
 from gpaccess.app import frame
 from gpaccess.app.data import query
-from gpaccess.export import SECTIONS, ExportContext, build_pack, build_sections, classification
+from gpaccess.export import PACK_SECTIONS, SECTIONS, build_pack, build_sections, classification
 
 ctx = frame.current()
 st.title("Board pack")
@@ -18,12 +18,16 @@ st.markdown(
 
 chosen = st.multiselect(
     "Sections",
-    list(SECTIONS),
-    default=list(SECTIONS),
+    list(PACK_SECTIONS),
+    default=list(PACK_SECTIONS),
     format_func=lambda key: SECTIONS[key][0],
     key="pack_sections",
 )
-export_ctx = ExportContext(ctx.viewer, ctx.scope, ctx.scope_label, ctx.period_label)
+st.caption(
+    "Access, support identification and data quality are not part of the board pack: each of those pages "
+    "has its own Download slides button."
+)
+export_ctx = ctx.export_context()
 
 if st.button("Build board pack", type="primary", disabled=not chosen, key="pack_build"):
     bar = st.progress(0.0, text="Starting")

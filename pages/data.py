@@ -168,3 +168,6 @@ else:
                 hide_index=True,
                 key="dropped_out_practices",
             )
+    render.page_slides(
+        "data", ctx, note="Coverage and recording quality (the load history stays here)."
+    )

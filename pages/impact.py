@@ -168,3 +168,8 @@ st.caption(
     "Appointments in General Practice (practice level) and patients registered at a GP practice; "
     "programme tracker."
 )
+render.page_slides(
+    "impact",
+    ctx,
+    note="Face-to-face share for each programme, all phases and levels, as in the board pack.",
+)

@@ -13,6 +13,7 @@ from gpaccess.charts.access import support_reach
 from gpaccess.charts.base import describe_period
 from gpaccess.identification import (
     DEFAULT_MEASURE,
+    DEFAULT_WINDOW,
     ONE_MONTH_CAVEAT,
     SUPPORT_MEASURES,
     WINDOWS,
@@ -35,7 +36,7 @@ if ctx.last_month is None:
 if st.session_state.get("s_measure") not in SUPPORT_MEASURES:
     st.session_state["s_measure"] = DEFAULT_MEASURE
 if st.session_state.get("s_window") not in WINDOWS:
-    st.session_state["s_window"] = 3
+    st.session_state["s_window"] = DEFAULT_WINDOW
 left, right = st.columns(2)
 measure = left.selectbox(
     "Measure",
@@ -130,3 +131,10 @@ else:
         "Practice names are shown only to an ICB's own authorised users, for their ICB. This view shows counts "
         "and shares, with 'fewer than 5' for small numbers."
     )
+render.page_slides(
+    "support",
+    ctx,
+    note="With your ICB's named list only for its own authorised users (then OFFICIAL-SENSITIVE).",
+    measure=measure,
+    window=months,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,9 @@ from gpaccess.charts.base import describe_period
 from gpaccess.scope import NATIONAL, PROGRAMME_CHOICES, Scope
 from gpaccess.url_state import Geography, params_from_scope, scope_from_params
 
+if TYPE_CHECKING:
+    from gpaccess.export.sections import ExportContext
+
 ALL = "__all__"
 
 
@@ -31,6 +35,14 @@ class AppContext:
     first_month: dt.date | None
     last_month: dt.date | None
     synthetic_demo: bool
+
+    def export_context(self) -> ExportContext:
+        """What an export of this view covers, for this viewer (the same as the CLI's for these filters)."""
+        from gpaccess.export.sections import ExportContext  # python-pptx loads only when exporting
+
+        return ExportContext(
+            self.viewer, self.scope, self.scope_label, self.period_label, self.last_month
+        )
 
 
 HANDOFF_KEY = "_frame_context"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -62,13 +63,14 @@ def _more_downloads(item: Chart) -> None:
         )
 
 
-def page_slides(section: str, ctx: Any) -> None:
+def page_slides(section: str, ctx: Any, note: str = "", **choices: object) -> None:
     """A "Download slides" button: this page's charts (gpaccess.export.SECTIONS[section]) for the current
-    filters as a PowerPoint deck with native charts, built when clicked, for the viewer (`ctx` from frame)."""
-    from gpaccess.export import ExportContext, build_pack, build_sections
+    filters (and the page's own `choices`, e.g. measure and window) as a PowerPoint deck with native charts,
+    built when clicked, for the viewer (`ctx` from frame)."""
+    from gpaccess.export import build_pack, build_sections
     from gpaccess.export.sections import db_fetch
 
-    export_ctx = ExportContext(ctx.viewer, ctx.scope, ctx.scope_label, ctx.period_label)
+    export_ctx = replace(ctx.export_context(), choices=tuple(sorted(choices.items())))
     con = data.connection()
 
     def deck() -> bytes:
@@ -84,7 +86,8 @@ def page_slides(section: str, ctx: Any) -> None:
         key=f"slides_{section}",
         on_click="ignore",
         icon=":material/slideshow:",
-        help="This page's charts for the current filters as PowerPoint slides with editable charts.",
+        help="This page's charts for the current filters as PowerPoint slides with editable charts."
+        + (f" {note}" if note else ""),
     )
 
 

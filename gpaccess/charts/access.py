@@ -64,6 +64,8 @@ ICB_MEASURES = {
     "same_day_pct": ("Same-day share (%)", "{:.1f}%"),
     "dna_pct": ("Did-not-attend rate (%)", "{:.1f}%"),
 }
+# the monthly measures drawn as SPC charts on the access page and its slides, in tab order
+TREND_COLUMNS = ("face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000")
 
 
 def icbs_compared(
@@ -78,8 +80,9 @@ def icbs_compared(
     data = frame[["icb_code", "icb_name", "practices", "appointments", column]].copy()
     data["icb_name"] = data["icb_name"].map(_short)
     data[column] = data[column].astype(float).round(1)
+    data["selected"] = data["icb_code"] == highlight
     data = data.sort_values(column, ascending=True).reset_index(drop=True)
-    chosen = data["icb_code"] == highlight
+    chosen = data["selected"]
     figure = go.Figure(
         go.Bar(
             x=data[column],
@@ -271,3 +274,59 @@ def support_reach(
     )
     notes = (f"Counts below 5 show '{FEWER_THAN}' and no bar.",)
     return Chart(f"support_reach_{measure}", title, subtitle, figure, data, alt, SOURCE_BOTH, notes)
+
+
+def support_list(frame: pd.DataFrame, measure: str, scope_label: str, window_label: str) -> Chart:
+    """The ICB's named lowest 20% (OFFICIAL-SENSITIVE: only ever built from `support_list.sql`, which runs
+    for the ICB's own authorised viewer alone). A table: rank, practice, value, programmes."""
+    label = SUPPORT_MEASURES[measure].label
+    data = pd.DataFrame(
+        {
+            "rank_in_icb": frame["rank_in_icb"].astype(int),
+            "practice_code": frame["practice_code"],
+            "practice_name": frame["practice_name"],
+            "value": frame["value"].astype(float).round(1),
+            "in_accelerate": frame["in_accelerate"].map({True: "yes", False: "no"}),
+            "in_gpip": frame["in_gpip"].map({True: "yes", False: "no"}),
+        }
+    )
+    headers = [
+        "Rank in ICB (1 = lowest)",
+        "Practice code",
+        "Practice",
+        label,
+        "In Accelerate",
+        "In GPIP",
+    ]
+    figure = go.Figure(
+        go.Table(
+            header={
+                "values": headers,
+                "fill_color": theme.NHS_BLUE,
+                "font": {"color": theme.NHS_WHITE},
+            },
+            cells={"values": [data[c] for c in data.columns], "align": "left"},
+        )
+    )
+    in_programme = int((frame["in_accelerate"] | frame["in_gpip"]).sum())
+    title = (
+        f"{len(data)} practices are in {scope_label}'s lowest 20% on {label.lower()}; "
+        f"{in_programme} of them are or were in Accelerate or GPIP"
+    )
+    subtitle = f"OFFICIAL-SENSITIVE · {scope_label} · {window_label} · for the ICB's own use, do not publish"
+    style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_BOTH,
+        height=max(420, 160 + 28 * len(data)),
+    )
+    alt = (
+        f"Table of the {len(data)} practices in {scope_label}'s lowest 20% on {label.lower()}, {window_label}, "
+        f"ranked from the lowest; {in_programme} are or were in a programme."
+    )
+    notes = (
+        "OFFICIAL-SENSITIVE: practice names are for the ICB's own use in offering support; NHS England "
+        "committed to no league tables and no published practice names.",
+    )
+    return Chart("support_list", title, subtitle, figure, data, alt, SOURCE_BOTH, notes)

@@ -133,11 +133,18 @@ def event_study_chart(
     figure.update_yaxes(title=measure.axis)
     alt = _event_alt(data, result, programme, scope_label)
     notes = (
-        f"Shaded bands are 95% confidence intervals; months with fewer than {SMALL_NUMBER} practices "
-        "in a group are left out.",
+        f"Bands (dashed lines on slides) are 95% confidence intervals; months with fewer than "
+        f"{SMALL_NUMBER} practices in a group are left out.",
     )
     return Chart(
-        f"impact_event_{result.measure}", title, subtitle, figure, data, alt, SOURCE, notes
+        f"impact_event_{result.measure}_{programme.lower()}",
+        title,
+        subtitle,
+        figure,
+        data,
+        alt,
+        SOURCE,
+        notes,
     )
 
 
@@ -218,7 +225,13 @@ def before_after_chart(result: DidResult, programme: str, scope_label: str) -> C
             for r in data.itertuples()
         )
     return Chart(
-        f"impact_before_after_{result.measure}", title, subtitle, figure, data, alt, SOURCE
+        f"impact_before_after_{result.measure}_{programme.lower()}",
+        title,
+        subtitle,
+        figure,
+        data,
+        alt,
+        SOURCE,
     )
 
 

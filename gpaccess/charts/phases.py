@@ -72,8 +72,13 @@ def phase_label(programme: str, phase: str, level: str) -> str:
 
 
 def short_icb_name(name: str) -> str:
-    """'NHS North West London Integrated Care Board' -> 'North West London'."""
-    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board").strip()
+    """'NHS North West London Integrated Care Board' (or '... ICB') -> 'North West London'."""
+    return (
+        name.removeprefix("NHS ")
+        .removesuffix(" Integrated Care Board")
+        .removesuffix(" ICB")
+        .strip()
+    )
 
 
 def programme_facets(

@@ -7,25 +7,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import duckdb
 
 from gpaccess.access import Viewer
 from gpaccess.db import run
 from gpaccess.export.sections import (
+    PACK_SECTIONS,
     SECTIONS,
     ExportContext,
     Fetch,
     db_fetch,
     export_context,
-    prefetched,
     section_charts,
+    shared,
 )
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.scope import NATIONAL, Scope
 
+PACK_WORKERS = 4  # sections built at once (bench/board_pack.py measures it)
+
 __all__ = [
+    "PACK_SECTIONS",
     "SECTIONS",
     "ExportContext",
     "Section",
@@ -40,31 +44,50 @@ __all__ = [
 def build_sections(
     fetch: Fetch,
     ctx: ExportContext,
-    sections: Sequence[str] = tuple(SECTIONS),
+    sections: Sequence[str] = PACK_SECTIONS,
     progress: Callable[[float, str], None] | None = None,
+    workers: int = 1,
 ) -> list[Section]:
-    """The charts of each chosen section, in the dashboard's order."""
+    """The charts of each chosen section, in the dashboard's order. With `workers` > 1 the sections are built
+    on that many threads, so one section's queries run in DuckDB (which releases the GIL) while another's
+    charts are drawn; each distinct query runs once either way."""
     chosen = [s for s in SECTIONS if s in sections]
-    built = {}
-    # the appointment series is the slowest query: its section is built last, while the others draw
-    for i, key in enumerate(sorted(chosen, key=lambda k: k == "overview")):
-        heading = SECTIONS[key][0]
-        if progress:
-            progress(i / max(len(chosen), 1), f"Building {heading}")
-        built[key] = Section(heading, section_charts(key, fetch, ctx))
-    return [built[key] for key in chosen]
+    fetch = shared(fetch)
+    built: dict[str, Section] = {}
+
+    def build(key: str) -> Section:
+        return Section(SECTIONS[key][0], section_charts(key, fetch, ctx))
+
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        futures = {pool.submit(build, key): key for key in chosen}
+        for done, future in enumerate(as_completed(futures), start=1):
+            key = futures[future]
+            built[key] = future.result()
+            if progress:
+                progress(done / len(chosen), f"Built {SECTIONS[key][0]}")
+    return _without_repeats([built[key] for key in chosen])
+
+
+def _without_repeats(sections: list[Section]) -> list[Section]:
+    """A chart two pages share (the face-to-face SPC on the overview and access pages) once, where it first
+    appears."""
+    seen: set[str] = set()
+    kept = []
+    for section in sections:
+        charts = [c for c in section.charts if c.key not in seen]
+        seen |= {c.key for c in charts}
+        kept.append(Section(section.heading, charts))
+    return kept
 
 
 def board_pack(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,
     scope: Scope,
-    sections: Sequence[str] = tuple(SECTIONS),
+    sections: Sequence[str] = PACK_SECTIONS,
 ) -> bytes:
     """The full board pack for a viewer and scope, as PPTX bytes (the CLI and the benchmark call this)."""
     ctx = export_context(con, viewer, scope)
     synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        fetch = prefetched(db_fetch(con, ctx), sections, pool)
-        built = build_sections(fetch, ctx, sections)
+    built = build_sections(db_fetch(con, ctx), ctx, sections, workers=PACK_WORKERS)
     return build_pack(built, ctx, synthetic=synthetic)

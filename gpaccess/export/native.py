@@ -16,8 +16,12 @@ import pandas as pd
 
 from gpaccess import theme
 from gpaccess.charts import Chart
+from gpaccess.charts.access import ICB_MEASURES, MODES
 from gpaccess.charts.gains import FEWER_THAN
+from gpaccess.charts.impact import ARMS
 from gpaccess.charts.phases import STATUSES, short_icb_name
+from gpaccess.charts.quality import POOR_COVERAGE_PCT, QUALITY_SHARES
+from gpaccess.impact import MEASURES as IMPACT_MEASURES
 from gpaccess.spc_chart import SPECIAL_CAUSE_STYLES
 
 Value = float | None
@@ -268,6 +272,7 @@ def _category(column: str, value: object) -> str:
 
 
 RULES: dict[str, Callable[[Chart], list[Panel]]] = {
+    "hours_released": lambda chart: _hours(chart),
     "supported_over_time": _supported,
     "phase_status": _phase_status,
     "support_delivery": _support_delivery,
@@ -380,11 +385,9 @@ RULES: dict[str, Callable[[Chart], list[Panel]]] = {
 
 def panels(chart: Chart) -> list[Panel]:
     """The native panels of a chart (a table of its data when no rule draws it)."""
-    if chart.key.startswith("spc_"):
-        return _spc(chart)
-    if chart.key == "hours_released":
-        return _hours(chart)
-    rule = RULES.get(chart.key)
+    rule = RULES.get(chart.key) or next(
+        (r for prefix, r in PREFIX_RULES.items() if chart.key.startswith(prefix)), None
+    )
     if rule is None:
         columns = {c: c.replace("_", " ").capitalize() for c in chart.data.columns}
         rule = _table(columns)
@@ -406,3 +409,197 @@ def _hours(chart: Chart) -> list[Panel]:
             (programme, NativeChart("bar", names, series, value_title="Hours a month released"))
         )
     return panels
+
+
+# --- access, support, impact and data pages ----------------------------------------------------------------------
+def _months(data: pd.DataFrame) -> tuple[dt.date, ...]:
+    return tuple(pd.Timestamp(m).date() for m in data["month"])
+
+
+def _monthly_lines(
+    series: list[tuple[str, str, str]], number_format: str, value_title: str
+) -> Callable[[Chart], list[Panel]]:
+    """One line per (column, name, colour) over the months of the chart's data; every other line dashed and
+    each with its own marker, so lines differ by more than colour."""
+    symbols = ("circle", "square", "triangle", "diamond", "x")
+
+    def rule(chart: Chart) -> list[Panel]:
+        lines = tuple(
+            NativeSeries(
+                name,
+                _values(chart.data[column]),
+                colour,
+                dashed=i % 2 == 1,
+                markers=True,
+                symbol=symbols[i % len(symbols)],
+            )
+            for i, (column, name, colour) in enumerate(series)
+        )
+        native = NativeChart(
+            "line", _months(chart.data), lines, number_format, value_title, labels=False
+        )
+        return [("", native)]
+
+    return rule
+
+
+def _icbs_compared(chart: Chart) -> list[Panel]:
+    """ICBs on one measure, highest first as on the page; the scope's ICB marked "(selected)"."""
+    column = chart.key.removeprefix("icbs_")
+    label, _ = ICB_MEASURES[column]
+    data = chart.data.iloc[::-1]
+    names = tuple(
+        short_icb_name(str(n)) + (" (selected)" if chosen else "")
+        for n, chosen in zip(data["icb_name"], data["selected"], strict=True)
+    )
+    number_format = PERCENT if column.endswith("_pct") else "#,##0"
+    series = (NativeSeries(label, _values(data[column])),)
+    return [("", NativeChart("bar", names, series, number_format, label))]
+
+
+def _support_reach(chart: Chart) -> list[Panel]:
+    """Per ICB, the three groups stacked; a count of fewer than 5 is not drawn and the ICB says so."""
+    data = chart.data
+    icbs = tuple(dict.fromkeys(data["icb"]))
+    hidden = set(data.loc[data["practices"].isna(), "icb"])
+    names = tuple(
+        short_icb_name(str(i)) + (f" ({FEWER_THAN}: not drawn)" if i in hidden else "")
+        for i in icbs
+    )
+    colours = (theme.NHS_BLUE, theme.NHS_WARM_YELLOW, theme.NHS_MID_GREY)
+    series = []
+    for colour, (name, rows) in zip(colours, data.groupby("series", sort=False), strict=True):
+        at = dict(zip(rows["icb"], rows["practices"], strict=True))
+        series.append(NativeSeries(str(name), tuple(_num(at.get(i)) for i in icbs), colour))
+    return [("", NativeChart("stacked_bar", names, tuple(series), value_title="Practices"))]
+
+
+def _impact_measure(key: str, prefix: str) -> str:
+    """impact_<chart>_<measure>_<programme> -> measure."""
+    return key.removeprefix(prefix).rsplit("_", 1)[0]
+
+
+def _impact_before_after(chart: Chart) -> list[Panel]:
+    measure = IMPACT_MEASURES[_impact_measure(chart.key, "impact_before_after_")]
+    data = chart.data
+    series = (
+        NativeSeries("Before support", _values(data["before"]), theme.NHS_MID_GREY),
+        NativeSeries("After support", _values(data["after"]), theme.NHS_BLUE),
+    )
+    number_format = "#,##0." + "0" * measure.digits
+    native = NativeChart("column", tuple(data["group"]), series, number_format, measure.axis)
+    return [("", native)]
+
+
+def _impact_event(chart: Chart) -> list[Panel]:
+    """Mean per arm by month from the start of support, each with its 95% interval as dashed lines."""
+    measure = IMPACT_MEASURES[_impact_measure(chart.key, "impact_event_")]
+    data = chart.data
+    months = sorted(set(data["relative_month"]))
+    series: list[NativeSeries] = []
+    for arm, (name, colour, _, symbol) in ARMS.items():
+        rows = data[data["arm"] == arm].set_index("relative_month")
+        if rows.empty:
+            continue
+
+        def along(column: str, rows: pd.DataFrame = rows) -> tuple[Value, ...]:
+            return tuple(_num(rows[column].get(m)) for m in months)
+
+        series.append(NativeSeries(name, along("mean"), colour, markers=True, symbol=symbol))
+        series.append(NativeSeries(f"{name}: 95% CI low", along("ci_low"), colour, dashed=True))
+        series.append(NativeSeries(f"{name}: 95% CI high", along("ci_high"), colour, dashed=True))
+    categories = tuple(f"{m:+d}" if m else "0" for m in months)
+    number_format = "#,##0." + "0" * measure.digits
+    native = NativeChart(
+        "line",
+        categories,
+        tuple(series),
+        number_format,
+        measure.axis,
+        labels=False,
+        zero_based=False,
+    )
+    return [("", native)]
+
+
+_QUALITY_COLOURS = (theme.NHS_BLUE, theme.NHS_ORANGE, theme.NHS_DARK_GREEN, theme.NHS_PINK)
+RULES |= {
+    "mode_mix": _monthly_lines(
+        [(f"{column}_pct", label, colour) for column, label, colour, _ in MODES],
+        PERCENT,
+        "Share of appointments (%)",
+    ),
+    "practice_share_distribution": lambda chart: [
+        (
+            "",
+            NativeChart(
+                "column",
+                tuple(chart.data["band"]),
+                (NativeSeries("Practices", _values(chart.data["practices"])),),
+                value_title="Practices",
+            ),
+        )
+    ],
+    "support_list": _table(
+        {
+            "rank_in_icb": "Rank in ICB (1 = lowest)",
+            "practice_code": "Practice code",
+            "practice_name": "Practice",
+            "value": "Value",
+            "in_accelerate": "In Accelerate",
+            "in_gpip": "In GPIP",
+        }
+    ),
+    "coverage_over_time": _monthly_lines(
+        [("coverage_pct", "Open practices with data (%)", theme.NHS_BLUE)],
+        PERCENT,
+        "Open practices with data (%)",
+    ),
+    "coverage_by_icb": lambda chart: [
+        (
+            "",
+            NativeChart(
+                "bar",
+                tuple(
+                    short_icb_name(str(icb))
+                    + (f" (below {POOR_COVERAGE_PCT:.0f}%)" if below else "")
+                    for icb, below in zip(
+                        chart.data["icb"], chart.data["below_threshold"], strict=True
+                    )
+                ),
+                (
+                    NativeSeries(
+                        "Open practices with data (%)", _values(chart.data["coverage_pct"])
+                    ),
+                ),
+                PERCENT,
+                "Open practices with data (%)",
+            ),
+        )
+    ],
+    "recording_quality": _monthly_lines(
+        [
+            (column, name, colour)
+            for (column, (name, _, _)), colour in zip(
+                QUALITY_SHARES.items(), _QUALITY_COLOURS, strict=True
+            )
+        ],
+        PERCENT,
+        "Share of appointments (%)",
+    ),
+    "dropped_out": _monthly_lines(
+        [
+            ("dropped_out", "Dropped out (data last month, none this month)", theme.NHS_ORANGE),
+            ("joined", "Joined (data this month, none last month)", theme.NHS_BLUE),
+        ],
+        "#,##0",
+        "Practices",
+    ),
+}
+PREFIX_RULES: dict[str, Callable[[Chart], list[Panel]]] = {
+    "spc_": _spc,
+    "icbs_": _icbs_compared,
+    "support_reach_": _support_reach,
+    "impact_before_after_": _impact_before_after,
+    "impact_event_": _impact_event,
+}

@@ -242,7 +242,8 @@ def _add_chart(slide, native: NativeChart, left, top, width, height):
         values.minimum_scale = 0
         if native.value_max:
             values.maximum_scale = native.value_max
-        categories.reverse_order = True  # first category at the top, as on the page
+        # horizontal bars: the first category at the top, as on the page (columns read left to right)
+        categories.reverse_order = native.kind != "column"
         plot.gap_width = 40
         if native.kind == "stacked_bar":
             plot.overlap = 100

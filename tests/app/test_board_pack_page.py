@@ -115,3 +115,27 @@ def test_every_board_page_offers_slides_and_chart_downloads(monkeypatch, board_d
         assert labels.count(f"Download {kind}") == charts
     for kind in ("PNG", "SVG"):  # Chromium installed: images offered; without it the button says so
         assert labels.count(f"Download {kind}") + labels.count(f"{kind}: needs Chromium") == charts
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/access.py", "pages/support.py", "pages/impact.py", "pages/data.py"]
+)
+def test_access_support_impact_and_data_pages_offer_slides(monkeypatch, demo_db, page):
+    at = open_page(monkeypatch, demo_db, page, icb="QRV")
+    labels = download_labels(at)
+    assert "Download slides" in labels
+    button = next(b for b in at.get("download_button") if b.proto.label == "Download slides")
+    assert button.proto.help.startswith("This page's charts for the current filters")
+
+
+def test_the_board_pack_offers_the_programme_sections_only(monkeypatch, board_db):
+    at = open_page(monkeypatch, board_db, "pages/board_pack.py")
+    offered = at.multiselect(key="pack_sections").options
+    assert [o for o in offered] == [
+        "Overview",
+        "Phase completion",
+        "Uptake by ICB",
+        "Productivity gains",
+        "What practices changed",
+        "Evidence of impact",
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pptx import Presentation
 
 from tests.browser.conftest import shot, wait_for_charts
 
@@ -51,6 +52,15 @@ def test_access_and_support_as_the_demo_icb_persona(server, page):
     assert page.locator(ERRORS).count() == 0
     assert "persona=icb" in page.url
     shot(page, "support-icb-persona")
+
+    # the page's slides, as the ICB's own user: its named list, and the deck marked OFFICIAL-SENSITIVE
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download slides").click()
+    deck = Presentation(download.value.path())
+    cover = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "Classification: OFFICIAL-SENSITIVE" in cover
+    names = {s.name.split("|")[0] for slide in deck.slides for s in slide.shapes if "|" in s.name}
+    assert names == {"support_reach_face_to_face_pct", "support_list"}
 
 
 def test_support_page_public_has_no_named_list(server, page):

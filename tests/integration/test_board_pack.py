@@ -21,7 +21,8 @@ from pptx import Presentation
 import gpaccess.export.sections as sections_module
 from gpaccess.access import Viewer
 from gpaccess.db import run
-from gpaccess.export import board_pack
+from gpaccess.export import SECTIONS, board_pack
+from gpaccess.impact import query_params
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
 from tests.conftest import PROJECT
@@ -297,6 +298,73 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
         expected = [share(r.with_gains, r.assessed) for r in part.itertuples()]
         assert same([v for _, v in panel], expected), programme
     checked |= {"actions_adoption", "actions_gains", "actions_count_gains"}
+    checked |= check_impact(con, pack, scope, PUBLIC)
+    return checked
+
+
+def weighted(frame: pd.DataFrame, column: str) -> float:
+    return float((frame[column] * frame["weight"]).sum() / frame["weight"].sum())
+
+
+def check_impact(con, pack: dict, scope: Scope, viewer: Viewer) -> set[str]:
+    """Face-to-face share before and after support, and month by month, for each programme, worked out here
+    by hand from the impact_panel query: window means per practice, then weighted means per arm."""
+    checked = set()
+    for programme in ("Accelerate", "GPIP"):
+        panel = run(
+            con,
+            "impact_panel",
+            viewer,
+            scope.with_(programme=programme),
+            **query_params("face_to_face"),
+        )
+        rel = panel["relative_month"]
+        keys = ["arm", "unit", "start_month"]
+        pre = panel[(rel >= -6) & (rel < 0)].groupby(keys)["value"].agg(["mean", "count"])
+        post = panel[(rel >= 6) & (rel <= 11)].groupby(keys)["value"].agg(["mean", "count"])
+        units = pre.add_suffix("_pre").join(post.add_suffix("_post"), how="inner")
+        units = units[(units["count_pre"] >= 3) & (units["count_post"] >= 3)]
+        units = units.join(panel.groupby(keys)["weight"].first()).reset_index()
+        supported = units[units["arm"] == "supported"]
+        key = f"impact_before_after_face_to_face_{programme.lower()}"
+        if supported["unit"].nunique() < 5:
+            assert key not in pack, f"{programme}: an estimate for fewer than 5 supported practices"
+            continue
+        bars = pack[key][""]
+        for group, arm in (
+            ("Supported practices", "supported"),
+            ("Matched comparison practices", "comparator"),
+        ):
+            rows = units[units["arm"] == arm]
+            before = weighted(rows, "mean_pre")
+            after = before + weighted(
+                rows.assign(change=rows["mean_post"] - rows["mean_pre"]), "change"
+            )
+            assert abs(as_dict(bars["Before support"])[group] - before) < 1e-3, (programme, group)
+            assert abs(as_dict(bars["After support"])[group] - after) < 1e-3, (programme, group)
+        lines = pack[f"impact_event_face_to_face_{programme.lower()}"][""]
+        for name, arm in (
+            ("Supported practices", "supported"),
+            ("Matched comparison practices", "comparator"),
+        ):
+            rows = panel[panel["arm"] == arm]
+            cells = rows.groupby("relative_month").apply(
+                lambda c: pd.Series(
+                    {"mean": np.average(c["value"], weights=c["weight"]), "n": c["unit"].nunique()}
+                ),
+                include_groups=False,
+            )
+            expected = {
+                (f"{m:+d}" if m else "0"): round(r["mean"], 3)
+                for m, r in cells.iterrows()
+                if r["n"] >= 5
+            }
+            shown = {c: v for c, v in lines[name] if v is not None}
+            assert set(shown) == set(expected), (programme, name)
+            assert all(abs(shown[c] - expected[c]) < 1e-3 for c in expected), (programme, name)
+            low, high = dict(lines[f"{name}: 95% CI low"]), dict(lines[f"{name}: 95% CI high"])
+            assert all(low[c] < shown[c] < high[c] for c in expected), (programme, name)
+        checked |= {key, f"impact_event_face_to_face_{programme.lower()}"}
     return checked
 
 
@@ -408,7 +476,8 @@ def test_cli_writes_the_same_charts(con, demo_db, tmp_path):
     not shutil.which("libreoffice") or not shutil.which("pdftoppm"), reason="needs LibreOffice"
 )
 def test_every_slide_renders_and_is_not_blank(con, tmp_path):
-    deck = board_pack(con, PUBLIC, Scope(region="Y56"))
+    """The board pack and every page's slides (access, support, impact, data) in one deck."""
+    deck = board_pack(con, PUBLIC, Scope(region="Y56"), sections=tuple(SECTIONS))
     path = tmp_path / "pack.pptx"
     path.write_bytes(deck)
     subprocess.run(

@@ -183,7 +183,7 @@ def test_an_unknown_chart_is_exported_as_a_table_of_its_data():
 
 def test_practice_identities_make_the_pack_official_sensitive():
     data = pd.DataFrame({"practice_code": ["X1"], "practice_name": ["A practice"], "count": [3]})
-    prs = deck(chart("support_list", data), reasons())
+    prs = deck(chart("named_practices", data), reasons())
     cover = " ".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
     assert "Classification: OFFICIAL-SENSITIVE" in cover
     for slide in list(prs.slides)[1:]:
