@@ -26,7 +26,9 @@ from gpaccess.export.sections import (
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.scope import NATIONAL, Scope
 
-PACK_WORKERS = 4  # sections built at once (bench/board_pack.py measures it)
+PACK_WORKERS = (
+    3  # sections built at once: on 2 cores, more only queue (bench/board_pack.py measures it)
+)
 
 __all__ = [
     "PACK_SECTIONS",
