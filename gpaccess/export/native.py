@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
@@ -184,6 +184,7 @@ def _support_delivery(chart: Chart) -> list[Panel]:
             share=(100.0 * rows["mean_delivered"] / rows["planned_per_practice"]).round(1),
         )
         categories = tuple(dict.fromkeys(names))
+        hidden = set(categories) - set(rows.loc[rows["share"].notna(), "name"])
         series = []
         for i, component in enumerate(dict.fromkeys(rows["component"])):
             part = rows[rows["component"] == component].set_index("name")["share"]
@@ -192,6 +193,13 @@ def _support_delivery(chart: Chart) -> list[Panel]:
                     str(component), tuple(_num(part.get(c)) for c in categories), colours[i % 3]
                 )
             )
+        # phases with no bar at all (means over fewer than 5 practices are not shown): one line counts them
+        kept = [i for i, c in enumerate(categories) if c not in hidden]
+        categories = tuple(categories[i] for i in kept)
+        series = [replace(spec, values=tuple(spec.values[i] for i in kept)) for spec in series]
+        if hidden:
+            categories += (f"{len(hidden)} more: {FEWER_THAN} practices supported in each",)
+            series = [replace(spec, values=(*spec.values, None)) for spec in series]
         native = NativeChart(
             "bar", categories, tuple(series), PERCENT, "Delivered, % of the plan per practice"
         )

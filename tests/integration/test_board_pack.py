@@ -96,6 +96,9 @@ def phase_names(rows: pd.DataFrame) -> list[str]:
     ]
 
 
+SUPPRESSED = ": fewer than 5 practices supported in each"
+
+
 def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
     q = lambda name, s=scope: run(con, name, PUBLIC, s)  # noqa: E731
     pack = read_pack(deck)
@@ -140,6 +143,9 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
         assert [v for _, v in panel["Withdrew"]] == rows["withdrawn"].astype(float).tolist()
         assert [v for _, v in panel["In support now"]] == rows["active"].astype(float).tolist()
         delivery = pack["support_delivery"][programme]
+        labels = [c for c, _ in next(iter(delivery.values()))]
+        listed = [c for c in labels if not c.endswith(SUPPRESSED)]
+        expected_by: dict[str, dict[str, float | None]] = {}
         for words, planned, mean in (
             ("Improvement modules", "modules_planned", "mean_modules"),
             ("On-site visits", "onsite_visits_planned", "mean_onsite_visits"),
@@ -155,9 +161,16 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
                     if r.supported < 5 or pd.isna(m)
                     else round(100 * round(float(m), 1) / plan, 1)
                 )
-            if expected:
-                shown = {c: v for c, v in delivery[words] if c in expected}
-                assert_series(shown, expected)
+            expected_by[words] = expected
+            shown = {c: v for c, v in delivery[words] if c in listed and c in expected}
+            assert_series(shown, {c: v for c, v in expected.items() if c in listed})
+        # phases with no mean shown for any component are left off, counted on one line
+        planned_phases = set().union(*expected_by.values())
+        left_off = planned_phases - set(listed)
+        assert all(all(e.get(c) is None for e in expected_by.values()) for c in left_off), left_off
+        assert [c for c in labels if c.endswith(SUPPRESSED)] == (
+            [f"{len(left_off)} more{SUPPRESSED}"] if left_off else []
+        )
     checked |= {"phase_status", "support_delivery"}
     timeline = pack["_tables"]["phase_timeline"]
     assert [(r[0], r[1], r[2]) for r in timeline] == list(
