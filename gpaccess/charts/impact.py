@@ -136,16 +136,8 @@ def event_study_chart(
         f"Bands (dashed lines on slides) are 95% confidence intervals; months with fewer than "
         f"{SMALL_NUMBER} practices in a group are left out.",
     )
-    return Chart(
-        f"impact_event_{result.measure}_{programme.lower()}",
-        title,
-        subtitle,
-        figure,
-        data,
-        alt,
-        SOURCE,
-        notes,
-    )
+    key = f"impact_event_{result.measure}_{programme.lower()}"
+    return Chart(key, title, subtitle, figure, data, alt, SOURCE, notes)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -224,15 +216,8 @@ def before_after_chart(result: DidResult, programme: str, scope_label: str) -> C
             f"({r.change:+.{measure.digits}f})."
             for r in data.itertuples()
         )
-    return Chart(
-        f"impact_before_after_{result.measure}_{programme.lower()}",
-        title,
-        subtitle,
-        figure,
-        data,
-        alt,
-        SOURCE,
-    )
+    key = f"impact_before_after_{result.measure}_{programme.lower()}"
+    return Chart(key, title, subtitle, figure, data, alt, SOURCE)
 
 
 def _count(n: int) -> str:
