@@ -26,9 +26,10 @@ from gpaccess.export.sections import (
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.scope import NATIONAL, Scope
 
-PACK_WORKERS = (
-    3  # sections built at once: on 2 cores, more only queue (bench/board_pack.py measures it)
-)
+# sections built at once: on 2 cores, more only queue (bench/board_pack.py measures it)
+PACK_WORKERS = 3
+# sections that wait longest on DuckDB (matching panels, monthly series)
+QUERY_HEAVY = ("impact", "overview", "access", "data")
 
 __all__ = [
     "PACK_SECTIONS",
@@ -61,7 +62,9 @@ def build_sections(
         return Section(SECTIONS[key][0], section_charts(key, fetch, ctx))
 
     with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        futures = {pool.submit(build, key): key for key in chosen}
+        # sections waiting longest on DuckDB start first, so their queries run while others draw charts
+        started = sorted(chosen, key=lambda key: key not in QUERY_HEAVY)
+        futures = {pool.submit(build, key): key for key in started}
         for done, future in enumerate(as_completed(futures), start=1):
             key = futures[future]
             built[key] = future.result()
