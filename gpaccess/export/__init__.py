@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import duckdb
@@ -56,21 +56,31 @@ def build_sections(
     charts are drawn; each distinct query runs once either way."""
     chosen = [s for s in SECTIONS if s in sections]
     fetch = shared(fetch)
-    built: dict[str, Section] = {}
 
     def build(key: str) -> Section:
         return Section(SECTIONS[key][0], section_charts(key, fetch, ctx))
 
-    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        # sections waiting longest on DuckDB start first, so their queries run while others draw charts
-        started = sorted(chosen, key=lambda key: key not in QUERY_HEAVY)
-        futures = {pool.submit(build, key): key for key in started}
-        for done, future in enumerate(as_completed(futures), start=1):
-            key = futures[future]
-            built[key] = future.result()
-            if progress:
-                progress(done / len(chosen), f"Built {SECTIONS[key][0]}")
+    built: dict[str, Section] = {}
+    for key, section in _in_completion_order(build, chosen, workers):
+        built[key] = section
+        if progress:
+            progress(len(built) / len(chosen), f"Built {section.heading}")
     return _without_repeats([built[key] for key in chosen])
+
+
+def _in_completion_order(
+    build: Callable[[str], Section], keys: list[str], workers: int
+) -> Iterator[tuple[str, Section]]:
+    """Sections as they are finished; those waiting longest on DuckDB start first, so their queries run while
+    the others draw. One worker builds in the caller's thread (the app's cached queries need its context)."""
+    started = sorted(keys, key=lambda key: key not in QUERY_HEAVY)
+    if workers <= 1:
+        yield from ((key, build(key)) for key in started)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(build, key): key for key in started}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def _without_repeats(sections: list[Section]) -> list[Section]:
