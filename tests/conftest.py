@@ -1,4 +1,4 @@
-"""Shared fixtures. Real published files live in ../shared/realdata beside the project."""
+"""Shared fixtures. Real published files live in tests/data/realdata (NHS England, OGL v3.0)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import pytest
 from gpaccess.store import connect_writable
 
 PROJECT = Path(__file__).resolve().parent.parent
-REALDATA = PROJECT.parent / "shared" / "realdata"
+REALDATA = PROJECT / "tests" / "data" / "realdata"
 
 
 @pytest.fixture
 def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.fail(
-            f"Real data folder missing: {REALDATA} (CI clones ../shared beside the project)"
+            f"Real data folder missing: {REALDATA}"
         )
     return REALDATA
 

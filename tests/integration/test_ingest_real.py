@@ -1,4 +1,4 @@
-"""The ingest reads the files NHS England publishes, exactly as published (../shared/realdata)."""
+"""The ingest reads the files NHS England publishes, exactly as published (tests/data/realdata)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 
 from gpaccess.ingest import ingest_files
 
-# Published Regional CSV totals for Oct 2025 (../shared/realdata/README.md), which the practice-level file must match.
+# Published Regional CSV totals for Oct 2025 (tests/data/realdata/README.md), which the practice-level file must match.
 REGIONAL_OCT25 = {"QJK": (1_029_447, 625_732), "QUE": (761_254, 497_855)}
 
 

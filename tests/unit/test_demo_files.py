@@ -23,7 +23,7 @@ from gpaccess.demo import (
 )
 from gpaccess.demo.generate import _shared_build
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata"
+REAL = Path(__file__).resolve().parents[1] / "data" / "realdata"
 REAL_OCT = REAL / "gpad_oct25"
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
 ICBS = ["QRV", "QF7", "QOC", "QSL"]
@@ -48,7 +48,6 @@ DUPLICATE_KEYS_SQL = """
         NATIONAL_CATEGORY, TIME_BETWEEN_BOOK_AND_APPT, APPT_STATUS))
     FROM x"""
 
-needs_real = pytest.mark.skipif(not REAL_OCT.is_dir(), reason="../shared/realdata not available")
 
 
 def _load_crosstabs(con: duckdb.DuckDBPyConnection, pattern: str | Path) -> None:
@@ -105,7 +104,6 @@ def test_files_and_load_order(demo: tuple[Path, list[Path]]) -> None:
     assert all(p.is_file() for p in paths)
 
 
-@needs_real
 @pytest.mark.parametrize(
     ("demo_name", "real_name"),
     [
@@ -156,7 +154,6 @@ def test_some_names_need_quoting(demo: tuple[Path, list[Path]]) -> None:
     assert b'"' in (demo[0] / "Mapping.csv").read_bytes()
 
 
-@needs_real
 def test_value_sets_are_real(con: duckdb.DuckDBPyConnection) -> None:
     real = duckdb.connect()
     _load_crosstabs(real, REAL_OCT / "Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv")
@@ -213,11 +210,10 @@ def test_identities_are_fake(demo: tuple[Path, list[Path]], con: duckdb.DuckDBPy
         "POSTCODE"
     ]
     assert postcodes.str.fullmatch(r"ZZ99 \d[A-Z]{2}").all()
-    if (REAL_OCT / "Mapping.csv").is_file():
-        real = pd.read_csv(REAL_OCT / "Mapping.csv", dtype=str, keep_default_na=False)
-        assert not codes & set(real["GP_CODE"])
-        assert not set(mapping["GP_NAME"]) & set(real["GP_NAME"])
-        assert not set(mapping["PCN_CODE"]) & set(real["PCN_CODE"])
+    real = pd.read_csv(REAL_OCT / "Mapping.csv", dtype=str, keep_default_na=False)
+    assert not codes & set(real["GP_CODE"])
+    assert not set(mapping["GP_NAME"]) & set(real["GP_NAME"])
+    assert not set(mapping["PCN_CODE"]) & set(real["PCN_CODE"])
 
 
 def test_mapping_geography_and_supplier_variants(demo: tuple[Path, list[Path]]) -> None:
