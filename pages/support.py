@@ -11,6 +11,7 @@ from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts.access import support_reach
 from gpaccess.charts.base import describe_period
+from gpaccess.export.cells import csv_text
 from gpaccess.identification import (
     DEFAULT_MEASURE,
     DEFAULT_WINDOW,
@@ -113,7 +114,7 @@ if ctx.viewer.may_see_practices_of(ctx.scope.icb):
     st.dataframe(table, hide_index=True)
     st.download_button(
         "Download the list (OFFICIAL-SENSITIVE, CSV)",
-        ("OFFICIAL-SENSITIVE\n" + table.to_csv(index=False)).encode("utf-8"),
+        ("OFFICIAL-SENSITIVE\n" + csv_text(table)).encode("utf-8"),  # names quoted if formula-like
         file_name=f"OFFICIAL-SENSITIVE_lowest20_{ctx.scope.icb}_{measure}_{window_to:%Y-%m}.csv",
         mime="text/csv",
         key="support_list_csv",

@@ -16,13 +16,15 @@ from gpaccess.spc_icons import variation_icon
 
 
 def chart(item: Chart) -> None:
+    from gpaccess.export.images import csv_bytes
+
     st.plotly_chart(item.figure, key=f"chart_{item.key}", config={"displaylogo": False})
     st.caption(f"**Chart description:** {item.alt_text}")
     with st.expander(f"Data table: {item.title}"):
         st.dataframe(item.data, hide_index=True)
         st.download_button(
             "Download CSV",
-            item.data.to_csv(index=False).encode("utf-8"),
+            csv_bytes(item),  # text a spreadsheet could run as a formula is quoted
             file_name=f"{_slug(item.key)}.csv",
             mime="text/csv",
             key=f"csv_{item.key}",

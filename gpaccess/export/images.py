@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess.charts import Chart
+from gpaccess.export.cells import csv_text, neutralise_text, safe_frame
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 WIDTH = 1200  # px; the figure's own height is kept
@@ -76,11 +77,13 @@ def chart_images(charts: list[Chart], fmt: str) -> dict[str, bytes]:
 
 
 def csv_bytes(chart: Chart) -> bytes:
-    return chart.data.to_csv(index=False).encode("utf-8")
+    """The plotted data as CSV, text that a spreadsheet could run as a formula quoted (gpaccess.export.cells)."""
+    return csv_text(chart.data).encode("utf-8")
 
 
 def xlsx_bytes(chart: Chart) -> bytes:
-    """The plotted data on a sheet 'data', with the title, scope, source and caveats on a sheet 'about'."""
+    """The plotted data on a sheet 'data', with the title, scope, source and caveats on a sheet 'about'. Text
+    that a spreadsheet could run as a formula is quoted, and every cell is a value: never a formula."""
     out = io.BytesIO()
     about = pd.DataFrame(
         {
@@ -101,6 +104,17 @@ def xlsx_bytes(chart: Chart) -> bytes:
         if isinstance(data[column].dtype, pd.DatetimeTZDtype):
             data[column] = data[column].dt.tz_localize(None)
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        data.to_excel(writer, sheet_name="data", index=False)
-        about.to_excel(writer, sheet_name="about", index=False)
+        safe_frame(data).to_excel(writer, sheet_name="data", index=False)
+        safe_frame(about).to_excel(writer, sheet_name="about", index=False)
+        for sheet in writer.book.worksheets:
+            _no_formulas(sheet)
     return out.getvalue()
+
+
+def _no_formulas(sheet) -> None:
+    """openpyxl makes any text starting with '=' a formula: none should be left after `safe_frame`, and any that
+    is (a header, say) is written as quoted text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.value = neutralise_text(str(cell.value))

@@ -25,7 +25,7 @@ from gpaccess.impact import MEASURES as IMPACT_MEASURES
 from gpaccess.spc_chart import SPECIAL_CAUSE_STYLES
 
 Value = float | None
-Category = str | dt.date
+Category = str | dt.date | int
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class NativeChart:
     labels: bool = True  # data labels on bars
     value_max: float | None = None  # same value axis on every part of a chart split over slides
     zero_based: bool = True  # False: the value axis fits the data (SPC charts)
+    category_format: str = "mmm yyyy"  # number format of a line chart's date or number categories
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ Native = NativeChart | NativeTable
 Panel = tuple[str, Native]  # panel heading ('' for one panel), spec
 
 PERCENT = '0.0"%"'
+SIGNED = "+0;-0;0"
 
 
 def _num(value: object) -> Value:
@@ -516,7 +518,8 @@ def _impact_event(chart: Chart) -> list[Panel]:
         series.append(NativeSeries(name, along("mean"), colour, markers=True, symbol=symbol))
         series.append(NativeSeries(f"{name}: 95% CI low", along("ci_low"), colour, dashed=True))
         series.append(NativeSeries(f"{name}: 95% CI high", along("ci_high"), colour, dashed=True))
-    categories = tuple(f"{m:+d}" if m else "0" for m in months)
+    # months as numbers shown signed (+3): text starting with '+' or '-' would be quoted as a possible formula
+    categories = tuple(int(m) for m in months)
     number_format = "#,##0." + "0" * measure.digits
     native = NativeChart(
         "line",
@@ -526,6 +529,7 @@ def _impact_event(chart: Chart) -> list[Panel]:
         measure.axis,
         labels=False,
         zero_based=False,
+        category_format=SIGNED,
     )
     return [("", native)]
 

@@ -13,18 +13,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import Categories, CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Pt, lazyproperty
+from xlsxwriter import Workbook
 
 from gpaccess import theme
 from gpaccess.charts import Chart
 from gpaccess.db import IDENTITY_COLUMNS
+from gpaccess.export.cells import neutralise_text
 from gpaccess.export.native import NativeChart, NativeTable, Panel, panels
 from gpaccess.export.sections import ExportContext
 
@@ -194,9 +197,59 @@ def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable
     ]
 
 
+class _ValuesOnlyWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of a chart's embedded workbook, with XlsxWriter told to write text as text: by
+    default it makes text starting with '=' a formula and text that looks like a URL a hyperlink."""
+
+    @property
+    def xlsx_blob(self) -> bytes:
+        out = io.BytesIO()
+        workbook = Workbook(
+            out,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self._populate_worksheet(workbook, workbook.add_worksheet())
+        workbook.close()
+        return out.getvalue()
+
+
+class SafeChartData(CategoryChartData):
+    """Chart data for every native chart the project writes: category and series names through
+    `neutralise_text` (so editing the data in PowerPoint does not revive a formula), and an embedded
+    workbook of values only (no formulas, no hyperlinks)."""
+
+    def add_category(self, label):
+        return super().add_category(neutralise_text(label))
+
+    def add_series(self, name, values=(), number_format=None):
+        return super().add_series(neutralise_text(name), values, number_format)
+
+    @property
+    def categories(self):
+        return super().categories
+
+    @categories.setter
+    def categories(self, category_labels):
+        categories = Categories()
+        for label in category_labels:
+            categories.add_category(neutralise_text(label))
+        self._categories = categories
+
+    @lazyproperty
+    def _workbook_writer(self):
+        return _ValuesOnlyWorkbookWriter(self)
+
+
 def _add_chart(slide, native: NativeChart, left, top, width, height):
-    data = CategoryChartData(number_format=native.number_format)
+    data = SafeChartData(number_format=native.number_format)
     data.categories = list(native.categories)
+    if native.categories and isinstance(native.categories[0], int):  # dates keep their own format
+        data.categories.number_format = native.category_format  # the embedded workbook's too
     for series in native.series:
         data.add_series(series.name, list(series.values))
     frame = slide.shapes.add_chart(_KINDS[native.kind], left, top, width, height, data)
@@ -228,7 +281,7 @@ def _add_chart(slide, native: NativeChart, left, top, width, height):
     plot = chart.plots[0]
     if native.kind == "line":
         _style_lines(chart, native)
-        categories.tick_labels.number_format = "mmm yyyy"
+        categories.tick_labels.number_format = native.category_format
         categories.tick_labels.number_format_is_linked = False
         _blanks_span(chart)
         if not native.zero_based:  # an SPC chart: the axis fits the values and limits

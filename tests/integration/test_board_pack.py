@@ -367,10 +367,8 @@ def check_impact(con, pack: dict, scope: Scope, viewer: Viewer) -> set[str]:
                 ),
                 include_groups=False,
             )
-            expected = {
-                (f"{m:+d}" if m else "0"): round(r["mean"], 3)
-                for m, r in cells.iterrows()
-                if r["n"] >= 5
+            expected = {  # months since the start are numbers, shown signed by the axis format
+                str(int(m)): round(r["mean"], 3) for m, r in cells.iterrows() if r["n"] >= 5
             }
             shown = {c: v for c, v in lines[name] if v is not None}
             assert set(shown) == set(expected), (programme, name)
