@@ -1,8 +1,15 @@
-"""The programme tracker sheets (docs/programme-template.md) and how each cell is parsed and checked."""
+"""The programme tracker sheets (docs/programme-template.md) and how each cell is parsed and checked.
+
+Every parser takes a raw cell (a CSV string, or the value openpyxl read from an Excel cell) and returns the
+value to store, None for a blank cell, or raises CellError saying what was expected. The limits below are
+documented in docs/programme-template.md ("Limits checked at load").
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +23,25 @@ from gpaccess.reference import (
     WITHDRAWAL_REASONS,
 )
 
+MAX_INTEGER = 2_147_483_647  # the largest whole number any integer column accepts
+MAX_PRACTICES = 10_000  # counts of practices (England has about 6,200)
+MAX_WEEKS = 260  # five years of support
+MAX_SESSIONS = 1_000  # modules, group sessions, on-site visits (planned or delivered)
+MAX_HOURS = 100_000  # hours a month released
+MAX_TEXT = 500  # characters in free text
+EARLIEST_DATE = dt.date(2015, 1, 1)  # before the 2021 access plan's programmes: allows history
+PLANNING_YEARS = 5  # planning dates (programme and phase start and end) at most this far ahead
+MAX_ROWS = 200_000  # rows below the header in one sheet or CSV file
+MAX_COLUMNS = 100  # columns in one sheet or CSV file
+
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PRACTICE_CODE = re.compile(r"[A-Z][A-Z0-9][0-9]{4}")
+ICB_CODE = re.compile(r"[A-Z][A-Z0-9]{2}")
+
 
 class CellError(ValueError):
     """A cell's value is not what the column expects; the message says what was expected."""
@@ -28,45 +54,119 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def _text(value: Any, maximum: int) -> str:
+    """A non-blank cell as safe text: no formula start, no control characters, not too long."""
+    raw = str(value)
+    stripped = raw.strip()
+    if raw.lstrip(" ").startswith(FORMULA_START) or stripped.startswith(FORMULA_START):
+        raise CellError(
+            "text that does not start with =, +, -, @, tab or carriage return"
+            " (spreadsheet formula characters)"
+        )
+    if _CONTROL.search(stripped):
+        raise CellError("text without control characters (such as line breaks or tabs)")
+    if stripped in EXCEL_ERRORS:
+        raise CellError("a value, not an Excel error (correct the formula or paste values)")
+    if len(stripped) > maximum:
+        raise CellError(f"text of at most {maximum:,} characters")
+    return stripped
+
+
 def text(value: Any) -> str | None:
-    return None if _blank(value) else str(value).strip()
+    """Free text (names, descriptions): at most MAX_TEXT characters, safe to export to a spreadsheet."""
+    return None if _blank(value) else _text(value, MAX_TEXT)
+
+
+def code(pattern: re.Pattern[str], expected: str) -> Parser:
+    """A code of a fixed shape (ODS practice or ICB code), e.g. ``code(PRACTICE_CODE, ...)``."""
+
+    def parse(value: Any) -> str | None:
+        if _blank(value):
+            return None
+        found = str(value).strip()
+        if not pattern.fullmatch(found):
+            raise CellError(expected)
+        return found
+
+    return parse
+
+
+practice_code = code(
+    PRACTICE_CODE,
+    "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits (e.g. A81001)",
+)
+icb_code = code(
+    ICB_CODE, "an ODS ICB code: a capital letter then 2 capital letters or digits (e.g. QRV)"
+)
 
 
 def date(value: Any) -> dt.date | None:
+    """A date (YYYY-MM-DD, or an Excel date cell). Its range is checked with the batch (tracker_rules)."""
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    found = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        if not _ISO_DATE.fullmatch(found):
+            raise ValueError(found)
+        return dt.date.fromisoformat(found)
     except ValueError:
         raise CellError("a date as YYYY-MM-DD") from None
 
 
-def integer(value: Any) -> int | None:
-    if _blank(value):
+def _finite(value: Any) -> float | int | None:
+    """A finite number from a cell, or None if the cell does not hold one (TRUE/FALSE never do)."""
+    if isinstance(value, bool):
         return None
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        raise CellError("a whole number") from None
-    if number != int(number) or number < 0:
-        raise CellError("a whole number, 0 or more")
-    return int(number)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    found = str(value).strip()
+    if not _NUMBER.fullmatch(found):
+        return None  # refuses nan, inf, infinity, 1_000, 1,000, TRUE
+    result = float(found)
+    return result if math.isfinite(result) else None
 
 
-def number(value: Any) -> float | None:
-    if _blank(value):
-        return None
-    try:
-        result = float(str(value).strip())
-    except ValueError:
-        raise CellError("a number") from None
-    if result < 0:
-        raise CellError("a number, 0 or more")
-    return result
+def whole(maximum: int = MAX_INTEGER) -> Parser:
+    """A whole number from 0 to ``maximum``."""
+    expected = f"a whole number from 0 to {maximum:,}"
+
+    def parse(value: Any) -> int | None:
+        if _blank(value):
+            return None
+        found = _finite(value)
+        if found is None or found < 0 or found > maximum or found != int(found):
+            raise CellError(expected)
+        return int(found)
+
+    return parse
+
+
+def amount(maximum: float) -> Parser:
+    """A number (decimals allowed) from 0 to ``maximum``."""
+    expected = f"a number from 0 to {maximum:,}"
+
+    def parse(value: Any) -> float | None:
+        if _blank(value):
+            return None
+        found = _finite(value)
+        if found is None or found < 0 or found > maximum:
+            raise CellError(expected)
+        return float(found)
+
+    return parse
+
+
+integer = whole()
+number = amount(MAX_HOURS)
+practices = whole(MAX_PRACTICES)
+sessions = whole(MAX_SESSIONS)
+hours = amount(MAX_HOURS)
 
 
 _YES = {"yes", "y", "true", "1"}
@@ -99,7 +199,7 @@ def one_of(allowed: tuple[str, ...], *, case_insensitive: bool = True) -> Parser
     return parse
 
 
-_ACTION_BY_NAME = {name.lower(): number for number, name in HIGH_IMPACT_ACTIONS}
+_ACTION_BY_NAME = {name.lower(): n for n, name in HIGH_IMPACT_ACTIONS}
 
 
 def action(value: Any) -> int | None:
@@ -109,11 +209,8 @@ def action(value: Any) -> int | None:
     word = str(value).strip()
     if word.lower() in _ACTION_BY_NAME:
         return _ACTION_BY_NAME[word.lower()]
-    try:
-        numeric = float(word)
-    except ValueError:
-        numeric = 0
-    if numeric == int(numeric) and 1 <= int(numeric) <= 10:
+    numeric = _finite(value)
+    if numeric is not None and numeric == int(numeric) and 1 <= numeric <= 10:
         return int(numeric)
     names = ", ".join(f"{n} {name}" for n, name in HIGH_IMPACT_ACTIONS)
     raise CellError(f"one of the ten high impact actions by number or name ({names})")
@@ -124,6 +221,13 @@ class Column:
     name: str
     parse: Parser
     required: bool = False
+    planning: bool = (
+        False  # a planned date: may be up to PLANNING_YEARS ahead (other dates: not after today)
+    )
+
+    @property
+    def is_date(self) -> bool:
+        return self.parse is date
 
 
 @dataclass(frozen=True)
@@ -147,9 +251,9 @@ SHEETS: tuple[TrackerSheet, ...] = (
         (
             Column("programme", programme, True),
             Column("programme_name", text),
-            Column("start_date", date, True),
-            Column("end_date", date),
-            Column("target_practices", integer),
+            Column("start_date", date, True, planning=True),
+            Column("end_date", date, planning=True),
+            Column("target_practices", practices),
         ),
         ("programme",),
     ),
@@ -160,13 +264,13 @@ SHEETS: tuple[TrackerSheet, ...] = (
             Column("programme", programme, True),
             Column("phase", text, True),
             Column("level", one_of(LEVELS), True),
-            Column("planned_practices", integer),
-            Column("start_date", date, True),
-            Column("end_date", date),
-            Column("weeks", integer),
-            Column("modules_planned", integer),
-            Column("group_sessions_planned", integer),
-            Column("onsite_visits_planned", integer),
+            Column("planned_practices", practices),
+            Column("start_date", date, True, planning=True),
+            Column("end_date", date, planning=True),
+            Column("weeks", whole(MAX_WEEKS)),
+            Column("modules_planned", sessions),
+            Column("group_sessions_planned", sessions),
+            Column("onsite_visits_planned", sessions),
         ),
         ("programme", "phase", "level"),
     ),
@@ -177,18 +281,18 @@ SHEETS: tuple[TrackerSheet, ...] = (
             Column("programme", programme, True),
             Column("phase", text, True),
             Column("level", one_of(LEVELS), True),
-            Column("practice_code", text, True),
+            Column("practice_code", practice_code, True),
             Column("enrolled_date", date, True),
             Column("started_date", date),
             Column("ended_date", date),
             Column("status", one_of(STATUSES), True),
             Column("withdrawal_reason", one_of(WITHDRAWAL_REASONS)),
-            Column("modules_completed", integer),
-            Column("group_sessions_attended", integer),
-            Column("onsite_visits", integer),
+            Column("modules_completed", sessions),
+            Column("group_sessions_attended", sessions),
+            Column("onsite_visits", sessions),
             Column("productivity_gain", yes_no),
-            Column("clinical_hours_released", number),
-            Column("admin_hours_released", number),
+            Column("clinical_hours_released", hours),
+            Column("admin_hours_released", hours),
             Column("gain_kind", text),
         ),
         ("programme", "phase", "practice_code"),
@@ -199,7 +303,7 @@ SHEETS: tuple[TrackerSheet, ...] = (
         (
             Column("programme", programme, True),
             Column("phase", text, True),
-            Column("practice_code", text, True),
+            Column("practice_code", practice_code, True),
             Column("action", action, True),
             Column("specific_change", text),
             Column("adopted_date", date, True),
@@ -210,7 +314,7 @@ SHEETS: tuple[TrackerSheet, ...] = (
         "eligibility",
         "eligibility",
         (
-            Column("practice_code", text, True),
+            Column("practice_code", practice_code, True),
             Column("digital_telephony_live_date", date),
             Column("wished_to_enrol", yes_no),
             Column("assessed_date", date),
@@ -221,11 +325,11 @@ SHEETS: tuple[TrackerSheet, ...] = (
         "barriers",
         "barrier",
         (
-            Column("icb_code", text, True),
+            Column("icb_code", icb_code, True),
             Column("reported_date", date, True),
             Column("programme", programme, True),
             Column("barrier", one_of(BARRIERS), True),
-            Column("practices_affected", integer),
+            Column("practices_affected", practices),
             Column("detail", text),
         ),
         ("icb_code", "reported_date", "programme", "barrier"),

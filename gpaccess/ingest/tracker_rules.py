@@ -1,4 +1,5 @@
-"""Rules across tracker rows and sheets: codes exist, dates in order, phases known, actions in support."""
+"""Rules across tracker rows and sheets: dates in range, codes exist, dates in order, phases known, actions in
+support. Date ranges are checked here because they depend on the load's ``today``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import duckdb
 
 from gpaccess.ingest.errors import Problem
 from gpaccess.ingest.tracker import SheetRows, TrackerBatch
+from gpaccess.ingest.tracker_format import EARLIEST_DATE, PLANNING_YEARS
 
 PHASES_SQL = """SELECT programme, phase, level, group_sessions_planned, onsite_visits_planned, modules_planned
     FROM programme_phase"""
@@ -25,6 +27,8 @@ def check_tracker(
     con: duckdb.DuckDBPyConnection, batch: TrackerBatch, known_practices: set[str], today: dt.date
 ) -> list[Problem]:
     problems: list[Problem] = []
+    for sheet_rows in batch.sheets.values():
+        problems += _date_ranges(sheet_rows, today)
     for name in ("enrolments", "actions", "eligibility"):
         if name in batch.sheets:
             problems += _unknown_practices(batch.sheets[name], known_practices)
@@ -50,6 +54,35 @@ def check_tracker(
 
 def _rows(sheet: SheetRows) -> list[tuple[int, dict[str, Any]]]:
     return list(zip(sheet.lines, sheet.rows, strict=True))
+
+
+def latest_planning_date(today: dt.date) -> dt.date:
+    """The latest planning date accepted: PLANNING_YEARS after today (28 February for 29 February)."""
+    year = today.year + PLANNING_YEARS
+    return (
+        today.replace(year=year, day=28)
+        if (today.month, today.day) == (2, 29)
+        else today.replace(year=year)
+    )
+
+
+def _date_ranges(sheet: SheetRows, today: dt.date) -> list[Problem]:
+    """Every date from EARLIEST_DATE; dates of things that happened not after today, planning dates (programme
+    and phase start and end) at most PLANNING_YEARS ahead."""
+    happened = f"a date from {EARLIEST_DATE} to {today} (not in the future)"
+    latest_plan = latest_planning_date(today)
+    planned = f"a date from {EARLIEST_DATE} to {latest_plan} (at most {PLANNING_YEARS} years ahead)"
+    problems = []
+    for column in sheet.sheet.columns:
+        if not column.is_date:
+            continue
+        latest, expected = (latest_plan, planned) if column.planning else (today, happened)
+        problems += [
+            Problem(sheet.display, expected, line, column.name, row[column.name].isoformat())
+            for line, row in _rows(sheet)
+            if row[column.name] is not None and not EARLIEST_DATE <= row[column.name] <= latest
+        ]
+    return problems
 
 
 def _unknown_practices(sheet: SheetRows, known: set[str]) -> list[Problem]:
