@@ -7,6 +7,8 @@ values persist across pages; each page then takes the context with `frame.curren
 import streamlit as st
 
 from gpaccess.app import frame
+from gpaccess.app.data import DatabaseBusy
+from gpaccess.app.first_run import show_database_busy
 
 frame.configure_page()
 
@@ -36,4 +38,7 @@ PAGES = {
 
 navigation = st.navigation(PAGES)
 frame.start()
-navigation.run()
+try:
+    navigation.run()
+except DatabaseBusy:  # a load from the command line took the database after the frame opened it
+    show_database_busy()

@@ -1,6 +1,9 @@
 """Filter state <-> URL query string. Pure: unknown or malformed parameters become notes, never exceptions.
 
 ?region=Y56&icb=QRV&programme=GPIP&from=2024-01&to=2025-10
+
+Notes are Streamlit markdown: every value taken from the URL (parameter names too) is put in as plain text
+(`gpaccess.text.plain`: escaped and shortened), so the caller can show a note with `st.warning` as it is.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gpaccess.scope import PROGRAMME_CHOICES, Scope
+from gpaccess.text import plain
 
 KNOWN_KEYS = ("region", "icb", "programme", "from", "to")
 PASSTHROUGH_KEYS = ("persona", "embed", "embed_options")  # handled elsewhere, not notes
+MAX_UNKNOWN_NOTES = 3  # unknown parameter names named one by one; the rest are counted in one note
 
 
 @dataclass(frozen=True)
@@ -30,16 +35,12 @@ def parse_month(text: str) -> dt.date | None:
 
 
 def scope_from_params(params: Mapping[str, str], geo: Geography) -> tuple[Scope, list[str]]:
-    notes = [
-        f"Ignored unknown URL parameter '{k}'."
-        for k in params
-        if k not in KNOWN_KEYS + PASSTHROUGH_KEYS
-    ]
+    notes = _unknown(params)
     region, icb = _geography(params, geo, notes)
     programme = params.get("programme", "All")
     if programme not in PROGRAMME_CHOICES:
         notes.append(
-            f"Ignored programme '{programme}': choose one of {', '.join(PROGRAMME_CHOICES)}."
+            f"Ignored programme '{plain(programme)}': choose one of {', '.join(PROGRAMME_CHOICES)}."
         )
         programme = "All"
     date_from, date_to = _period(params, geo, notes)
@@ -48,22 +49,33 @@ def scope_from_params(params: Mapping[str, str], geo: Geography) -> tuple[Scope,
     ), notes
 
 
+def _unknown(params: Mapping[str, str]) -> list[str]:
+    unknown = [k for k in params if k not in KNOWN_KEYS + PASSTHROUGH_KEYS]
+    notes = [f"Ignored unknown URL parameter '{plain(k)}'." for k in unknown[:MAX_UNKNOWN_NOTES]]
+    if len(unknown) > MAX_UNKNOWN_NOTES:
+        notes.append(f"Ignored {len(unknown) - MAX_UNKNOWN_NOTES} more unknown URL parameters.")
+    return notes
+
+
 def _geography(
     params: Mapping[str, str], geo: Geography, notes: list[str]
 ) -> tuple[str | None, str | None]:
     region = params.get("region")
     if region is not None and region not in geo.regions:
-        notes.append(f"Ignored region '{region}': not an NHS England region code in the data.")
+        notes.append(
+            f"Ignored region '{plain(region)}': not an NHS England region code in the data."
+        )
         region = None
     icb = params.get("icb")
     if icb is not None and icb not in geo.icbs:
-        notes.append(f"Ignored ICB '{icb}': not an ICB code in the data.")
+        notes.append(f"Ignored ICB '{plain(icb)}': not an ICB code in the data.")
         icb = None
     if icb is not None:
         icb_region = geo.icbs[icb][1]
         if region is not None and region != icb_region:
             notes.append(
-                f"ICB {icb} is in region {icb_region}, not {region}: showing its own region."
+                f"ICB {plain(icb)} is in region {plain(icb_region)}, not {plain(region)}: "
+                "showing its own region."
             )
         region = icb_region
     return region, icb
@@ -77,7 +89,7 @@ def _period(
         value = params.get(key)
         month = parse_month(value) if value is not None else None
         if value is not None and (month is None or (geo.months and month not in geo.months)):
-            notes.append(f"Ignored {key}='{value}': expected a month with data as YYYY-MM.")
+            notes.append(f"Ignored {key}='{plain(value)}': expected a month with data as YYYY-MM.")
             month = None
         bounds.append(month)
     date_from, date_to = bounds

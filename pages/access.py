@@ -16,7 +16,7 @@ from gpaccess.charts.base import describe_period, fmt_int, fmt_pct
 
 ctx = frame.current()
 st.title("Access")
-st.markdown(f"Appointments in general practice for **{ctx.scope_label}**, {ctx.period_label}.")
+st.markdown(f"Appointments in general practice for **{ctx.scope_label_md}**, {ctx.period_label}.")
 
 counts = query("access_counts_monthly", ctx.viewer, ctx.scope)
 monthly = query("appointments_monthly", ctx.viewer, ctx.scope)

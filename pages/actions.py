@@ -14,7 +14,7 @@ ctx = frame.current()
 st.title("What practices changed")
 st.markdown(
     "Which of NHS England's ten high impact actions supported practices adopted, for "
-    f"**{ctx.scope_label}**, programme to date. Counted: supported practices with an assessed outcome "
+    f"**{ctx.scope_label_md}**, programme to date. Counted: supported practices with an assessed outcome "
     "(productivity gain recorded yes or no), once per programme. Regions and ICBs are named; practices never "
     f"are. A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a figure."
 )

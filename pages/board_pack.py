@@ -7,11 +7,12 @@ import streamlit as st
 from gpaccess.app import frame
 from gpaccess.app.data import query
 from gpaccess.export import PACK_SECTIONS, SECTIONS, build_pack, build_sections, classification
+from gpaccess.text import plain
 
 ctx = frame.current()
 st.title("Board pack")
 st.markdown(
-    f"A PowerPoint deck for **{ctx.scope_label}**, {ctx.period_label}, with the filters in the sidebar. "
+    f"A PowerPoint deck for **{ctx.scope_label_md}**, {ctx.period_label}, with the filters in the sidebar. "
     "Every chart is a native PowerPoint chart with its figures inside (right-click, Edit Data), the finding "
     "as the slide title, source and caveats in a footnote and the key figures in the speaker notes."
 )
@@ -54,7 +55,8 @@ if st.button("Build board pack", type="primary", disabled=not chosen, key="pack_
 built = st.session_state.get("pack")
 if built is not None and built[4] == (ctx.scope, chosen):  # a deck for other filters is not offered
     deck, label, charts, scope_label, _ = built
-    st.success(f"Board pack for {scope_label}: {charts} charts. Classification: {label}.")
+    shown = plain(scope_label, frame.NAME_LIMIT)
+    st.success(f"Board pack for {shown}: {charts} charts. Classification: {label}.")
     st.download_button(
         "Download board pack (PPTX)",
         deck,

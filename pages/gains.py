@@ -9,7 +9,7 @@ from gpaccess.charts import gains
 ctx = frame.current()
 st.title("Productivity gains")
 st.markdown(
-    f"Outcomes the programme tracker records for practices supported in **{ctx.scope_label}**, programme "
+    f"Outcomes the programme tracker records for practices supported in **{ctx.scope_label_md}**, programme "
     f"to date. A group with {gains.FEWER_THAN} practices shows '{gains.FEWER_THAN}' instead of a figure."
 )
 

@@ -20,7 +20,7 @@ ctx = frame.current()
 st.title("Evidence of impact")
 st.markdown(
     f"Did access change more at practices the programme supported than at similar practices it did not "
-    f"support? **{ctx.scope_label}**, whole programme to date (the period filter does not apply here)."
+    f"support? **{ctx.scope_label_md}**, whole programme to date (the period filter does not apply here)."
 )
 if ctx.synthetic_demo:
     st.warning(

@@ -11,7 +11,7 @@ from gpaccess.figures import pct
 
 ctx = frame.current()
 st.title("GP access improvement programmes")
-st.markdown(f"Operational update for **{ctx.scope_label}**, {ctx.period_label}.")
+st.markdown(f"Operational update for **{ctx.scope_label_md}**, {ctx.period_label}.")
 
 accelerate = query("accelerate_headline", ctx.viewer, ctx.scope).iloc[0]
 gpip = query("gpip_headline", ctx.viewer, ctx.scope).iloc[0]

@@ -9,7 +9,7 @@ from gpaccess.charts.phases import phase_status, phase_timeline, support_deliver
 ctx = frame.current()
 st.title("Phase completion")
 st.markdown(
-    f"Accelerate phases and GPIP cohorts for **{ctx.scope_label}**, programme to date. "
+    f"Accelerate phases and GPIP cohorts for **{ctx.scope_label_md}**, programme to date. "
     "Practice counts are cumulative from the programme tracker: the period filter does not change them."
 )
 

@@ -10,7 +10,7 @@ ctx = frame.current()
 programme = ctx.scope.programme
 st.title("Uptake by ICB")
 st.markdown(
-    f"How many practices took part, for **{ctx.scope_label}**. ICBs are named; practices never are. "
+    f"How many practices took part, for **{ctx.scope_label_md}**. ICBs are named; practices never are. "
     "Enrolment and withdrawal counts are programme to date; barriers are those reported in the period."
 )
 

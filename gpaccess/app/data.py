@@ -43,9 +43,20 @@ def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
 WRITE_LOCK = threading.Lock()
 
 
+class DatabaseBusy(Exception):
+    """Another process (a load from the command line) has the database file open for writing: DuckDB allows one
+    writer and no reader beside it, so the app cannot open its read-only connection until the load ends."""
+
+
 def connection() -> duckdb.DuckDBPyConnection:
+    """This process's read-only connection; `DatabaseBusy` while another process holds the file for writing."""
     with WRITE_LOCK:
-        return _connection(str(db_path()), data_version())
+        try:
+            return _connection(str(db_path()), data_version())
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            raise DatabaseBusy(str(error)) from None
 
 
 def close_connections() -> None:

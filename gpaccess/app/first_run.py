@@ -1,9 +1,11 @@
-"""First run: build the demo database when none exists, showing progress in the page."""
+"""First run: build the demo database when none exists, showing progress in the page; and the page shown while
+a load from the command line holds the database."""
 
 from __future__ import annotations
 
 import fcntl
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -30,3 +32,13 @@ def ensure_database(path: Path) -> None:
         build_demo_database(path, progress=show)
         bar.empty()
     st.rerun()
+
+
+BUSY_MESSAGE = "The data is being updated (a load is running). Try again in a minute."
+
+
+def show_database_busy() -> NoReturn:
+    """Instead of the page while another process writes to the database: words, a Retry button, no traceback."""
+    st.info(BUSY_MESSAGE, icon=":material/hourglass_top:")
+    st.button("Retry", key="database_busy_retry", icon=":material/refresh:")  # a click reruns
+    st.stop()

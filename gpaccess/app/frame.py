@@ -11,18 +11,20 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from gpaccess.access import PUBLIC, Viewer
-from gpaccess.app.data import db_path, query
-from gpaccess.app.first_run import ensure_database
+from gpaccess.app.data import DatabaseBusy, connection, db_path, query
+from gpaccess.app.first_run import ensure_database, show_database_busy
 from gpaccess.app.upload import show_coverage_caveat
 from gpaccess.app.viewer import decide_viewer, url_params
 from gpaccess.charts.base import describe_period
 from gpaccess.scope import NATIONAL, PROGRAMME_CHOICES, Scope
+from gpaccess.text import plain
 from gpaccess.url_state import Geography, params_from_scope, scope_from_params
 
 if TYPE_CHECKING:
     from gpaccess.export.sections import ExportContext
 
 ALL = "__all__"
+NAME_LIMIT = 150  # characters of an ICB or region name (from loaded files) shown in markdown
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class AppContext:
     first_month: dt.date | None
     last_month: dt.date | None
     synthetic_demo: bool
+
+    @property
+    def scope_label_md(self) -> str:
+        """The scope label to put in markdown: ICB and region names come from loaded files, so as plain text."""
+        return plain(self.scope_label, limit=NAME_LIMIT)
 
     def export_context(self) -> ExportContext:
         """What an export of this view covers, for this viewer (the same as the CLI's for these filters)."""
@@ -58,8 +65,17 @@ def start() -> AppContext:
     """Called by dashboard.py on every run, before the page: database ready, viewer, filters (and URL), header.
 
     The filter widgets are drawn here, in the entrypoint, so Streamlit keeps their values across pages.
+    While a load from the command line holds the database, says so in words and stops (no traceback).
     """
     ensure_database(db_path())
+    try:
+        connection()  # opened (or reused) before anything is drawn: a running load is found here
+        return _start()
+    except DatabaseBusy:
+        show_database_busy()
+
+
+def _start() -> AppContext:
     status = query("data_status", PUBLIC, NATIONAL).iloc[0]
     geo = _geography(status)
     viewer = decide_viewer(bool(status["synthetic_demo"]), geo)
@@ -203,16 +219,23 @@ def _context(viewer: Viewer, scope: Scope, geo: Geography, status: pd.Series) ->
     )
 
 
+def _viewer_label_md(viewer: Viewer) -> str:
+    """The viewer's label for markdown: as it is when its region or ICB code (from the data) is inert, else
+    all of it as plain text."""
+    codes = [code for code in (viewer.icb_code, viewer.region_code) if code]
+    return viewer.label if all(plain(code) == code for code in codes) else plain(viewer.label)
+
+
 def _header(context: AppContext, status: pd.Series) -> None:
     loaded = pd.Timestamp(status["last_loaded"]) if pd.notna(status["last_loaded"]) else None
     held = describe_period(_first(context.geo), _last(context.geo))
     parts = [
-        f"**{context.scope_label}**",
+        f"**{context.scope_label_md}**",
         f"Appointment data held: {held}",
         f"last loaded {loaded:%d %b %Y %H:%M}" if loaded is not None else "never loaded",
     ]
     if context.synthetic_demo:
         parts.append("⚠️ **SYNTHETIC DEMO DATA**: not real practices or results")
-    parts.append(f"Viewing as: **{context.viewer.label}**")
+    parts.append(f"Viewing as: **{_viewer_label_md(context.viewer)}**")
     st.caption(" · ".join(parts))
     show_coverage_caveat(context)

@@ -18,6 +18,7 @@ import streamlit as st
 
 from gpaccess.access import PUBLIC, Viewer, load_role_map, parse_role, role_token, viewer_for_email
 from gpaccess.config import DATA_DIR
+from gpaccess.text import plain
 from gpaccess.url_state import Geography
 
 PERSONA_KEY = "persona"  # session state key and URL parameter
@@ -74,11 +75,11 @@ def _signed_in_viewer(geo: Geography) -> Viewer:
         try:
             mapping = load_role_map(role_map_path().read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            st.warning(f"Role mapping not readable ({error}); showing the public view.")
+            st.warning(f"Role mapping not readable ({plain(error, 200)}); showing the public view.")
             mapping = {}
         email = st.user.get("email")
         viewer = valid_for(viewer_for_email(str(email) if email else None, mapping), geo) or PUBLIC
-        st.caption(f"Signed in as {email} · {viewer.label}")
+        st.caption(f"Signed in as {plain(email)} · {plain(viewer.label)}")
         st.button("Sign out", on_click=st.logout, key="sign_out")
     return viewer
 
@@ -92,7 +93,7 @@ def _demo_persona(geo: Geography) -> Viewer:
         seeded = valid_for(parse_role(from_url), geo)
         if from_url is not None and seeded is None:
             st.session_state["persona_note"] = (
-                f"Ignored persona '{from_url}': not a role for a region or ICB in the data."
+                f"Ignored persona '{plain(from_url)}': not a role for a region or ICB in the data."
             )
         st.session_state[PERSONA_KEY] = role_token(seeded or PUBLIC)
     if st.session_state[PERSONA_KEY] not in options:  # forged session state: back to public
