@@ -63,7 +63,7 @@ if reach.empty:
 own_icb = ctx.viewer.icb_code if ctx.viewer.role == "icb" else None
 exact = own_icb is not None and ctx.scope.icb == own_icb
 lowest, reached = int(reach["lowest"].sum()), int(reach["lowest_in_either"].sum())
-st.subheader(f"{ctx.scope_label} · {window_label}")
+st.subheader(f"{ctx.scope_label_md} · {window_label}")
 c1, c2, c3, c4 = st.columns(4)
 with c1:
     render.tile(

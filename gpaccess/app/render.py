@@ -13,14 +13,15 @@ from gpaccess.app import data
 from gpaccess.charts import Chart
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import variation_icon
+from gpaccess.text import plain
 
 
 def chart(item: Chart) -> None:
     from gpaccess.export.images import csv_bytes
 
     st.plotly_chart(item.figure, key=f"chart_{item.key}", config={"displaylogo": False})
-    st.caption(f"**Chart description:** {item.alt_text}")
-    with st.expander(f"Data table: {item.title}"):
+    st.caption(f"**Chart description:** {plain(item.alt_text, None)}")  # names can come from files
+    with st.expander(f"Data table: {plain(item.title, None)}"):
         st.dataframe(item.data, hide_index=True)
         st.download_button(
             "Download CSV",
@@ -31,7 +32,7 @@ def chart(item: Chart) -> None:
         )
         _more_downloads(item)
         if item.notes:
-            st.caption(" ".join(item.notes))
+            st.caption(plain(" ".join(item.notes), None))
 
 
 def _more_downloads(item: Chart) -> None:
@@ -98,7 +99,7 @@ def show(builder: Callable[..., Chart], *args: Any, **kwargs: Any) -> Chart:
     nothing to plot is said in words instead of drawn as empty axes. Returns the chart (for exports)."""
     built = data.chart(builder, *args, **kwargs)
     if built.data.empty:
-        st.info(built.title)
+        st.info(plain(built.title, None))
     else:
         chart(built)
     return built

@@ -23,6 +23,7 @@ from gpaccess.app.data import WRITE_LOCK, close_connections, db_path, query
 from gpaccess.charts.quality import coverage_caveat
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
 from gpaccess.store import connect_writable
+from gpaccess.text import plain
 
 ALLOW_ENV = "GPACCESS_ALLOW_UPLOADS"
 ACCEPTED_TYPES = ["zip", "csv", "xlsx"]
@@ -140,7 +141,7 @@ def show_last_result() -> None:
         st.success("Load complete.", icon=":material/check_circle:")
         st.code(result.message, language=None, wrap_lines=True)
     else:
-        st.error(result.message.splitlines()[0], icon=":material/block:")
+        st.error(plain(result.message.splitlines()[0], None), icon=":material/block:")
         st.code(
             "\n".join(result.message.splitlines()[1:]) or result.message,
             language=None,
@@ -157,6 +158,6 @@ def show_coverage_caveat(context) -> None:  # type: ignore[no-untyped-def]
         date_from=month, date_to=month
     )  # cheap: the query filters early
     frame = query("coverage_by_icb_month", context.viewer, one_month)
-    text = coverage_caveat(frame, month, context.scope_label)
+    text = coverage_caveat(frame, month, context.scope_label_md)
     if text:
         st.warning(text, icon=":material/warning:")

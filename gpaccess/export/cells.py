@@ -8,6 +8,7 @@ Only text is touched: numbers (negative ones too), dates, booleans and missing v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar, cast
 
@@ -15,16 +16,19 @@ import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+# control characters XML 1.0 cannot hold (an XLSX cell with one cannot be written): dropped
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _T = TypeVar("_T")
 
 
 def neutralise_text(value: _T) -> _T:
-    """`value` with a single quote in front when it is text a spreadsheet could read as a formula; anything
-    else (safe text, numbers, dates, None, NaN) unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return cast(_T, QUOTE + value)
-    return value
+    """`value` with a single quote in front when it is text a spreadsheet could read as a formula, and without
+    control characters no spreadsheet file can hold; anything else (numbers, dates, None, NaN) unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_XML.sub("", value)
+    return cast(_T, QUOTE + text if text.startswith(FORMULA_STARTS) else text)
 
 
 def _is_text(dtype: object) -> bool:

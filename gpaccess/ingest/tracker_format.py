@@ -65,6 +65,8 @@ def _text(value: Any, maximum: int) -> str:
         )
     if _CONTROL.search(stripped):
         raise CellError("text without control characters (such as line breaks or tabs)")
+    if "<" in stripped or ">" in stripped:  # chart labels read <a href>, <b>... as markup
+        raise CellError("text without < or > (write 'fewer than' or 'more than')")
     if stripped in EXCEL_ERRORS:
         raise CellError("a value, not an Excel error (correct the formula or paste values)")
     if len(stripped) > maximum:

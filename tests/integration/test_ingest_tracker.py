@@ -565,6 +565,7 @@ def test_a_workbook_part_that_unzips_too_large_is_refused(with_tracker, tmp_path
 
 FORMULA_TEXT = "text that does not start with =, +, -, @, tab or carriage return (spreadsheet formula characters)"
 CONTROL = "text without control characters (such as line breaks or tabs)"
+ANGLES = "text without < or > (write 'fewer than' or 'more than')"
 ODS = (
     "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits (e.g. A81001)"
 )
@@ -582,6 +583,8 @@ TEXT_CASES = [
     ("phases", "phase", "=Cohort", FORMULA_TEXT),
     ("enrolments", "gain_kind", "more appointments\nreduced admin", CONTROL),
     ("barriers", "detail", "staff\tcapacity", CONTROL),
+    ("phases", "phase", '<a href="http://evil.example">Cohort</a>', ANGLES),
+    ("barriers", "detail", "practices with <6 GPs", ANGLES),
     ("enrolments", "gain_kind", "x" * 501, "text of at most 500 characters"),
     ("enrolments", "practice_code", "Y0296", ODS),
     ("enrolments", "practice_code", "y02960", ODS),
