@@ -8,7 +8,8 @@ it returns practice identities:
     -- source: enrolment, practice, practice_month
     -- identities: none
 
-Parameters are bound by DuckDB (never formatted into SQL). A query with `identities: practice` runs only for
+Parameters are bound by DuckDB (never formatted into SQL). A `source` may name a relation kept outside the
+database (`EXTERNAL_RELATIONS`, e.g. refused loads): it is registered on the query's cursor under that name. A query with `identities: practice` runs only for
 a viewer authorised for the scope's ICB; any other query is refused if it returns an identity column.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +25,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from gpaccess import failed_loads
 from gpaccess.access import AccessDenied, Viewer
 from gpaccess.config import QUERIES_DIR
 from gpaccess.scope import Scope
 
+# relations a query may read that are not tables in the database: name -> provider(connection) -> frame
+EXTERNAL_RELATIONS: dict[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]] = {
+    "refused_load": failed_loads.read_for,
+}
 IDENTITY_COLUMNS = frozenset({"practice_code", "practice_name", "gp_code", "gp_name"})
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _HEADER = re.compile(r"^--\s*(grain|parameters|source|identities|description):\s*(.*)$")
@@ -41,6 +48,11 @@ class Query:
     parameters: tuple[str, ...]
     source: str
     identities: bool
+
+    @property
+    def external(self) -> tuple[str, ...]:
+        named = {part.strip() for part in self.source.split(",")}
+        return tuple(name for name in EXTERNAL_RELATIONS if name in named)
 
 
 class QueryNotFound(LookupError):
@@ -90,6 +102,8 @@ def run(
         raise ValueError(f"Query {name} needs parameters {missing}")
     cursor = con.cursor()
     try:
+        for relation in query.external:
+            cursor.register(relation, EXTERNAL_RELATIONS[relation](cursor))
         frame = cursor.execute(query.sql, {p: values[p] for p in query.parameters}).df()
     finally:
         cursor.close()

@@ -101,7 +101,10 @@ if template.exists():
     st.caption("The template's sheets and columns are described in docs/programme-template.md.")
 
 st.subheader("Load history")
-history = history_table(query("load_history", ctx.viewer, NATIONAL), failed_loads.read(db_path()))
+refusals = failed_loads.version(
+    db_path()
+)  # a refused load changes the log beside the database, not the database
+history = history_table(query("load_history", ctx.viewer, NATIONAL, refusals=refusals))
 if history.empty:
     st.info("Nothing has been loaded yet.")
 else:
@@ -129,7 +132,7 @@ else:
         key="load_history",
     )
 
-st.subheader(f"Coverage and recording quality: {ctx.scope_label}")
+st.subheader(f"Coverage and recording quality: {ctx.scope_label_md}")
 st.caption(
     f"Coverage below {POOR_COVERAGE_PCT:.0f}% of open practices puts a caveat on every page for that scope. "
     "NHS England's appointment data counts only appointments recorded in practice systems that are mapped "
@@ -146,7 +149,7 @@ else:
     render.show(dropped_out, coverage, ctx.scope_label)
     if ctx.scope.icb and ctx.viewer.may_see_practices_of(ctx.scope.icb):
         gone = query("dropped_out_practices", ctx.viewer, ctx.scope)
-        st.markdown(f"**Practices whose data dropped out** ({ctx.scope_label} users only)")
+        st.markdown(f"**Practices whose data dropped out** ({ctx.scope_label_md} users only)")
         if gone.empty:
             st.caption("None in this period.")
         else:

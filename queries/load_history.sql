@@ -1,12 +1,23 @@
--- description: Load history: every file loaded (file, kind, checksum, rows, months, who, when, outcome)
--- grain: one row per file per load
+-- description: Load history: every file loaded or refused (when, outcome, file, kind, rows, months, who, checksum,
+--   and for a refused load where its first problems were and what was expected, never the values found)
+-- grain: one row per file per load (loaded or refused)
 -- parameters: (none)
--- source: load_log
+-- source: load_log, refused_load
 -- identities: none
--- Refused loads are not in the database (a refused load changes nothing): the Data page adds them from
--- <db>.failed-loads.jsonl (gpaccess/failed_loads.py).
-WITH final AS (
-    SELECT load_id, loaded_at, loaded_by, file_name, file_kind, sha256, rows, months, outcome
+-- refused_load is not a table: a refused load changes nothing in the database, so gpaccess/failed_loads.py
+-- keeps refusals in <db>.failed-loads.jsonl and gpaccess.db.run registers them under this name.
+WITH loaded AS (
+    SELECT loaded_at, outcome, file_name, file_kind, rows, months, loaded_by, sha256, '' AS problems
     FROM load_log
+),
+refused AS (
+    SELECT loaded_at, outcome, file_name, file_kind, rows, months, loaded_by, sha256, problems
+    FROM refused_load
+),
+final AS (
+    SELECT * FROM loaded
+    UNION ALL BY NAME
+    SELECT * FROM refused
 )
-SELECT * FROM final ORDER BY loaded_at DESC, file_name
+SELECT loaded_at, outcome, file_name, file_kind, rows, months, loaded_by, sha256, problems
+FROM final ORDER BY loaded_at DESC, file_name

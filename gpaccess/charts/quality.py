@@ -132,22 +132,12 @@ HISTORY_COLUMNS = [
 ]
 
 
-def history_table(loaded: pd.DataFrame, refused: pd.DataFrame) -> pd.DataFrame:
-    """Loads from load_log and refused loads (failed_loads.read), newest first, in one table."""
-    frames = []
-    for frame in (loaded, refused):
-        if not frame.empty:
-            part = frame.copy()
-            for column in HISTORY_COLUMNS:
-                if column not in part.columns:
-                    part[column] = None
-            frames.append(part[HISTORY_COLUMNS])
-    if not frames:
-        return pd.DataFrame(columns=HISTORY_COLUMNS)
-    table = pd.concat(frames, ignore_index=True)
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The `load_history` query (loaded and refused files), newest first, blanks for what does not apply."""
+    table = history.reindex(columns=HISTORY_COLUMNS).copy()
     table["loaded_at"] = pd.to_datetime(table["loaded_at"])
-    table["problems"] = table["problems"].fillna("")
-    table["months"] = table["months"].fillna("")
+    for column in ("problems", "months", "file_kind"):
+        table[column] = table[column].fillna("")
     return table.sort_values(["loaded_at", "file_name"], ascending=[False, True]).reset_index(
         drop=True
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_PROBLEMS_SHOWN = 20
+MAX_VALUE_SHOWN = 200  # characters of a value quoted in a message
 
 
 @dataclass(frozen=True)
@@ -16,13 +17,28 @@ class Problem:
     value: str | None = None
 
     def __str__(self) -> str:
-        where = [self.file]
+        """The full message, value included: for whoever loaded the file (CLI output, the uploader's result)."""
+        found = f"found {_shown(self.value)}; " if self.value is not None else ""
+        return f"{self.where()}: {found}expected {self.expected}"
+
+    def where(self) -> str:
+        parts = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            parts.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column}")
-        found = f"found {self.value!r}; " if self.value is not None else ""
-        return f"{', '.join(where)}: {found}expected {self.expected}"
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def public(self) -> str:
+        """File, row, column and what was expected, never the value found: what the load history shows to
+        everyone (a refused line can quote a practice's code and name)."""
+        return f"{self.where()}: expected {self.expected}"
+
+
+def _shown(value: str) -> str:
+    """A value quoted for a message, cut short: a hostile file's line can be megabytes long."""
+    text = value if len(value) <= MAX_VALUE_SHOWN else value[:MAX_VALUE_SHOWN] + "…"
+    return repr(text)
 
 
 class IngestError(Exception):

@@ -311,9 +311,12 @@ def test_load_history_months_held_and_a_refused_load(store, realdata, tmp_path):
     row = refused.iloc[0]
     assert row["outcome"] == "refused" and row["file_name"] == bad.name
     assert row["sha256"] == hashlib.sha256(bad.read_bytes()).hexdigest()
-    assert str(caught.value.problems[0]) in row["problems"]
-    table = history_table(run(store, "load_history", PUBLIC, NATIONAL), refused)
-    assert table["outcome"].tolist()[0] == "refused"  # newest first
+    problem = caught.value.problems[0]
+    assert problem.value and problem.value in str(problem)  # the loader's message quotes the value
+    assert problem.public() in row["problems"] and problem.value not in row["problems"]
+    table = history_table(run(store, "load_history", PUBLIC, NATIONAL))
+    assert table["outcome"].tolist()[0] == "refused"  # newest first, read through the data seam
+    assert table["problems"].tolist()[0] == row["problems"]
     assert sorted(table["outcome"]) == ["loaded", "loaded", "loaded", "refused"]
 
 
