@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from pathlib import Path
+
+import duckdb
 
 from gpaccess.access import ROLES, AccessDenied, Viewer
 from gpaccess.config import database_path
@@ -84,16 +88,43 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    con = connect_writable(database_path(args.db))
+    path = database_path(args.db)
+    try:
+        con = connect_writable(path)
+    except duckdb.IOException as error:
+        print(database_busy_message(path, error), file=sys.stderr)
+        return 2
     try:
         report = ingest_files(con, args.files, loaded_by=args.by)
     except IngestError as error:
         print(error.describe(), file=sys.stderr)
         return 2
+    except Exception as error:  # noqa: BLE001 - no traceback for an analyst; the transaction rolled back
+        if os.environ.get("GPACCESS_DEBUG"):
+            raise
+        print(
+            f"Load failed: {type(error).__name__}: {str(error)[:300]}\nNothing was changed "
+            "(the load runs in one transaction). Set GPACCESS_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         con.close()
     print(report.summary())
     return 0
+
+
+def database_busy_message(path: Path, error: duckdb.Error) -> str:
+    """DuckDB's lock error in words (docs/loading-data.md): who holds the file and what to do."""
+    text = str(error)
+    if "lock" not in text.lower():
+        return f"Cannot open the database {path} for loading: {text.splitlines()[0][:300]}"
+    pid = re.search(r"PID (\d+)", text)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return (
+        f"Load refused: the database {path} is in use by {holder}: stop the dashboard or load from "
+        "the Data page (DuckDB allows one writer at a time). Nothing was changed."
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:

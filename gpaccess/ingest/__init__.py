@@ -4,15 +4,22 @@
 
 Raises IngestError (naming file, row, column, value and what was expected) and changes nothing if any file
 in the batch is wrong.
+
+Bounded: files past the size limits are refused before they are read (sources.py); DuckDB works within
+`LOAD_MEMORY_LIMIT` and spills to a folder beside the database (at most `LOAD_TEMP_LIMIT`), where zips are
+unpacked too. That folder is emptied at the start of every load, so a load killed mid-way leaves nothing that
+the next one does not clear.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +38,9 @@ from gpaccess.ingest.tracker_rules import check_tracker
 __all__ = ["IngestError", "LoadReport", "Problem", "ingest_files"]
 
 Progress = Callable[[float, str], None]
+LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's own limit; with Python's share, a load stays under 1.5 GB
+LOAD_TEMP_LIMIT = "8GB"  # what DuckDB may spill to disk during one load
+LIMIT_SETTINGS = ("memory_limit", "temp_directory", "max_temp_directory_size")
 
 KNOWN_PRACTICES_SQL = """
 SELECT practice_code FROM practice UNION SELECT practice_code FROM stage_crosstab
@@ -72,15 +82,12 @@ def ingest_files(
     report = progress or (lambda fraction, message: None)
     if not paths:
         raise IngestError([Problem("(no files)", "at least one file to load")])
-    with (
-        tempfile.TemporaryDirectory(prefix="gpaccess-ingest-") as workdir,
-        ThreadPoolExecutor(2) as pool,
-    ):
-        sources, problems = expand(list(paths), Path(workdir))
+    with _work_folder(con) as workdir, _bounded(con, workdir), ThreadPoolExecutor(2) as pool:
+        sources, problems = expand(list(paths), workdir / "unpacked")
         scans = _start_scans(pool, sources)
         create_stage_tables(con)
         try:
-            problems += _stage_gpad(con, sources, report)
+            problems += _stage_gpad(con, sources, report, today or dt.date.today())
             problems += _encoding_problems(sources, scans)
             tracker, tracker_problems = read_tracker_sources(sources)
             problems += tracker_problems
@@ -93,22 +100,87 @@ def ingest_files(
             report(0.9, "Writing to the database")
             log_rows = _log_rows(con, sources, tracker, scans)
             load_id = uuid.uuid4().hex[:12]
-            apply_batch(
-                con,
-                tracker,
-                log_rows,
-                load_id=load_id,
-                loaded_by=loaded_by,
-                dataset_label=dataset_label,
-            )
+            try:
+                apply_batch(
+                    con,
+                    tracker,
+                    log_rows,
+                    load_id=load_id,
+                    loaded_by=loaded_by,
+                    dataset_label=dataset_label,
+                )
+            except (duckdb.OutOfMemoryException, duckdb.IOException, OSError) as error:
+                problem = _resource_problem(error)  # rolled back: nothing was written
+                failed_loads.record(con, list(paths), [problem], loaded_by=loaded_by)
+                raise IngestError([problem]) from error
         finally:
             drop_stage(con)
     report(1.0, "Loaded")
     return LoadReport(load_id, log_rows)
 
 
+def _resource_problem(error: BaseException) -> Problem:
+    text = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    expected = (
+        f"a load that fits in {LOAD_MEMORY_LIMIT} of memory and the free disk space beside the database "
+        "(free some disk space, or load fewer months at once)"
+    )
+    return Problem("(this load)", expected, value=text)
+
+
+@contextmanager
+def _work_folder(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
+    """`<db>.ingest-work/` beside a database file (emptied first: a killed load's files go), else a temp folder."""
+    db = failed_loads.database_file(con)
+    if db is None:
+        with tempfile.TemporaryDirectory(prefix="gpaccess-ingest-") as temporary:
+            yield Path(temporary)
+        return
+    folder = db.with_name(db.name + ".ingest-work")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _bounded(con: duckdb.DuckDBPyConnection, workdir: Path) -> Iterator[None]:
+    """DuckDB's memory and spill limits for the load; the connection's own settings back afterwards."""
+    before = {name: _setting(con, name) for name in LIMIT_SETTINGS}
+    con.execute("SET memory_limit = $v", {"v": LOAD_MEMORY_LIMIT})
+    con.execute("SET temp_directory = $v", {"v": str(workdir / "duckdb")})
+    con.execute("SET max_temp_directory_size = $v", {"v": LOAD_TEMP_LIMIT})
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            _restore(con, name, value)
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    rows = con.execute(
+        "SELECT value FROM duckdb_settings() WHERE name = $n", {"n": name}
+    ).fetchall()
+    return str(rows[0][0]) if rows else ""
+
+
+def _restore(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    # `name` comes only from LIMIT_SETTINGS above, never from input; the value is bound.
+    statement = {
+        "memory_limit": "SET memory_limit = $v",
+        "temp_directory": "SET temp_directory = $v",
+        "max_temp_directory_size": "SET max_temp_directory_size = $v",
+    }[name]
+    try:
+        con.execute(statement, {"v": value})
+    except duckdb.Error:
+        return  # e.g. a spill folder still in use: the connection keeps the load's setting
+
+
 def _stage_gpad(
-    con: duckdb.DuckDBPyConnection, sources: list[Source], report: Progress
+    con: duckdb.DuckDBPyConnection, sources: list[Source], report: Progress, today: dt.date
 ) -> list[Problem]:
     gpad = [s for s in sources if s.csv_format is not None]
     problems: list[Problem] = []
@@ -117,7 +189,7 @@ def _stage_gpad(
         problems += stage_csv(con, source)
     if gpad and not problems:
         report(0.85, "Checking values, keys and codes")
-        problems += check_staged(con, {s.display: s.path for s in gpad})
+        problems += check_staged(con, {s.display: s.path for s in gpad}, today=today)
     if gpad and not problems:
         stage_crosstab_practices(con, gpad)
     return problems

@@ -14,13 +14,9 @@ import pandas as pd
 
 from gpaccess.ingest.tracker import TrackerBatch
 
+# Regions and ICBs come only from data/reference/icb_reference.csv (seeded with the schema): a mapping naming
+# any other is refused before this runs (gpad_checks), so a load never creates one.
 GEOGRAPHY_SQL = """
-INSERT INTO region SELECT region_code, any_value(region_name) FROM stage_mapping
-WHERE region_code NOT IN (SELECT region_code FROM region) GROUP BY 1;
-
-INSERT INTO icb SELECT icb_code, any_value(icb_ons_code), any_value(icb_name), any_value(region_code)
-FROM stage_mapping WHERE icb_code NOT IN (SELECT icb_code FROM icb) GROUP BY 1;
-
 DELETE FROM sub_icb WHERE sub_icb_code IN (SELECT sub_icb_code FROM stage_mapping);
 INSERT INTO sub_icb SELECT sub_icb_code, any_value(sub_icb_name), any_value(icb_code)
 FROM stage_mapping GROUP BY 1;
@@ -97,7 +93,7 @@ WHERE type = 'GP' AND sex = 'ALL' AND age = 'ALL';
 DROP_STAGE_SQL = """
 DROP TABLE IF EXISTS stage_crosstab; DROP TABLE IF EXISTS stage_crosstab_practice; DROP TABLE IF EXISTS stage_mapping; DROP TABLE IF EXISTS stage_list_size;
 DROP TABLE IF EXISTS stage_practice; DROP TABLE IF EXISTS new_practice; DROP TABLE IF EXISTS stage_keys;
-DROP TABLE IF EXISTS stage_tracker; DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;
+DROP TABLE IF EXISTS stage_tracker;
 """
 
 # Tracker sheet -> (store table, DELETE statement, INSERT statement). Fixed strings: no identifier from input.

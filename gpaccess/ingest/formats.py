@@ -1,14 +1,31 @@
 """The published file formats the ingest accepts, recognised by their header row.
 
 Column types are DuckDB types; dates use the format each file is published in:
-`01OCT2025` (practice crosstab), `2025-12-01` and `01Dec2025` (list-size files).
+`01OCT2025` (practice crosstab), `2025-12-01` and `01Dec2025` (list-size files). Counts are read as text and
+converted by the ingest itself (DuckDB's CSV cast rounds `3.5` to 4 and accepts `1e3`); the bounds every value
+must keep are below (docs/loading-data.md, "What a load refuses").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 V = "VARCHAR"
+
+# Counts (COUNT_OF_APPOINTMENTS, NUMBER_OF_PATIENTS): whole, 0 or more, and fit the store's INTEGER columns.
+MAX_COUNT = 2_147_483_647
+COUNT_PATTERN = "[0-9]{1,10}"  # then at most MAX_COUNT; no sign, point, exponent or spaces
+COUNT_EXPECTED = f"a whole number from 0 to {MAX_COUNT:,}"
+
+# GP practice codes (ODS): a letter, a letter or digit, four digits (L83013, Y02960; the demo's DM0001).
+PRACTICE_CODE_PATTERN = "[A-Z][A-Z0-9][0-9]{4}"
+PRACTICE_CODE_EXPECTED = (
+    "a GP practice code: a capital letter, a capital letter or digit, then four digits"
+)
+
+# No GPAD or list-size date is older than this (GPAD starts in 2017-2018); the newest allowed depends on today.
+EARLIEST_DATE = dt.date(2015, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -39,7 +56,7 @@ CROSSTAB = CsvFormat(
         ("APPT_MODE", "mode_published"),
         ("NATIONAL_CATEGORY", V),
         ("TIME_BETWEEN_BOOK_AND_APPT", "band_published"),
-        ("COUNT_OF_APPOINTMENTS", "BIGINT"),
+        ("COUNT_OF_APPOINTMENTS", V),  # a count: converted by the ingest (COUNT_PATTERN)
         ("APPT_STATUS", "status_published"),
     ),
     dateformat="%d%b%Y",
@@ -76,7 +93,7 @@ LIST_SIZE = CsvFormat(
         ("POSTCODE", V),
         ("SEX", V),
         ("AGE", V),
-        ("NUMBER_OF_PATIENTS", "BIGINT"),
+        ("NUMBER_OF_PATIENTS", V),  # a count: converted by the ingest (COUNT_PATTERN)
     ),
     dateformat="%Y-%m-%d",
 )
@@ -127,5 +144,5 @@ def expected_for(duck_type: str, dateformat: str | None) -> str:
     if duck_type == "DATE":
         return DATE_EXAMPLES.get(dateformat or "", "a date")
     if duck_type == "BIGINT":
-        return "a whole number"
+        return COUNT_EXPECTED
     return "text"

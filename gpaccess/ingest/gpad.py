@@ -2,15 +2,21 @@
 
 Each file is read once by DuckDB with the published dialect given explicitly (the sniffer misses quoted names
 such as "ORCHARD SURGERY,MELBOURN") and typed columns. Rows DuckDB cannot parse (wrong column count, bad
-date, non-numeric count, non-UTF-8 bytes) are captured in its rejects table with their line numbers.
+date, a line too long, non-UTF-8 bytes) are captured in its rejects table with their line numbers. Counts are
+read as text and converted here: a value that is not a whole number from 0 to 2,147,483,647 is staged as NULL,
+which the checks (gpad_checks) find and name. Lines are numbered as `wc -l` and DuckDB number them (by line
+feeds; the header is row 1), whether the file ends its lines with CRLF, as published, or LF.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
@@ -37,6 +43,17 @@ CREATE OR REPLACE TEMP TABLE stage_list_size (source_file VARCHAR, extract_date 
     practice_code VARCHAR, sex VARCHAR, age VARCHAR, patients BIGINT);
 """
 
+# Limits on one read: rejects recorded per file (a garbage file cannot fill the rejects table; a few are enough
+# to name) and the longest line DuckDB will buffer (published lines are under 400 bytes; a longer line is a
+# reject naming its row, never a line held whole in memory). Below Python's csv field limit (131,072), so the
+# slow pass (iter_rows) can read every line DuckDB accepted.
+MAX_LINE_PROBLEMS = 20  # rows named per file when DuckDB cannot read it
+MAX_LINE_BYTES = 65_536
+MAX_VALUE_SHOWN = 200  # characters of a value quoted in a message
+# DuckDB 2.0 skips a line of tens of MB silently (no reject, and rejects after it lost): lines of a MiB or more
+# are found by a read of our own, in a thread beside DuckDB's.
+HUGE_LINE_BYTES = 1 << 20
+
 # The crosstab stages only the columns stored (coded columns as published-spelling ENUMs); practice names are
 # read in a second pass only for practices no mapping in the store or the batch knows. The CSV dialect is given
 # explicitly: the sniffer misses quoted names such as "ORCHARD SURGERY,MELBOURN".
@@ -44,26 +61,34 @@ INSERT_SQL = {
     "crosstab": """
 INSERT INTO stage_crosstab
 SELECT $display, APPOINTMENT_MONTH_START_DATE, GP_CODE, SUB_ICB_LOCATION_CODE, HCP_TYPE, APPT_MODE,
-       NATIONAL_CATEGORY, TIME_BETWEEN_BOOK_AND_APPT, APPT_STATUS, COUNT_OF_APPOINTMENTS
+       NATIONAL_CATEGORY, TIME_BETWEEN_BOOK_AND_APPT, APPT_STATUS,
+       CASE WHEN regexp_full_match(COUNT_OF_APPOINTMENTS, '[0-9]{1,10}')
+            THEN TRY_CAST(COUNT_OF_APPOINTMENTS AS INTEGER) END
 FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    columns = $columns, dateformat = $dateformat, strict_mode = true,
+    max_line_size = $max_line_size)""",
     "mapping": """
 INSERT INTO stage_mapping
 SELECT $display, GP_CODE, GP_NAME, SUPPLIER, PCN_CODE, PCN_NAME, SUB_ICB_LOCATION_CODE, SUB_ICB_LOCATION_NAME,
        ICB_CODE, ICB_NAME, REGION_CODE, REGION_NAME, NULL, 'mapping'
 FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    columns = $columns, dateformat = $dateformat, strict_mode = true,
+    max_line_size = $max_line_size)""",
     "list_size": """
 INSERT INTO stage_list_size
-SELECT $display, EXTRACT_DATE, TYPE, CODE, SEX, AGE, NUMBER_OF_PATIENTS
+SELECT $display, EXTRACT_DATE, TYPE, CODE, SEX, AGE,
+       CASE WHEN regexp_full_match(NUMBER_OF_PATIENTS, '[0-9]{1,10}')
+            THEN TRY_CAST(NUMBER_OF_PATIENTS AS INTEGER) END
 FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    columns = $columns, dateformat = $dateformat, strict_mode = true,
+    max_line_size = $max_line_size)""",
     "list_size_map": """
 INSERT INTO stage_mapping
 SELECT $display, PRACTICE_CODE, PRACTICE_NAME, SUPPLIER_NAME, PCN_CODE, PCN_NAME, SUB_ICB_LOCATION_CODE,
        SUB_ICB_LOCATION_NAME, ICB_CODE, ICB_NAME, COMM_REGION_CODE, COMM_REGION_NAME, ONS_ICB_CODE, 'list_size_map'
 FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-    columns = $columns, dateformat = $dateformat, store_rejects = true, strict_mode = true)""",
+    columns = $columns, dateformat = $dateformat, strict_mode = true,
+    max_line_size = $max_line_size)""",
 }
 
 NEW_PRACTICES_SQL = """
@@ -78,14 +103,13 @@ SELECT GP_CODE, arg_max(GP_NAME, APPOINTMENT_MONTH_START_DATE), arg_max(SUPPLIER
        arg_max(PCN_CODE, APPOINTMENT_MONTH_START_DATE), arg_max(PCN_NAME, APPOINTMENT_MONTH_START_DATE),
        arg_max(SUB_ICB_LOCATION_CODE, APPOINTMENT_MONTH_START_DATE)
 FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-    columns = $columns, dateformat = $dateformat)
+    columns = $columns, dateformat = $dateformat, strict_mode = true, max_line_size = $max_line_size)
 WHERE GP_CODE IN (SELECT practice_code FROM new_practice)
   AND GP_CODE NOT IN (SELECT practice_code FROM stage_crosstab_practice)
 GROUP BY GP_CODE
 """
 
-REJECTS_SQL = """SELECT line, column_name, error_type, csv_line, column_idx FROM reject_errors
-    ORDER BY line, column_idx LIMIT 50"""
+DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
 
 
 def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -93,26 +117,49 @@ def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> list[Problem]:
-    """Insert one GPAD CSV into its stage table; problems for rows that could not be read."""
+    """Insert one GPAD CSV into its stage table; problems for rows that could not be read.
+
+    DuckDB reads the file strictly and stops at the first row it cannot take; only then is the file read
+    line by line to name the rows (at most MAX_LINE_PROBLEMS). DuckDB's own rejects table is not used: it
+    costs about 150 MB and a second for every 1 MB of a file whose every line is bad.
+    """
     fmt = source.csv_format
     assert fmt is not None
-    con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     params = {**_read_params(source), "display": source.display}
-    try:
-        con.execute(INSERT_SQL[fmt.kind], params)
-    except duckdb.Error as exc:
-        return [
-            Problem(source.display, f"a readable {fmt.description}", value=str(exc).splitlines()[0])
-        ]
-    rejects = [
-        r for r in con.execute(REJECTS_SQL).fetchall() if r[2] != "INVALID ENCODING"
-    ]  # see filescan
-    problems = list(dict.fromkeys(_reject_problem(source, fmt, row) for row in rejects))
-    if not problems and _is_header_only(source):
-        problems.append(
-            Problem(source.display, "data rows after the header", row=2, value="no data rows")
-        )
-    return problems
+    failure: duckdb.Error | None = None
+    with ThreadPoolExecutor(1) as pool:
+        huge_line = pool.submit(find_huge_line, source.path)  # read alongside DuckDB's read
+        try:
+            con.execute(INSERT_SQL[fmt.kind], params)
+        except duckdb.Error as exc:
+            failure = exc
+        huge_row = huge_line.result()
+    if huge_row is not None:  # DuckDB may skip such a line, and rows after it, without a word
+        expected = f"a line of at most {MAX_LINE_BYTES:,} bytes (published lines are a few hundred)"
+        return [Problem(source.display, expected, huge_row, value="a line of more than 1 MiB")]
+    if failure is not None:
+        return line_problems(source, fmt) or [_unreadable_problem(source, fmt, failure)]
+    if _is_header_only(source):
+        return [Problem(source.display, "data rows after the header", row=2, value="no data rows")]
+    return []
+
+
+def line_problems(source: Source, fmt: CsvFormat) -> list[Problem]:
+    """The rows a strict read cannot take, named by reading the file a line at a time: the line's shape
+    (see `unreadable_lines`), then each typed value. Stops at MAX_LINE_PROBLEMS, so a file of garbage costs
+    no more than its first lines."""
+    types = dict(fmt.columns)
+    problems: list[Problem] = []
+    for row, expected, text, fields in _checked_lines(source.path, len(source.header)):
+        if expected:
+            problems.append(Problem(source.display, expected, row, value=shorten(text)))
+        for name, value in zip(source.header, fields, strict=False):
+            if value.strip() and not _fits(types[name], value, fmt.dateformat):
+                expected_value = expected_for(types[name], fmt.dateformat)
+                problems.append(Problem(source.display, expected_value, row, name, shorten(value)))
+        if len(problems) >= MAX_LINE_PROBLEMS:
+            break
+    return problems[:MAX_LINE_PROBLEMS]
 
 
 def _read_params(source: Source) -> dict[str, object]:
@@ -123,6 +170,7 @@ def _read_params(source: Source) -> dict[str, object]:
         "path": str(source.path),
         "columns": {name: types[name] for name in source.header},  # file order, published types
         "dateformat": fmt.dateformat or "%Y-%m-%d",
+        "max_line_size": MAX_LINE_BYTES,
     }
 
 
@@ -138,34 +186,16 @@ def stage_crosstab_practices(con: duckdb.DuckDBPyConnection, sources: list[Sourc
 
 def _is_header_only(source: Source) -> bool:
     with open(source.path, "rb") as handle:
-        handle.readline()
+        handle.readline(MAX_LINE_BYTES)
         return not handle.read(4096).strip()
 
 
-def _reject_problem(source: Source, fmt: CsvFormat, reject: tuple) -> Problem:
-    line, _column, error_type, csv_line, _index = reject
-    if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-        expected = (
-            f"{len(fmt.columns)} columns ({error_type.lower()}; a truncated or damaged line?)"
-        )
-        return Problem(source.display, expected, line, value=csv_line)
-    if error_type != "CAST":
-        return Problem(
-            source.display, "a CSV row with correctly quoted values", line, value=csv_line
-        )
-    # DuckDB's column name for a cast reject is unreliable when columns are projected away: find it ourselves.
-    column, value = _cast_culprit(source, fmt, csv_line)
-    expected = expected_for(dict(fmt.columns).get(column, ""), fmt.dateformat)
-    return Problem(source.display, expected, line, column, value)
-
-
-def _cast_culprit(source: Source, fmt: CsvFormat, csv_line: str) -> tuple[str, str]:
-    fields = next(csv.reader([csv_line]), [])
-    types = dict(fmt.columns)
-    for name, value in zip(source.header, fields, strict=False):
-        if value.strip() and not _fits(types[name], value, fmt.dateformat):
-            return name, value
-    return "", csv_line
+def shorten(value: str, limit: int = MAX_VALUE_SHOWN) -> str:
+    """A value short enough to quote in a message (a hostile file can hold a line of megabytes)."""
+    if len(value) <= limit:
+        return value
+    more = f"... ({len(value):,} characters)"
+    return value[: limit - len(more)] + more
 
 
 def _fits(duck_type: str, value: str, dateformat: str | None) -> bool:
@@ -188,12 +218,135 @@ PUBLISHED_BY_TYPE = {
 }
 
 
+def find_huge_line(path: Path) -> int | None:
+    """The row of the first line longer than a MiB or so, if any (fast: a MiB with no line feed in it)."""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HUGE_LINE_BYTES):
+            if len(chunk) == HUGE_LINE_BYTES and b"\n" not in chunk:
+                start = handle.tell() - len(chunk)
+                break
+        else:
+            return None
+        handle.seek(0)
+        newlines = 0
+        while start > 0:
+            block = handle.read(min(HUGE_LINE_BYTES, start))
+            newlines += block.count(b"\n")
+            start -= len(block)
+        return newlines + 1
+
+
+def _unreadable_problem(source: Source, fmt: CsvFormat, exc: duckdb.Error) -> Problem:
+    """DuckDB stopped reading (e.g. "state machine reached an invalid state"): find the line ourselves."""
+    found = find_unreadable_line(source.path, len(source.header))
+    if found is not None:
+        line, expected, text = found
+        return Problem(source.display, expected, line, value=shorten(text))
+    message = str(exc)
+    match = DUCKDB_LINE.search(message)
+    return Problem(
+        source.display,
+        f"a readable {fmt.description}",
+        int(match.group(1)) if match else None,
+        value=shorten(message.splitlines()[0] if message else type(exc).__name__),
+    )
+
+
+def find_unreadable_line(path: Path, columns: int) -> tuple[int, str, str] | None:
+    """The first line a strict CSV reader cannot take, as (row, what was expected, the line)."""
+    for row, expected, text, _fields in _checked_lines(path, columns):
+        if expected:
+            return row, expected, text
+    return None
+
+
+def _checked_lines(path: Path, columns: int) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Each data line as (row, what was expected or "" when its shape is fine, the line, its values): a
+    carriage return inside a line, a line ending unlike the header's (CRLF or LF), badly quoted values, or a
+    wrong number of values are shape problems (and give no values)."""
+    header_crlf: bool | None = None
+    for number, raw, complete in _raw_lines(path):
+        crlf = raw.endswith(b"\r\n")
+        body = raw[:-2] if crlf else raw.removesuffix(b"\n")
+        text = body.decode("utf-8", errors="replace")
+        if not complete:
+            yield number, f"a line of at most {MAX_LINE_BYTES:,} bytes", text, []
+            continue
+        if b"\r" in body:
+            expected = (
+                "line breaks only between rows (found a carriage return, \\r, inside this line)"
+            )
+            yield number, expected, text, []
+            continue
+        if header_crlf is None:
+            header_crlf = crlf
+        elif raw.endswith(b"\n") and crlf != header_crlf:
+            ending = ("CRLF", "LF") if header_crlf else ("LF", "CRLF")
+            expected = (
+                f"every line ending like the header, in {ending[0]} (this one ends in {ending[1]})"
+            )
+            yield number, expected, text, []
+            continue
+        if number == 1 or not body:
+            continue
+        try:
+            fields = next(csv.reader([text], strict=True), [])
+        except csv.Error:
+            yield number, "a CSV row with correctly quoted values", text, []
+            continue
+        if len(fields) != columns:
+            yield number, f"{columns} columns (found {len(fields)})", text, []
+        else:
+            yield number, "", text, fields
+
+
+def _raw_lines(path: Path) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, bytes, whether whole) of each line, split on line feeds; a line longer than
+    MAX_LINE_BYTES is cut there (and the rest skipped), so no line is held whole in memory."""
+    with open(path, "rb") as handle:
+        number = 0
+        while line := handle.readline(MAX_LINE_BYTES):
+            number += 1
+            complete = line.endswith(b"\n") or len(line) < MAX_LINE_BYTES
+            if not complete:
+                while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
+            yield number, line, complete
+
+
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV with their line numbers (slow path: used only to point at the rows behind an error)."""
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
-        reader = csv.DictReader(handle)
-        for row in reader:
-            yield reader.line_num, row
+    """Rows of a CSV with their line numbers (slow path: used only to point at the rows behind an error).
+
+    Never raises on hostile content: lines split on line feeds only (a CRLF ending is the csv module's; a
+    stray carriage return is not a new row), undecodable bytes replaced, and a line the csv module cannot
+    read (too long, badly quoted) skipped: DuckDB has reported those already. Missing values are "".
+    """
+    with open(path, newline="\n", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(_bounded(handle))
+        try:
+            header = next(reader)
+        except (StopIteration, csv.Error):
+            return
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                continue
+            if fields:
+                padded = fields + [""] * (len(header) - len(fields))
+                yield reader.line_num, dict(zip(header, padded, strict=False))
+
+
+def _bounded(handle: TextIO) -> Iterator[str]:
+    """Lines of a text file, each cut at MAX_LINE_BYTES characters (the rest of a longer line skipped)."""
+    while line := handle.readline(MAX_LINE_BYTES):
+        if not line.endswith("\n") and len(line) == MAX_LINE_BYTES:
+            while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith("\n"):
+                pass
+            line = "\n"  # a blank line in its place keeps the numbering; DuckDB rejected the line itself
+        yield line
 
 
 def locate(path: Path, match: Callable[[dict[str, str]], bool], limit: int = 5) -> list[int]:

@@ -1,15 +1,32 @@
 """Checks over staged GPAD rows. A fast pass counts problems in SQL; only when it finds some does a slow pass
-re-read the file to point at the rows behind them (line, column, value)."""
+re-read the file to point at the rows behind them (line, column, value).
+
+Every bound a value must keep (docs/loading-data.md, "What a load refuses") is checked twice, alike: in SQL over
+the staged rows, and in Python over the file's rows to name them. Counts that are not whole numbers from 0 to
+2,147,483,647 were staged as NULL (gpad.INSERT_SQL), so "NULL" in the fast pass covers them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import duckdb
 
 from gpaccess.ingest.errors import Problem
-from gpaccess.ingest.gpad import iter_rows, locate
+from gpaccess.ingest.formats import (
+    COUNT_EXPECTED,
+    COUNT_PATTERN,
+    EARLIEST_DATE,
+    MAX_COUNT,
+    PRACTICE_CODE_EXPECTED,
+    PRACTICE_CODE_PATTERN,
+)
+from gpaccess.ingest.gpad import iter_rows, locate, shorten
 from gpaccess.reference import CANONICAL, value_map_rows
 
 REQUIRED = (
@@ -39,14 +56,30 @@ KEY_COLUMNS = (
     "APPT_STATUS",
 )
 MAX_PER_FILE = 20
+CROSSTAB_DATE = "%d%b%Y"
+LIST_SIZE_DATE = "%Y-%m-%d"
+COUNT_RE = re.compile(COUNT_PATTERN)
+PRACTICE_CODE_RE = re.compile(PRACTICE_CODE_PATTERN)
+ICB_EXPECTED = "an ICB code in data/reference/icb_reference.csv (update that file when ICBs change)"
+REGION_EXPECTED = (
+    "a region code in data/reference/icb_reference.csv (update that file when regions change)"
+)
 
+# Mapping.csv and the list-size map: (practice, sub-ICB, ICB, region) column names, by staged kind.
+MAPPING_COLUMNS = {
+    "mapping": ("GP_CODE", "SUB_ICB_LOCATION_CODE", "ICB_CODE", "REGION_CODE"),
+    "list_size_map": ("PRACTICE_CODE", "SUB_ICB_LOCATION_CODE", "ICB_CODE", "COMM_REGION_CODE"),
+}
+
+# The practice-code pattern is written out in the SQL below; it must stay PRACTICE_CODE_PATTERN.
 CROSSTAB_FAST_SQL = """
-SELECT source_file,
-       count(*) FILTER (WHERE month IS NULL OR practice_code IS NULL OR sub_icb_code IS NULL OR hcp_type IS NULL
-           OR appt_mode IS NULL OR national_category IS NULL OR time_band IS NULL OR appt_status IS NULL
-           OR appointments IS NULL) AS blank_or_unknown,
-       count(*) FILTER (WHERE appointments < 0) AS negative
-FROM stage_crosstab GROUP BY 1 ORDER BY 1
+SELECT source_file, count(*) FROM stage_crosstab
+WHERE month IS NULL OR practice_code IS NULL OR sub_icb_code IS NULL OR hcp_type IS NULL
+   OR appt_mode IS NULL OR national_category IS NULL OR time_band IS NULL OR appt_status IS NULL
+   OR appointments IS NULL
+   OR day(month) <> 1 OR month < $earliest OR month > $latest
+   OR NOT regexp_full_match(practice_code, '[A-Z][A-Z0-9][0-9]{4}')
+GROUP BY 1 ORDER BY 1
 """
 
 DUPLICATE_HASHES_SQL = """
@@ -55,9 +88,10 @@ SELECT count(*) FROM (
     FROM stage_crosstab GROUP BY h HAVING count(*) > 1)
 """
 
+# Coded columns as staged: the published spellings (ENUMs of them), as in the file.
 DUPLICATES_SQL = """
-SELECT month, practice_code, hcp_type, appt_mode, national_category, time_band, appt_status,
-       list(DISTINCT source_file) AS files
+SELECT month, practice_code, hcp_type::VARCHAR, appt_mode::VARCHAR, national_category, time_band::VARCHAR,
+       appt_status::VARCHAR, list(DISTINCT source_file ORDER BY source_file) AS files
 FROM stage_crosstab
 GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 5
 """
@@ -70,76 +104,138 @@ WHERE sub_icb_code IS NOT NULL
 ORDER BY 1, 2 LIMIT 20
 """
 
-MAPPING_MISSING_SQL = """
-SELECT source_file, count(*) FROM stage_mapping
+MAPPING_FAST_SQL = """
+SELECT source_file, any_value(kind), count(*) FROM stage_mapping
 WHERE practice_code IS NULL OR sub_icb_code IS NULL OR icb_code IS NULL OR region_code IS NULL
+   OR NOT regexp_full_match(practice_code, '[A-Z][A-Z0-9][0-9]{4}')
+   OR icb_code NOT IN (SELECT icb_code FROM icb)
+   OR region_code NOT IN (SELECT region_code FROM region)
 GROUP BY 1 ORDER BY 1
 """
 
-LIST_SIZE_BAD_SQL = """
-SELECT source_file FROM stage_list_size
-WHERE practice_code IS NULL OR extract_date IS NULL OR patients IS NULL OR patients < 0
+LIST_SIZE_FAST_SQL = """
+SELECT source_file, count(*) FROM stage_list_size
+WHERE practice_code IS NULL OR extract_date IS NULL OR patients IS NULL
+   OR extract_date < $earliest OR extract_date > $today
+   OR (type = 'GP' AND NOT regexp_full_match(practice_code, '[A-Z][A-Z0-9][0-9]{4}'))
 GROUP BY 1 ORDER BY 1
 """
 
 LIST_SIZE_DUPLICATES_SQL = """
-SELECT practice_code, extract_date FROM stage_list_size WHERE type = 'GP' AND sex = 'ALL' AND age = 'ALL'
-GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 5
+SELECT practice_code, extract_date, list(DISTINCT source_file ORDER BY source_file) AS files
+FROM stage_list_size WHERE type = 'GP' AND sex = 'ALL' AND age = 'ALL'
+GROUP BY practice_code, extract_date HAVING count(*) > 1 ORDER BY ALL LIMIT 5
 """
 
 
-def check_staged(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems: list[Problem] = []
-    for check in (
-        _crosstab_rows,
-        _duplicate_keys,
-        _unknown_sub_icbs,
-        _mapping_missing,
-        _list_size_bad,
-    ):
-        problems += check(con, paths)
+@dataclass(frozen=True)
+class Bounds:
+    """The dates a load accepts, from the day it runs: no month after the current one, no extract after today."""
+
+    today: dt.date
+
+    @property
+    def latest_month(self) -> dt.date:
+        return self.today.replace(day=1)
+
+    def month_problem(self, value: str) -> str | None:
+        """What was expected of an APPOINTMENT_MONTH_START_DATE, or None if it is fine."""
+        day = _parse_date(value, CROSSTAB_DATE)
+        if day is None:
+            return "a date like 01OCT2025"
+        if day.day != 1 or not EARLIEST_DATE <= day <= self.latest_month:
+            return (
+                f"the first day of a month, not before {EARLIEST_DATE:%b %Y} "
+                f"and not after {self.latest_month:%b %Y}"
+            )
+        return None
+
+    def extract_problem(self, value: str) -> str | None:
+        """What was expected of a list-size EXTRACT_DATE, or None if it is fine."""
+        day = _parse_date(value, LIST_SIZE_DATE)
+        if day is None:
+            return "a date like 2025-12-01"
+        if not EARLIEST_DATE <= day <= self.today:
+            return f"a date from {EARLIEST_DATE:%Y-%m-%d} to today ({self.today:%Y-%m-%d})"
+        return None
+
+
+def _parse_date(value: str, dateformat: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value, dateformat).date()
+    except ValueError:
+        return None
+
+
+def is_count(value: str) -> bool:
+    return COUNT_RE.fullmatch(value) is not None and int(value) <= MAX_COUNT
+
+
+def is_practice_code(value: str) -> bool:
+    return PRACTICE_CODE_RE.fullmatch(value) is not None
+
+
+def check_staged(
+    con: duckdb.DuckDBPyConnection, paths: dict[str, Path], today: dt.date | None = None
+) -> list[Problem]:
+    bounds = Bounds(today or dt.date.today())
+    problems = _crosstab_rows(con, paths, bounds)
+    problems += _duplicate_keys(con, paths)
+    problems += _unknown_sub_icbs(con, paths)
+    problems += _mapping_rows(con, paths)
+    problems += _list_size_rows(con, paths, bounds)
+    problems += _list_size_duplicates(con, paths)
     return problems
 
 
-def _crosstab_rows(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, blank_or_unknown, negative in con.execute(CROSSTAB_FAST_SQL).fetchall():
-        if blank_or_unknown:
-            problems += _blank_or_unknown_cells(file, paths[file])
-        if negative:
-            problems += _negative_counts(file, paths[file])
-    return problems
+# One cell's trouble: (column, value, what was expected).
+Cell = tuple[str, str, str]
 
 
-def _blank_or_unknown_cells(file: str, path: Path) -> list[Problem]:
+def _rows_problems(
+    file: str, path: Path, bad_rows: int, cells: Callable[[dict[str, str]], Iterator[Cell]]
+) -> list[Problem]:
+    """The slow pass over one file: name up to MAX_PER_FILE cells the fast pass counted rows for."""
     problems: list[Problem] = []
     for line, row in iter_rows(path):
-        for column in REQUIRED:
-            value = (row.get(column) or "").strip()
-            if not value:
-                problems.append(Problem(file, "a value (required)", line, column, ""))
-            elif (
-                column in DIMENSION_COLUMNS
-                and row[column] not in PUBLISHED[DIMENSION_COLUMNS[column]]
-            ):
-                expected = "one of: " + ", ".join(CANONICAL[DIMENSION_COLUMNS[column]])
-                problems.append(Problem(file, expected, line, column, row[column]))
+        problems += [Problem(file, e, line, c, shorten(v)) for c, v, e in cells(row)]
         if len(problems) >= MAX_PER_FILE:
             break
+    if not problems:  # never let a counted problem pass because the slow pass could not point at it
+        expected = "rows that pass the checks (these could not be located in the file)"
+        problems.append(Problem(file, expected, value=f"{bad_rows:,} row(s)"))
     return problems
 
 
-def _negative_counts(file: str, path: Path) -> list[Problem]:
-    found = []
-    for line, row in iter_rows(path):
-        value = (row.get("COUNT_OF_APPOINTMENTS") or "").strip()
-        if value.startswith("-"):
-            found.append(
-                Problem(file, "a count of 0 or more", line, "COUNT_OF_APPOINTMENTS", value)
-            )
-            if len(found) >= MAX_PER_FILE:
-                break
-    return found
+def _crosstab_rows(
+    con: duckdb.DuckDBPyConnection, paths: dict[str, Path], bounds: Bounds
+) -> list[Problem]:
+    params = {"earliest": EARLIEST_DATE, "latest": bounds.latest_month}
+    problems = []
+    for file, bad_rows in con.execute(CROSSTAB_FAST_SQL, params).fetchall():
+        problems += _rows_problems(
+            file, paths[file], bad_rows, lambda row: _crosstab_cells(row, bounds)
+        )
+    return problems
+
+
+def _crosstab_cells(row: dict[str, str], bounds: Bounds) -> Iterator[Cell]:
+    for column in REQUIRED:
+        value = row.get(column) or ""
+        expected: str | None = None
+        if not value.strip():
+            expected = "a value (required)"
+        elif column in DIMENSION_COLUMNS:
+            if value not in PUBLISHED[DIMENSION_COLUMNS[column]]:
+                expected = "one of: " + ", ".join(CANONICAL[DIMENSION_COLUMNS[column]])
+        elif column == "GP_CODE":
+            expected = None if is_practice_code(value) else PRACTICE_CODE_EXPECTED
+        elif column == "COUNT_OF_APPOINTMENTS":
+            expected = None if is_count(value) else COUNT_EXPECTED
+        elif column == "APPOINTMENT_MONTH_START_DATE":
+            expected = bounds.month_problem(value)
+        if expected is not None:
+            yield column, value, expected
 
 
 def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
@@ -147,43 +243,51 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> l
         return []
     problems = []
     for month, *key, files in con.execute(DUPLICATES_SQL).fetchall():
-        where = []
-        for file in files:
-            lines = locate(paths[file], _key_is(tuple(key)), limit=3)
-            where += [f"{file} row {line}" for line in lines]
-        expected = "one row per month, practice, HCP type, mode, category, time band and status (repeated at "
+        found = [
+            (file, line)
+            for file in files
+            for line in locate(paths[file], _key_is(month, tuple(key)), limit=3)
+        ]
+        where = _rows_at(found)
+        expected = "one row per month, practice, HCP type, mode, category, time band and status"
+        file, row = found[1] if len(found) > 1 else (files[0], None)
         problems.append(
             Problem(
-                files[0],
-                expected + "; ".join(where) + ")",
-                column=", ".join(KEY_COLUMNS),
-                value=f"{month:%b %Y} / " + " / ".join(key),
+                file,
+                f"{expected} (repeated at {where})",
+                row,
+                ", ".join(("APPOINTMENT_MONTH_START_DATE", *KEY_COLUMNS)),
+                shorten(f"{month:%b %Y} / " + " / ".join(key)),
             )
         )
     return problems
 
 
-def _key_is(key: tuple[str, ...]) -> Callable[[dict[str, str]], bool]:
-    return lambda row: _row_key(row) == key
+def _rows_at(found: list[tuple[str, int]]) -> str:
+    """'a.csv row 11 and row 91; b.csv row 4'."""
+    by_file: dict[str, list[int]] = {}
+    for file, line in found:
+        by_file.setdefault(file, []).append(line)
+    where = [
+        f"{file} " + " and ".join(f"row {n}" for n in lines) for file, lines in by_file.items()
+    ]
+    return "; ".join(where) or "rows not found"
+
+
+def _key_is(month: dt.date, key: tuple[str, ...]) -> Callable[[dict[str, str]], bool]:
+    """A row with this key, as staged: published spellings, the month parsed (01OCT2025 or 01Oct2025)."""
+
+    def match(row: dict[str, str]) -> bool:
+        return (
+            tuple(row.get(c) or "" for c in KEY_COLUMNS) == key
+            and _parse_date(row.get("APPOINTMENT_MONTH_START_DATE") or "", CROSSTAB_DATE) == month
+        )
+
+    return match
 
 
 def _column_is(column: str, value: str) -> Callable[[dict[str, str]], bool]:
     return lambda row: row.get(column) == value
-
-
-def _column_blank(column: str) -> Callable[[dict[str, str]], bool]:
-    return lambda row: column in row and not (row.get(column) or "").strip()
-
-
-def _row_key(row: dict[str, str]) -> tuple[str, ...]:
-    """A row's key in canonical spellings, to match the staged (canonical) duplicates."""
-    canonical = {(d, pub): canon for d, pub, canon in value_map_rows()}
-    return tuple(
-        canonical.get((DIMENSION_COLUMNS[c], row.get(c) or ""), row.get(c) or "")
-        if c in DIMENSION_COLUMNS
-        else row.get(c) or ""
-        for c in KEY_COLUMNS
-    )
 
 
 def _unknown_sub_icbs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
@@ -194,53 +298,103 @@ def _unknown_sub_icbs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) ->
             "a sub-ICB location code known from reference data or a Mapping.csv in the same load"
         )
         problems.append(
-            Problem(file, expected, line[0] if line else None, "SUB_ICB_LOCATION_CODE", code)
-        )
-    return problems
-
-
-def _mapping_missing(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for file, _ in con.execute(MAPPING_MISSING_SQL).fetchall():
-        for column in (
-            "GP_CODE",
-            "PRACTICE_CODE",
-            "SUB_ICB_LOCATION_CODE",
-            "ICB_CODE",
-            "REGION_CODE",
-            "COMM_REGION_CODE",
-        ):
-            lines = locate(paths[file], _column_blank(column))
-            problems += [Problem(file, "a value (required)", line, column, "") for line in lines]
-    return problems
-
-
-def _list_size_bad(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for (file,) in con.execute(LIST_SIZE_BAD_SQL).fetchall():
-        for line, row in iter_rows(paths[file]):
-            for column in ("CODE", "EXTRACT_DATE", "NUMBER_OF_PATIENTS"):
-                if not (row.get(column) or "").strip():
-                    problems.append(Problem(file, "a value (required)", line, column, ""))
-            if (row.get("NUMBER_OF_PATIENTS") or "").strip().startswith("-"):
-                problems.append(
-                    Problem(
-                        file,
-                        "a number of patients, 0 or more",
-                        line,
-                        "NUMBER_OF_PATIENTS",
-                        row["NUMBER_OF_PATIENTS"],
-                    )
-                )
-            if len(problems) >= MAX_PER_FILE:
-                break
-    for code, extract_date in con.execute(LIST_SIZE_DUPLICATES_SQL).fetchall():
-        problems.append(
             Problem(
-                "list sizes",
-                "one row per practice and extract date",
-                column="CODE",
-                value=f"{code} {extract_date}",
+                file, expected, line[0] if line else None, "SUB_ICB_LOCATION_CODE", shorten(code)
             )
         )
     return problems
+
+
+def _mapping_rows(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
+    rows = con.execute(MAPPING_FAST_SQL).fetchall()
+    if not rows:
+        return []
+    icbs = {r[0] for r in con.execute("SELECT icb_code FROM icb").fetchall()}
+    regions = {r[0] for r in con.execute("SELECT region_code FROM region").fetchall()}
+    problems = []
+    for file, kind, bad_rows in rows:
+        columns = MAPPING_COLUMNS[kind]
+        problems += _rows_problems(
+            file,
+            paths[file],
+            bad_rows,
+            partial(_mapping_cells, columns=columns, icbs=icbs, regions=regions),
+        )
+    return problems
+
+
+def _mapping_cells(
+    row: dict[str, str], columns: tuple[str, ...], icbs: set[str], regions: set[str]
+) -> Iterator[Cell]:
+    practice, sub_icb, icb, region = columns
+    for column in columns:
+        value = row.get(column) or ""
+        if not value.strip():
+            yield column, value, "a value (required)"
+        elif column == practice and not is_practice_code(value):
+            yield column, value, PRACTICE_CODE_EXPECTED
+        elif column == icb and value not in icbs:
+            yield column, value, ICB_EXPECTED
+        elif column == region and value not in regions:
+            yield column, value, REGION_EXPECTED
+
+
+def _list_size_rows(
+    con: duckdb.DuckDBPyConnection, paths: dict[str, Path], bounds: Bounds
+) -> list[Problem]:
+    params = {"earliest": EARLIEST_DATE, "today": bounds.today}
+    problems = []
+    for file, bad_rows in con.execute(LIST_SIZE_FAST_SQL, params).fetchall():
+        problems += _rows_problems(
+            file, paths[file], bad_rows, lambda row: _list_size_cells(row, bounds)
+        )
+    return problems
+
+
+def _list_size_cells(row: dict[str, str], bounds: Bounds) -> Iterator[Cell]:
+    for column in ("CODE", "EXTRACT_DATE", "NUMBER_OF_PATIENTS"):
+        value = row.get(column) or ""
+        expected: str | None = None
+        if not value.strip():
+            expected = "a value (required)"
+        elif column == "CODE" and row.get("TYPE") == "GP":
+            expected = None if is_practice_code(value) else PRACTICE_CODE_EXPECTED
+        elif column == "EXTRACT_DATE":
+            expected = bounds.extract_problem(value)
+        elif column == "NUMBER_OF_PATIENTS":
+            expected = None if is_count(value) else COUNT_EXPECTED
+        if expected is not None:
+            yield column, value, expected
+
+
+def _list_size_duplicates(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
+    problems = []
+    for code, extract_date, files in con.execute(LIST_SIZE_DUPLICATES_SQL).fetchall():
+        found = [
+            (file, line)
+            for file in files
+            for line in locate(paths[file], _list_size_key_is(code, extract_date), limit=3)
+        ]
+        where = _rows_at(found)
+        file, row = found[1] if len(found) > 1 else (files[0], None)
+        problems.append(
+            Problem(
+                file,
+                f"one row per practice and extract date for TYPE GP, SEX ALL, AGE ALL (repeated at {where})",
+                row,
+                "CODE, EXTRACT_DATE",
+                shorten(f"{code} / {extract_date:%Y-%m-%d}"),
+            )
+        )
+    return problems
+
+
+def _list_size_key_is(code: str, extract_date: dt.date) -> Callable[[dict[str, str]], bool]:
+    def match(row: dict[str, str]) -> bool:
+        return (
+            row.get("CODE") == code
+            and (row.get("TYPE"), row.get("SEX"), row.get("AGE")) == ("GP", "ALL", "ALL")
+            and _parse_date(row.get("EXTRACT_DATE") or "", LIST_SIZE_DATE) == extract_date
+        )
+
+    return match

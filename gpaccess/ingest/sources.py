@@ -1,10 +1,17 @@
-"""Turn the files a user gives into sources the ingest can stage: unpack zips, recognise formats by header."""
+"""Turn the files a user gives into sources the ingest can stage: unpack zips, recognise formats by header.
+
+Size limits (docs/loading-data.md) keep any load bounded on disk and in memory: a file or zip member over its
+limit, a zip whose members would expand past the total or whose compression ratio only a zip bomb reaches, and
+a zip that would not fit on the disk are refused before a byte is extracted.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +21,15 @@ from gpaccess.ingest.tracker_format import SHEETS, TrackerSheet
 
 HEAD_BYTES = 65536
 CROSSTAB_PREFIX = "Practice_Level_Crosstab"
+MiB = 1 << 20
+MAX_CSV_BYTES = 512 * MiB  # one published month of the national crosstab is about 190 MB
+MAX_ZIP_BYTES = 1024 * MiB
+MAX_UNZIPPED_BYTES = 2048 * MiB  # a monthly zip: Mapping.csv and three months, about 600 MB
+MAX_ZIP_MEMBERS = 50
+MAX_ZIP_RATIO = 200  # published CSVs deflate about 10-30 times; a zip bomb, about 1,000 times
+MAX_TRACKER_BYTES = 50 * MiB
+MAX_TRACKER_UNZIPPED_BYTES = 200 * MiB
+LIMITS_DOC = "see docs/loading-data.md, 'What a load refuses'"
 
 
 @dataclass
@@ -41,16 +57,58 @@ def _expand_one(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
     name = path.name
     if not path.is_file():
         return [], [Problem(name, "an existing file", value=str(path))]
+    size = path.stat().st_size
     if path.suffix.lower() == ".xlsx":
-        return [Source(path, name, path, kind="tracker_xlsx")], []
+        problem = _too_big(name, size, MAX_TRACKER_BYTES, "a programme tracker workbook")
+        problem = problem or _zip_bomb(path, MAX_TRACKER_UNZIPPED_BYTES, "an Excel workbook")
+        return ([], [problem]) if problem else ([Source(path, name, path, kind="tracker_xlsx")], [])
     if zipfile.is_zipfile(path):
-        return _expand_zip(path, workdir)
+        problem = _too_big(name, size, MAX_ZIP_BYTES, "a GPAD zip")
+        return ([], [problem]) if problem else _expand_zip(path, workdir)
+    problem = _too_big(name, size, MAX_CSV_BYTES, "a CSV file")
+    if problem:
+        return [], [problem]
     source = Source(path, name, path)
     problem = recognise_csv(source)
     return ([source], []) if problem is None else ([], [problem])
 
 
+def _too_big(name: str, size: int, limit: int, what: str) -> Problem | None:
+    if size <= limit:
+        return None
+    return Problem(name, f"{what} of at most {limit // MiB:,} MiB ({LIMITS_DOC})", value=_mib(size))
+
+
+def _mib(size: int) -> str:
+    return f"{size / MiB:,.1f} MiB"
+
+
+def _zip_bomb(path: Path, total_limit: int, what: str) -> Problem | None:
+    """A zip (or xlsx) whose declared sizes would expand past the limits: refused before extracting."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return Problem(path.name, f"{what} that opens as a zip", value=str(error)[:200])
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_ZIP_MEMBERS * 20:
+        expected = f"{what} of at most {MAX_ZIP_MEMBERS * 20:,} parts"
+        return Problem(path.name, expected, value=f"{len(members):,} parts")
+    if total > total_limit:
+        expected = f"{what} that unpacks to at most {total_limit // MiB:,} MiB ({LIMITS_DOC})"
+        return Problem(path.name, expected, value=f"{_mib(total)} unpacked")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > MiB and ratio > MAX_ZIP_RATIO:
+            expected = f"compression of at most {MAX_ZIP_RATIO} to 1 (a zip bomb expands more; {LIMITS_DOC})"
+            return Problem(f"{path.name}/{member.filename}", expected, value=f"{ratio:,.0f} to 1")
+    return None
+
+
 def _expand_zip(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]:
+    problem = _zip_bomb(path, MAX_UNZIPPED_BYTES, "a GPAD zip")
+    if problem:
+        return [], [problem]
     with zipfile.ZipFile(path) as archive:
         members = [
             m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
@@ -59,22 +117,60 @@ def _expand_zip(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
         if not any(n.startswith(CROSSTAB_PREFIX) for n in names):
             found = ", ".join(names) or "no CSV files"
             expected = f"a GPAD zip holding {CROSSTAB_PREFIX}_*.csv files"
-            return [], [Problem(path.name, expected, value=found)]
+            return [], [Problem(path.name, expected, value=found[:200])]
+        problem = _member_limits(path, members, workdir)
+        if problem:
+            return [], [problem]
         sources, problems = [], []
-        target = workdir / path.stem
-        target.mkdir(parents=True, exist_ok=True)
-        for member, member_name in zip(members, names, strict=True):
-            extracted = target / member_name
-            with archive.open(member) as src, open(extracted, "wb") as dst:
-                while chunk := src.read(1 << 20):
-                    dst.write(chunk)
-            source = Source(extracted, f"{path.name}/{member_name}", path)
+        for index, (member, member_name) in enumerate(zip(members, names, strict=True)):
+            extracted = workdir / path.stem / str(index) / member_name
+            extracted.parent.mkdir(parents=True, exist_ok=True)
+            display = f"{path.name}/{member_name}"
+            trouble = _extract(archive, member, extracted, display)
+            if trouble:
+                problems.append(trouble)
+                continue
+            source = Source(extracted, display, path)
             problem = recognise_csv(source)
             if problem is None:
                 sources.append(source)
             else:
                 problems.append(problem)
         return sources, problems
+
+
+def _member_limits(path: Path, members: list[zipfile.ZipInfo], workdir: Path) -> Problem | None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        expected = f"a GPAD zip of at most {MAX_ZIP_MEMBERS} CSV files"
+        return Problem(path.name, expected, value=f"{len(members)} CSV files")
+    for member in members:
+        if member.file_size > MAX_CSV_BYTES:
+            display = f"{path.name}/{Path(member.filename).name}"
+            return _too_big(display, member.file_size, MAX_CSV_BYTES, "a CSV file")
+    needed = sum(m.file_size for m in members)
+    workdir.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(workdir).free
+    if needed + 256 * MiB > free:
+        expected = f"room to unpack it: {_mib(needed)} and 256 MiB to spare in {workdir}"
+        return Problem(path.name, expected, value=f"{_mib(free)} free")
+    return None
+
+
+def _extract(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, display: str
+) -> Problem | None:
+    """Copy one member out in chunks; zipfile stops at the declared size and checks the CRC."""
+    try:
+        with archive.open(member) as src, open(target, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+        return Problem(display, "a zip member that unpacks cleanly", value=str(error)[:200])
+    except OSError as error:  # disk full, or the temp folder went away
+        return Problem(
+            display, f"room on the disk to unpack it in {target.parent}", value=str(error)[:200]
+        )
+    return None
 
 
 def recognise_csv(source: Source) -> Problem | None:

@@ -95,7 +95,7 @@ def code(pattern: re.Pattern[str], expected: str) -> Parser:
 
 practice_code = code(
     PRACTICE_CODE,
-    "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits (e.g. A81001)",
+    "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits",
 )
 icb_code = code(
     ICB_CODE, "an ODS ICB code: a capital letter then 2 capital letters or digits (e.g. QRV)"

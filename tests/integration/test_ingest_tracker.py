@@ -567,7 +567,7 @@ FORMULA_TEXT = "text that does not start with =, +, -, @, tab or carriage return
 CONTROL = "text without control characters (such as line breaks or tabs)"
 ANGLES = "text without < or > (write 'fewer than' or 'more than')"
 ODS = (
-    "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits (e.g. A81001)"
+    "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits"
 )
 
 TEXT_CASES = [

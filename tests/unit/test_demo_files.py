@@ -49,7 +49,6 @@ DUPLICATE_KEYS_SQL = """
     FROM x"""
 
 
-
 def _load_crosstabs(con: duckdb.DuckDBPyConnection, pattern: str | Path) -> None:
     """Table ``x``: crosstab rows with the month as a date (dialect given explicitly)."""
     types = {c: "BIGINT" if c == "COUNT_OF_APPOINTMENTS" else "VARCHAR" for c in CROSSTAB_COLUMNS}
