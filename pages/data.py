@@ -129,6 +129,17 @@ else:
             }
         ),
         hide_index=True,
+        column_order=[
+            "When",
+            "Outcome",
+            "File",
+            "Problems (refused loads)",
+            "Kind",
+            "Rows",
+            "Months",
+            "Who",
+        ]
+        + ["SHA-256"],
         key="load_history",
     )
 
