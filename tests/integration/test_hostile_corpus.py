@@ -11,6 +11,8 @@ import io
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -142,7 +144,9 @@ def zip_declaring(size: int) -> Callable:
     def build(folder: Path) -> list[Path]:
         data = bytearray(zip_bytes({CROSSTAB: AUG.read_bytes()}))
         central = data.rfind(b"PK\x01\x02")
-        struct.pack_into("<I", data, central + 24, size)  # uncompressed size in the central directory
+        struct.pack_into(
+            "<I", data, central + 24, size
+        )  # uncompressed size in the central directory
         path = folder / "Practice_Level_Crosstab_Aug_25.zip"
         path.write_bytes(bytes(data))
         return [path]
@@ -360,7 +364,9 @@ CASES = [
         zipped({CROSSTAB: header() + b"0" * (40 * MiB)}),
         ("Practice_Level_Crosstab_Aug_25.zip", "to 1"),
     ),
-    Case("zip_declares_3_gib", zip_declaring(3 << 30), ("Practice_Level_Crosstab_Aug_25.zip", "MiB")),
+    Case(
+        "zip_declares_3_gib", zip_declaring(3 << 30), ("Practice_Level_Crosstab_Aug_25.zip", "MiB")
+    ),
     Case("zip_60_members", many_members, ("Practice_Level_Crosstab_Aug_25.zip", "60")),
     Case("zip_cut_in_half", zip_damaged(cut=True), ("Practice_Level_Crosstab_Aug_25.zip",)),
     Case("zip_bad_crc", zip_damaged(cut=False), ("Practice_Level_Crosstab_Aug_25.zip",)),
@@ -510,3 +516,37 @@ def test_hostile_file_is_refused_cleanly(case, base_db, identities, tmp_path, ca
     assert not set(re.findall(r"[A-Z][A-Z0-9][0-9]{4}", history)) & codes
     assert not [name for name in names if name in history]
     assert list(tmp_path.glob("*.ingest-work")) == []  # the load's work folder is cleared
+
+
+# --- operations ---------------------------------------------------------------------------------------------------
+def test_a_killed_loads_leftovers_are_cleared_by_the_next_load(base_db, tmp_path, capsys):
+    db = tmp_path / "store.duckdb"
+    shutil.copy(base_db, db)
+    stale = (
+        tmp_path / "store.duckdb.ingest-work" / "unpacked" / "Practice_Level_Crosstab_Oct_25.csv"
+    )
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"x" * MiB)  # what a load killed while unpacking leaves
+    assert main(["--db", str(db), "ingest", str(AUG)]) == 0
+    assert not stale.parent.parent.exists()
+
+
+def test_a_database_held_by_another_process_is_named_not_a_traceback(base_db, tmp_path, capsys):
+    db = tmp_path / "store.duckdb"
+    shutil.copy(base_db, db)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+         "print('ready', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        before = capsys.readouterr()
+        code = main(["--db", str(db), "ingest", str(AUG)])
+        err = capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert before is not None and code == 2
+    assert f"is in use by process {holder.pid}" in err
+    assert "stop the dashboard or load from the Data page" in err and "Traceback" not in err
