@@ -7,6 +7,7 @@ for the load under 1.5 GB (measured here: the process's high-water mark is reset
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import re
 import shutil
@@ -550,3 +551,37 @@ def test_a_database_held_by_another_process_is_named_not_a_traceback(base_db, tm
     assert before is not None and code == 2
     assert f"is in use by process {holder.pid}" in err
     assert "stop the dashboard or load from the Data page" in err and "Traceback" not in err
+
+
+def test_too_little_disk_to_unpack_a_zip_is_refused_before_unpacking(
+    base_db, tmp_path, capsys, monkeypatch
+):
+    db = tmp_path / "store.duckdb"
+    shutil.copy(base_db, db)
+    (archive,) = zipped({CROSSTAB: AUG.read_bytes()})(tmp_path)
+    full = shutil.disk_usage(tmp_path)._replace(free=10 * MiB)
+    monkeypatch.setattr("gpaccess.ingest.sources.shutil.disk_usage", lambda path: full)
+    before = tables(db)
+    assert main(["--db", str(db), "ingest", str(archive)]) == 2
+    err = capsys.readouterr().err
+    assert "room to unpack it" in err and "10.0 MiB free" in err and "Traceback" not in err
+    assert tables(db) == before
+
+
+def test_a_disk_that_fills_while_writing_rolls_back_and_says_so(
+    base_db, tmp_path, capsys, monkeypatch
+):
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(base_db, db)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("gpaccess.ingest.apply._log", disk_full)  # inside the write transaction
+    before = tables(db)
+    assert main(["--db", str(db), "ingest", str(AUG)]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "free disk space" in err
+    assert "nothing was changed" in err.lower() and "Traceback" not in err
+    assert tables(db) == before
