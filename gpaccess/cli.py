@@ -1,6 +1,6 @@
 """Command line: python -m gpaccess ingest | demo | figures
 
-python -m gpaccess ingest FILE... [--db PATH]      load published files (all or nothing)
+python -m gpaccess [--db PATH] ingest FILE... [--db PATH]   load published files (all or nothing)
 python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
 python -m gpaccess figures --json [--region CODE] [--icb CODE]
 python -m gpaccess export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
@@ -9,6 +9,7 @@ python -m gpaccess export --out pack.pptx [--region CODE] [--icb CODE] [--as ROL
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from gpaccess.access import ROLES, AccessDenied, Viewer
+from gpaccess.access import PUBLIC, ROLES, AccessDenied, Viewer
 from gpaccess.config import database_path
+from gpaccess.db import run
 from gpaccess.ingest import IngestError, ingest_files
-from gpaccess.scope import Scope
+from gpaccess.scope import NATIONAL, Scope
 from gpaccess.store import connect_read_only, connect_writable
 
 
@@ -39,15 +41,20 @@ def _parser() -> argparse.ArgumentParser:
         "--db", help="database file (default: $GPACCESS_DB or data/gpaccess.duckdb)"
     )
     commands = parser.add_subparsers(required=True, dest="command")
+    # --db also after the subcommand (as the usage line shows); SUPPRESS keeps the top-level value when absent
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--db", default=argparse.SUPPRESS, help="database file")
 
     ingest = commands.add_parser(
-        "ingest", help="load published GPAD files, list sizes, programme tracker"
+        "ingest",
+        parents=[database],
+        help="load published GPAD files, list sizes, programme tracker",
     )
     ingest.add_argument("files", nargs="+", type=Path)
     ingest.add_argument("--by", default="cli", help="who is loading (recorded in the load log)")
     ingest.set_defaults(handler=_ingest)
 
-    demo = commands.add_parser("demo", help="build the synthetic demo database")
+    demo = commands.add_parser("demo", parents=[database], help="build the synthetic demo database")
     demo.add_argument("--scale", choices=("demo", "national"), default="demo")
     demo.add_argument("--months", type=int, help="only the last N months (benchmarks)")
     demo.add_argument(
@@ -56,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2021)
     demo.set_defaults(handler=_demo)
 
-    figures = commands.add_parser("figures", help="print headline figures for a scope")
+    figures = commands.add_parser(
+        "figures", parents=[database], help="print headline figures for a scope"
+    )
     figures.add_argument("--json", action="store_true", help="JSON output (the default)")
     figures.add_argument("--region", help="NHS England region code, e.g. Y56")
     figures.add_argument("--icb", help="ICB ODS code, e.g. QRV")
@@ -73,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     figures.set_defaults(handler=_figures)
 
-    export = commands.add_parser("export", help="write the board pack as a PowerPoint deck")
+    export = commands.add_parser(
+        "export", parents=[database], help="write the board pack as a PowerPoint deck"
+    )
     export.add_argument("--out", type=Path, required=True, help="where to write the .pptx")
     export.add_argument("--region", help="NHS England region code, e.g. Y56")
     export.add_argument("--icb", help="ICB ODS code, e.g. QRV")
@@ -147,11 +158,36 @@ def _print_progress(fraction: float, message: str) -> None:
     print(f"\r[{fraction:6.1%}] {message[:70]:<70}", end="", flush=True)
 
 
+def unknown_codes(con: duckdb.DuckDBPyConnection, **codes: str | None) -> str | None:
+    """A message for region/ICB codes (option name -> code) not in the data, naming close matches; else None."""
+    geography = run(con, "geography", PUBLIC, NATIONAL)
+    known = {
+        "region": set(geography["region_code"]),
+        "icb": set(geography["icb_code"]),
+    }
+    problems = []
+    for option, code in codes.items():
+        kind = "icb" if option.endswith("icb") else "region"
+        if code is not None and code not in known[kind]:
+            close = difflib.get_close_matches(code.upper(), sorted(known[kind]), n=3, cutoff=0.3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            label = "an ICB" if kind == "icb" else "a region"
+            problems.append(
+                f"--{option.replace('_', '-')} {code!r} is not {label} code in the data{hint}"
+            )
+    return "; ".join(problems) or None
+
+
 def _figures(args: argparse.Namespace) -> int:
     from gpaccess.figures import headline_figures
 
     con = connect_read_only(database_path(args.db))
     try:
+        if message := unknown_codes(
+            con, region=args.region, icb=args.icb, as_icb=args.as_icb, as_region=args.as_region
+        ):
+            print(message, file=sys.stderr)
+            return 2
         scope = Scope(region=args.region, icb=args.icb)
         viewer = Viewer(role=args.role, region_code=args.as_region, icb_code=args.as_icb)
         if args.support_list:
@@ -175,6 +211,15 @@ def _export(args: argparse.Namespace) -> int:
 
     con = connect_read_only(database_path(args.db))
     try:
+        if message := unknown_codes(
+            con,
+            region=args.region,
+            icb=args.icb,
+            as_icb=args.viewer_icb,
+            as_region=args.viewer_region,
+        ):
+            print(message, file=sys.stderr)
+            return 2
         scope = Scope(region=args.region, icb=args.icb, programme=args.programme)
         viewer = Viewer(
             role=args.role,

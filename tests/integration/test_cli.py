@@ -1,0 +1,44 @@
+"""Command-line conventions: `--db` before or after the subcommand; unknown region or ICB codes exit 2 naming
+close matches instead of printing all-zero figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpaccess.cli import main
+from tests.conftest import REALDATA
+
+AUG = REALDATA / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_db_is_accepted_before_or_after_the_subcommand(tmp_path, capsys, where):
+    db = tmp_path / "store.duckdb"
+    args = ["ingest", str(AUG)]
+    argv = ["--db", str(db), *args] if where == "before" else [*args, "--db", str(db)]
+    assert main(argv) == 0
+    assert db.is_file() and "Loaded 1 file(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "code", "suggested"),
+    [
+        ("figures", "--icb", "QRX", "QRV"),
+        ("figures", "--icb", "qrv", "QRV"),
+        ("figures", "--region", "Y5", "Y56"),
+        ("figures", "--as-icb", "QMZ", "QMJ"),
+        ("export", "--icb", "QRX", "QRV"),
+    ],
+)
+def test_an_unknown_code_exits_2_naming_close_matches(
+    tmp_path, capsys, command, option, code, suggested
+):
+    db = tmp_path / "store.duckdb"
+    assert main(["--db", str(db), "ingest", str(AUG)]) == 0
+    capsys.readouterr()
+    extra = ["--out", str(tmp_path / "pack.pptx")] if command == "export" else []
+    assert main(["--db", str(db), command, option, code, *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{option} '{code}' is not" in captured.err and suggested in captured.err
+    assert not (tmp_path / "pack.pptx").exists()
