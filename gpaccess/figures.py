@@ -1,7 +1,8 @@
 """Headline figures for a scope, computed by the same queries the dashboard shows.
 
 `python -m gpaccess figures --json [--region CODE] [--icb CODE]` prints `headline_figures(...)`.
-Percentages are 0-100, rounded to one decimal place.
+Percentages are 0-100, rounded to one decimal place; a percentage of fewer than 5 practices is null except for
+the ICB's own users (gpaccess.disclosure).
 """
 
 from __future__ import annotations
@@ -15,14 +16,9 @@ import pandas as pd
 
 from gpaccess.access import Viewer
 from gpaccess.db import run
+from gpaccess.disclosure import share
 from gpaccess.impact import estimate, query_params
 from gpaccess.scope import Scope
-
-
-def pct(part: float | None, whole: float | None) -> float | None:
-    if part is None or not whole or _missing(part) or _missing(whole):
-        return None
-    return round(100.0 * float(part) / float(whole), 1)
 
 
 def _missing(value: Any) -> bool:
@@ -66,11 +62,16 @@ def accelerate_figures(
     head = run(con, "accelerate_headline", viewer, scope).iloc[0]
     phases = run(con, "programme_phases", viewer, scope.with_(programme="Accelerate"))
     by_phase = phases.groupby("phase", sort=False)["supported"].sum().reset_index()
+    exact = viewer.may_see_practices_of(
+        scope.icb
+    )  # shares of fewer than 5 practices: null for others
     return {
         "practices_supported": _clean(head["practices_supported"]),
-        "extended_pct": pct(head["practices_extended"], head["practices_supported"]),
-        "gains_pct_phases_1_3": pct(head["gains_phases_1_3"], head["assessed_phases_1_3"]),
-        "gains_pct_all": pct(head["gains_all"], head["assessed_all"]),
+        "extended_pct": share(head["practices_extended"], head["practices_supported"], exact=exact),
+        "gains_pct_phases_1_3": share(
+            head["gains_phases_1_3"], head["assessed_phases_1_3"], exact=exact
+        ),
+        "gains_pct_all": share(head["gains_all"], head["assessed_all"], exact=exact),
         "withdrawn": _clean(head["withdrawn"]),
         "phases": [
             {"phase": r["phase"], "practices": _clean(r["supported"])}

@@ -7,13 +7,16 @@ from gpaccess.app.data import chart, query
 from gpaccess.charts.appointments import spc_chart
 from gpaccess.charts.base import fmt_int, fmt_pct
 from gpaccess.charts.programme import supported_over_time
-from gpaccess.figures import pct
+from gpaccess.disclosure import shown_share
 
 ctx = frame.current()
 st.title("GP access improvement programmes")
 st.markdown(f"Operational update for **{ctx.scope_label_md}**, {ctx.period_label}.")
 
 accelerate = query("accelerate_headline", ctx.viewer, ctx.scope).iloc[0]
+exact = ctx.viewer.may_see_practices_of(
+    ctx.scope.icb
+)  # shares of fewer than 5 practices: theirs only
 gpip = query("gpip_headline", ctx.viewer, ctx.scope).iloc[0]
 support_now = query("support_now", ctx.viewer, ctx.scope).set_index("programme")
 latest = query("appointments_latest", ctx.viewer, ctx.scope).iloc[0]
@@ -30,14 +33,16 @@ with c1:
 with c2:
     render.tile(
         "Extended beyond 20 weeks",
-        fmt_pct(pct(accelerate["practices_extended"], accelerate["practices_supported"])),
+        shown_share(
+            accelerate["practices_extended"], accelerate["practices_supported"], exact=exact
+        ),
         "Share of Accelerate practices supported",
     )
 with c3:
     render.tile(
         "Gains, phases 1-3",
-        fmt_pct(pct(accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"])),
-        f"All phases: {fmt_pct(pct(accelerate['gains_all'], accelerate['assessed_all']))}",
+        shown_share(accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"], exact=exact),
+        f"All phases: {shown_share(accelerate['gains_all'], accelerate['assessed_all'], exact=exact)}",
     )
 with c4:
     target = f" · target {fmt_int(gpip['target_practices'])}" if gpip["target_applies"] else ""

@@ -40,8 +40,8 @@ def tiles(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def pct(value: float) -> str:
-    return f"{value:.1f}%"
+def pct(value: float | None) -> str:
+    return "fewer than 5" if value is None else f"{value:.1f}%"
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,21 @@ def test_tiles_equal_figures_json(monkeypatch, demo_db, scope):
     month = appts["latest_month"]
     label = next(k for k in shown if k.startswith("Face-to-face share"))
     assert label.endswith(f"{month[:4]}") and shown[label] == pct(appts["face_to_face_pct"])
+
+
+def test_a_share_of_fewer_than_5_practices_is_shown_only_to_the_icbs_own_users(
+    monkeypatch, demo_db
+):
+    """QHG (demo): 1 of 4 assessed practices in phases 1-3 had gains; 7 of 8 supported were extended."""
+    public = tiles(app(monkeypatch, demo_db, icb="QHG"))
+    figures = cli_figures(demo_db, "--icb", "QHG")["accelerate"]
+    assert public["Gains, phases 1-3"] == "fewer than 5" and figures["gains_pct_phases_1_3"] is None
+    assert (
+        public["Extended beyond 20 weeks"] == "87.5%" == pct(figures["extended_pct"])
+    )  # 8 supported
+    own = tiles(app(monkeypatch, demo_db, icb="QHG", persona="icb:QHG"))
+    mine = cli_figures(demo_db, "--icb", "QHG", "--as", "icb", "--as-icb", "QHG")["accelerate"]
+    assert own["Gains, phases 1-3"] == "25.0%" and mine["gains_pct_phases_1_3"] == 25.0
 
 
 def test_url_reopens_the_same_filtered_view(monkeypatch, demo_db):

@@ -1,0 +1,48 @@
+"""The small-number rule (gpaccess.disclosure): shares of fewer than 5 practices and ranking counts of 1-4 are
+not shown outside the ICB's own users; plain counts are."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gpaccess.disclosure import FEWER_THAN, share, shown_count, shown_share, too_few
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "exact", "expected"),
+    [
+        (3, 4, False, None),  # a share of 4 practices
+        (3, 4, True, 75.0),  # ... shown to the ICB's own users
+        (1, 5, False, 20.0),  # 5 practices: shown
+        (2, 3, False, None),
+        (0, 0, False, None),  # nothing to divide by
+        (None, 10, False, None),
+        (math.nan, 10, False, None),
+        (7, 8, False, 87.5),
+    ],
+)
+def test_share(part, whole, exact, expected):
+    assert share(part, whole, exact=exact) == expected
+
+
+def test_shown_share_says_why_a_share_is_missing():
+    assert shown_share(1, 4) == FEWER_THAN == "fewer than 5"
+    assert shown_share(1, 4, exact=True) == "25.0%"
+    assert shown_share(0, 0) == "no practices" and shown_share(None, 4) == "no data"
+    assert shown_share(2, 10) == "20.0%"  # the group is 10 practices
+    assert shown_share(2, 10, ranking=True) == FEWER_THAN  # 2 practices of a ranking
+    assert shown_share(6, 10, ranking=True, digits=0) == "60%"
+
+
+def test_counts():
+    assert [shown_count(n) for n in (0, 1, 4, 5, 1234)] == [
+        "0",
+        FEWER_THAN,
+        FEWER_THAN,
+        "5",
+        "1,234",
+    ]
+    assert shown_count(3, exact=True) == "3" and shown_count(None) == "no data"
+    assert not too_few(0) and too_few(4) and not too_few(4, exact=True)
