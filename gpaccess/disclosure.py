@@ -32,11 +32,12 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def too_few(practices: Any, *, exact: bool = False) -> bool:
-    """Whether a group of `practices` is too small to show an outcome or share of (never for `exact` viewers,
-    the ICB's own users)."""
+def too_few(practices: Any, *, exact: bool = False, ranking: bool = False) -> bool:
+    """Whether a number of practices is too small to show (never for `exact` viewers, the ICB's own users):
+    1 to 4; for a `ranking` count, 0 to 4 (none in the lowest 20% is as telling as one)."""
     n = _number(practices)
-    return not exact and n is not None and 0 < n < SMALL_NUMBER
+    lowest = 0 if ranking else 1
+    return not exact and n is not None and lowest <= n < SMALL_NUMBER
 
 
 def share(part: Any, whole: Any, *, exact: bool = False) -> float | None:
@@ -48,12 +49,12 @@ def share(part: Any, whole: Any, *, exact: bool = False) -> float | None:
     return round(100.0 * top / bottom, 1)
 
 
-def shown_count(count: Any, *, exact: bool = False) -> str:
-    """An outcome count as shown: "fewer than 5" for 1 to 4 (unless `exact`), "no data" when missing."""
+def shown_count(count: Any, *, exact: bool = False, ranking: bool = False) -> str:
+    """A count as shown: "fewer than 5" when `too_few`, "no data" when missing."""
     n = _number(count)
     if n is None:
         return "no data"
-    return FEWER_THAN if too_few(n, exact=exact) else f"{int(n):,}"
+    return FEWER_THAN if too_few(n, exact=exact, ranking=ranking) else f"{int(n):,}"
 
 
 def shown_share(
@@ -66,6 +67,6 @@ def shown_share(
         return "no data"
     if bottom == 0:
         return "no practices"
-    if too_few(bottom, exact=exact) or (ranking and too_few(top, exact=exact)):
+    if too_few(bottom, exact=exact) or (ranking and too_few(top, exact=exact, ranking=True)):
         return FEWER_THAN
     return f"{100.0 * top / bottom:.{digits}f}%"

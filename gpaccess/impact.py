@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from gpaccess.access import SMALL_NUMBER
+from gpaccess.disclosure import SMALL_NUMBER
 
 
 @dataclass(frozen=True)

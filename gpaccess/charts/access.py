@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_GPAD, Chart, style
-from gpaccess.identification import FEWER_THAN, SUPPORT_MEASURES, shown_count
+from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count, shown_share, too_few
+from gpaccess.identification import SUPPORT_MEASURES
 
 SOURCE_BOTH = SOURCE_GPAD + " Programme tracker (NHS England and ICBs)."
 
@@ -199,13 +200,13 @@ def support_reach(
             ("Lowest 20%, in neither programme", int(r.lowest) - int(r.lowest_in_either)),
             ("In a programme, not in the lowest 20%", int(r.supported_not_lowest)),
         ):
-            shown = exact or value >= 5
+            shown = not too_few(value, exact=exact, ranking=True)
             rows.append(
                 {
                     "icb": _short(r.icb_name),
                     "series": series,
                     "practices": value if shown else None,
-                    "shown_as": shown_count(value, exact=exact),
+                    "shown_as": shown_count(value, exact=exact, ranking=True),
                 }
             )
     data = pd.DataFrame(rows, columns=["icb", "series", "practices", "shown_as"])
@@ -241,10 +242,10 @@ def support_reach(
         )
     lowest = int(frame["lowest"].sum())
     reached = int(frame["lowest_in_either"].sum())
-    share = f"{100 * reached / lowest:.0f}%" if lowest >= 5 and reached >= 5 else FEWER_THAN
+    share = shown_share(reached, lowest, ranking=True, digits=0)
     title = (
         f"{share} of the practices in their ICB's lowest 20% on {label.lower()} are or were in Accelerate or GPIP"
-        if share != FEWER_THAN
+        if share.endswith("%")
         else f"{FEWER_THAN} practices in the lowest 20% on {label.lower()} are in a programme"
     )
     subtitle = f"{scope_label} · {window_label} · practices per ICB"
@@ -272,7 +273,7 @@ def support_reach(
         )
         + "."
     )
-    notes = (f"Counts below 5 show '{FEWER_THAN}' and no bar.",)
+    notes = (f"Counts below {SMALL_NUMBER} show '{FEWER_THAN}' and no bar.",)
     return Chart(f"support_reach_{measure}", title, subtitle, figure, data, alt, SOURCE_BOTH, notes)
 
 

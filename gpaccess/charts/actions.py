@@ -12,9 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
-from gpaccess.access import SMALL_NUMBER
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.gains import FEWER_THAN, with_small_number_rule
+from gpaccess.charts.gains import with_small_number_rule
 from gpaccess.charts.phases import (
     PERCENT_AXIS,
     TO_DATE,
@@ -27,6 +26,7 @@ from gpaccess.charts.phases import (
     short_icb_name,
     subtitle_for,
 )
+from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER
 
 ASSOCIATION = "an association, not evidence that the action caused the gains"
 ASSOCIATION_SHORT = "association, not cause"

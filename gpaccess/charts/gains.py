@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gpaccess import theme
-from gpaccess.access import SMALL_NUMBER
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
 from gpaccess.charts.phases import (
     PERCENT_AXIS,
@@ -30,8 +29,7 @@ from gpaccess.charts.phases import (
     short_icb_name,
     subtitle_for,
 )
-
-FEWER_THAN = f"fewer than {SMALL_NUMBER}"
+from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER
 
 
 # --- the small-number rule ------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
-from gpaccess.access import SMALL_NUMBER
 from gpaccess.charts.base import SOURCE_GPAD, SOURCE_TRACKER, Chart, style
+from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count
 from gpaccess.impact import DESIGN, MEASURES, Design, DidResult
 
 SOURCE = f"{SOURCE_GPAD} {SOURCE_TRACKER}"
@@ -34,7 +34,7 @@ def finding(result: DidResult, programme: str) -> str:
     """The estimate in words (the chart title)."""
     measure = MEASURES[result.measure]
     if result.suppressed:
-        return f"{programme}: fewer than {SMALL_NUMBER} supported practices could be compared: no estimate"
+        return f"{programme}: {FEWER_THAN} supported practices could be compared: no estimate"
     if result.estimate is None:
         return f"{programme}: no matched comparison practices: no estimate"
     size = f"{abs(result.estimate):.{measure.digits}f} {measure.unit}"
@@ -221,7 +221,7 @@ def before_after_chart(result: DidResult, programme: str, scope_label: str) -> C
 
 
 def _count(n: int) -> str:
-    return f"fewer than {SMALL_NUMBER}" if 0 < n < SMALL_NUMBER else f"{n:,}"
+    return shown_count(n)
 
 
 def results_table(results: list[DidResult]) -> pd.DataFrame:
@@ -239,7 +239,7 @@ def results_table(results: list[DidResult]) -> pd.DataFrame:
                 "Change: supported": _signed(r.supported_change, d),
                 "Change: comparators": _signed(r.comparator_change, d),
                 "Difference (95% CI)": (
-                    f"fewer than {SMALL_NUMBER}"
+                    FEWER_THAN
                     if r.suppressed
                     else "no data"
                     if r.estimate is None

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gpaccess import theme
-from gpaccess.access import SMALL_NUMBER
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct, style
+from gpaccess.disclosure import SMALL_NUMBER
 
 TO_DATE = "programme to date"  # period phrase for cumulative tracker counts (the period filter does not apply)
 PROGRAMME_PATTERNS = {"Accelerate": "", "GPIP": "/"}

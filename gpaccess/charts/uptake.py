@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.gains import FEWER_THAN, with_small_number_rule
+from gpaccess.charts.gains import with_small_number_rule
 from gpaccess.charts.phases import (
     ROW_PX,
     TO_DATE,
@@ -29,6 +29,7 @@ from gpaccess.charts.phases import (
     short_icb_name,
     subtitle_for,
 )
+from gpaccess.disclosure import FEWER_THAN
 
 UPTAKE_NOTE = (
     "Enrolled = hands-on support, not withdrawn (Accelerate: all; GPIP: intermediate and intensive "

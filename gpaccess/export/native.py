@@ -17,10 +17,10 @@ import pandas as pd
 from gpaccess import theme
 from gpaccess.charts import Chart
 from gpaccess.charts.access import ICB_MEASURES, MODES
-from gpaccess.charts.gains import FEWER_THAN
 from gpaccess.charts.impact import ARMS
 from gpaccess.charts.phases import STATUSES, short_icb_name
 from gpaccess.charts.quality import POOR_COVERAGE_PCT, QUALITY_SHARES
+from gpaccess.disclosure import FEWER_THAN
 from gpaccess.impact import MEASURES as IMPACT_MEASURES
 from gpaccess.spc_chart import SPECIAL_CAUSE_STYLES
 

@@ -46,3 +46,9 @@ def test_counts():
     ]
     assert shown_count(3, exact=True) == "3" and shown_count(None) == "no data"
     assert not too_few(0) and too_few(4) and not too_few(4, exact=True)
+
+
+def test_ranking_counts_hide_zero_too():
+    assert shown_count(0, ranking=True) == FEWER_THAN and shown_count(0) == "0"
+    assert shown_share(0, 40, ranking=True) == FEWER_THAN and shown_share(0, 40) == "0.0%"
+    assert too_few(0, ranking=True) and not too_few(0, ranking=True, exact=True)
