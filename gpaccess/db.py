@@ -9,8 +9,14 @@ it returns practice identities:
     -- identities: none
 
 Parameters are bound by DuckDB (never formatted into SQL). A `source` may name a relation kept outside the
-database (`EXTERNAL_RELATIONS`, e.g. refused loads): it is registered on the query's cursor under that name. A query with `identities: practice` runs only for
-a viewer authorised for the scope's ICB; any other query is refused if it returns an identity column.
+database (`EXTERNAL_RELATIONS`, e.g. refused loads): it is registered on the query's cursor under that name.
+A query may call the store's table macros (gpaccess/store/macros.sql, e.g. `practice_months_in_scope`); on a
+database that lacks them or holds an older version, the ones it calls are defined as TEMP macros on its cursor.
+
+A query with `identities: practice` runs only for a viewer authorised for the scope's ICB, and every row it
+returns is checked: its `practice_code` must be a practice of the viewer's ICB in the `practice` table (a missing
+column, a NULL or unknown code, or another ICB's practice refuses the whole result). Any other query is refused if
+it returns an identity column.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from gpaccess import failed_loads
 from gpaccess.access import AccessDenied, Viewer
 from gpaccess.config import QUERIES_DIR
 from gpaccess.scope import Scope
+from gpaccess.store.connect import macros_called, provide_macros
 
 # relations a query may read that are not tables in the database: name -> provider(connection) -> frame
 EXTERNAL_RELATIONS: dict[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]] = {
@@ -48,6 +55,7 @@ class Query:
     parameters: tuple[str, ...]
     source: str
     identities: bool
+    macros: tuple[str, ...] = ()  # store macros it calls (gpaccess/store/macros.sql)
 
     @property
     def external(self) -> tuple[str, ...]:
@@ -80,6 +88,7 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
         parameters=used,
         source=header.get("source", ""),
         identities=header.get("identities", "none").strip() == "practice",
+        macros=macros_called(sql),
     )
 
 
@@ -104,12 +113,40 @@ def run(
     try:
         for relation in query.external:
             cursor.register(relation, EXTERNAL_RELATIONS[relation](cursor))
+        provide_macros(con, cursor, query.macros)
         frame = cursor.execute(query.sql, {p: values[p] for p in query.parameters}).df()
+        leaked = IDENTITY_COLUMNS & {c.lower() for c in frame.columns}
+        if leaked and not query.identities:
+            raise AccessDenied(
+                f"Query {name} returned identity columns {sorted(leaked)} without declaring them"
+            )
+        if query.identities:
+            _check_practices(cursor, name, frame, viewer)
     finally:
         cursor.close()
-    leaked = IDENTITY_COLUMNS & {c.lower() for c in frame.columns}
-    if leaked and not query.identities:
-        raise AccessDenied(
-            f"Query {name} returned identity columns {sorted(leaked)} without declaring them"
-        )
     return frame
+
+
+def _check_practices(
+    cursor: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, viewer: Viewer
+) -> None:
+    """Refuse the result unless every row's practice_code is a practice of the viewer's ICB."""
+    column = next((c for c in frame.columns if c.lower() == "practice_code"), None)
+    if column is None:
+        raise AccessDenied(
+            f"Query {name} declares practice identities but returns no practice_code"
+        )
+    codes = frame[column]
+    if codes.isna().any():
+        raise AccessDenied(f"Query {name} returned a row without a practice code")
+    if codes.empty:
+        return
+    outside = cursor.execute(
+        "SELECT count(*) FROM unnest($codes::VARCHAR[]) AS c(code) WHERE NOT EXISTS "
+        "(SELECT 1 FROM practice AS p WHERE p.practice_code = c.code AND p.icb_code = $icb)",
+        {"codes": sorted(set(codes.astype(str))), "icb": viewer.icb_code},
+    ).fetchone()
+    if outside is None or outside[0]:
+        # the codes are not named: the message may reach the viewer they must not be shown to
+        count = "?" if outside is None else outside[0]
+        raise AccessDenied(f"Query {name} returned {count} practice(s) outside the viewer's ICB")

@@ -12,7 +12,6 @@ count below 5 and any share of a group of fewer than 5 practices.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,15 +48,6 @@ ONE_MONTH_CAVEAT = (
     "vaccination clinic), so a one-month list can name practices that are usually fine. Use 3 or 12 months "
     "to decide on support."
 )
-
-
-def lowest_count(practices: int) -> int:
-    """How many of an ICB's n ranked practices make its lowest 20%: ceil(0.2 x n)."""
-    if practices < 0:
-        raise ValueError("practices must be >= 0")
-    return math.ceil(
-        practices * 2 / 10
-    )  # exact: avoids 0.2 * n float error (e.g. 0.2 * 15 = 3.0000000000000004)
 
 
 def window_bounds(last_month: dt.date, months: int) -> tuple[dt.date, dt.date]:

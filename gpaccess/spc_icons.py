@@ -1,8 +1,7 @@
-"""Making Data Count variation and assurance icons as small inline SVGs, each with words (never colour alone).
+"""Making Data Count variation icons as small inline SVGs, each with words (never colour alone).
 
-Variation: a circle coloured improvement blue / concern orange / neutral purple / common-cause grey, with
-H (higher) or L (lower) for special cause and a flat line for common cause. Assurance: P (pass), F (fail) or
-? (hit and miss) in a square.
+A circle coloured improvement blue / concern orange / neutral purple / common-cause grey, with H (higher) or
+L (lower) for special cause and a flat line for common cause.
 """
 
 from __future__ import annotations
@@ -20,23 +19,11 @@ VARIATION_STYLE = {
     "neutral_high": (theme.SPC_NEUTRAL, "H"),
     "neutral_low": (theme.SPC_NEUTRAL, "L"),
 }
-ASSURANCE_STYLE = {
-    "pass": (theme.SPC_IMPROVEMENT, "P"),
-    "fail": (theme.SPC_CONCERN, "F"),
-    "hit_or_miss": (theme.SPC_COMMON, "?"),
-}
 
 
 def variation_icon(icon: str, words: str, size: int = 34) -> str:
     colour, letter = VARIATION_STYLE[icon]
     return _badge(f'<circle cx="20" cy="20" r="18" fill="{colour}"/>', letter, words, size)
-
-
-def assurance_icon(icon: str, words: str, size: int = 34) -> str:
-    colour, letter = ASSURANCE_STYLE[icon]
-    return _badge(
-        f'<rect x="2" y="2" width="36" height="36" rx="6" fill="{colour}"/>', letter, words, size
-    )
 
 
 def _badge(shape: str, letter: str, words: str, size: int) -> str:

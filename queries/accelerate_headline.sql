@@ -5,12 +5,7 @@
 -- identities: none
 -- Supported = started and not withdrawn. Phases 1-3 are the first three Accelerate phases by start date.
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.programme = 'Accelerate'
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
+    SELECT * FROM enrolments_in_scope($region, $icb, 'Accelerate')
 ),
 phase_order AS (
     SELECT phase, dense_rank() OVER (ORDER BY min(start_date)) AS phase_number

@@ -5,25 +5,9 @@
 -- identities: none
 -- Shares pool the period's appointments. Appointments per 1,000 patients is a monthly rate: the period's
 -- appointments over the sum of each month's registered patients (latest list size on or before the month, else the
--- earliest after), practices without a list size left out of that rate only.
-WITH scoped AS (
-    SELECT *
-    FROM practice_month
-    WHERE ($region IS NULL OR region_code = $region)
-      AND ($date_from IS NULL OR month >= $date_from)
-      AND ($date_to IS NULL OR month <= $date_to)
-),
-earliest_list AS (  -- a practice's first list size: for months before its first extract
-    SELECT practice_code, arg_min(patients, extract_date) AS patients
-    FROM list_size
-    GROUP BY practice_code
-),
-with_list AS (
-    SELECT s.*, coalesce(before.patients, earliest.patients) AS patients
-    FROM scoped AS s
-    ASOF LEFT JOIN list_size AS before
-        ON before.practice_code = s.practice_code AND before.extract_date <= s.month
-    LEFT JOIN earliest_list AS earliest ON earliest.practice_code = s.practice_code
+-- earliest after: practice_months_with_patients), practices without a list size left out of that rate only.
+WITH with_list AS (  -- every ICB of the region (or of England): no ICB filter
+    SELECT * FROM practice_months_with_patients($region, NULL, $date_from, $date_to)
 ),
 final AS (
     SELECT

@@ -3,15 +3,7 @@
 -- parameters: $region, $icb, $date_from, $date_to
 -- source: practice_month
 -- identities: none
-WITH scoped AS (
-    SELECT *
-    FROM practice_month
-    WHERE ($region IS NULL OR region_code = $region)
-      AND ($icb IS NULL OR icb_code = $icb)
-      AND ($date_from IS NULL OR month >= $date_from)
-      AND ($date_to IS NULL OR month <= $date_to)
-),
-final AS (
+WITH final AS (
     SELECT
         month,
         count(DISTINCT practice_code) AS practices,
@@ -26,7 +18,7 @@ final AS (
         sum(unknown_status) AS unknown_status,
         sum(same_day) AS same_day,
         sum(unknown_band) AS unknown_band
-    FROM scoped
+    FROM practice_months_in_scope($region, $icb, $date_from, $date_to)
     GROUP BY month
 )
 SELECT * FROM final ORDER BY month

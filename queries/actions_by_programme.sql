@@ -8,14 +8,10 @@
 -- phases had gains, an adopter of an action if it adopted it in any of its assessed phases. Shares and the
 -- small-number rule are applied by gpaccess.charts.actions, not here.
 WITH assessed_enrolment AS (
-    SELECT e.programme, e.phase, e.practice_code, e.productivity_gain
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.status <> 'withdrawn' AND e.started_date IS NOT NULL AND e.productivity_gain IS NOT NULL
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
-      AND ($programme IS NULL OR e.programme = $programme)
-      AND ($phase IS NULL OR e.phase = $phase)
+    SELECT programme, phase, practice_code, productivity_gain
+    FROM enrolments_in_scope($region, $icb, $programme)
+    WHERE status <> 'withdrawn' AND started_date IS NOT NULL AND productivity_gain IS NOT NULL
+      AND ($phase IS NULL OR phase = $phase)
 ),
 assessed AS (
     SELECT programme, practice_code, bool_or(productivity_gain) AS gained

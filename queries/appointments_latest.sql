@@ -4,11 +4,7 @@
 -- source: practice_month
 -- identities: none
 WITH scoped AS (
-    SELECT *
-    FROM practice_month
-    WHERE ($region IS NULL OR region_code = $region)
-      AND ($icb IS NULL OR icb_code = $icb)
-      AND ($date_to IS NULL OR month <= $date_to)
+    SELECT * FROM practice_months_in_scope($region, $icb, NULL, $date_to)
 ),
 latest AS (
     SELECT max(month) AS month FROM scoped

@@ -7,13 +7,9 @@
 -- (support started, not withdrawn, productivity_gain yes); a practice counts once per kind and programme.
 -- practices_with_kind = practices with gains and at least one kind recorded (the denominator for shares).
 WITH scoped AS (
-    SELECT e.programme, e.practice_code, e.gain_kind
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.status <> 'withdrawn' AND e.started_date IS NOT NULL AND e.productivity_gain
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
-      AND ($programme IS NULL OR e.programme = $programme)
+    SELECT programme, practice_code, gain_kind
+    FROM enrolments_in_scope($region, $icb, $programme)
+    WHERE status <> 'withdrawn' AND started_date IS NOT NULL AND productivity_gain
 ),
 kinds AS (
     SELECT programme, practice_code, lower(trim(kind)) AS gain_kind

@@ -6,13 +6,9 @@
 -- Assessed = support started, not withdrawn, and productivity_gain recorded (yes or no). The share with gains and
 -- the small-number rule (fewer than 5 assessed) are applied by gpaccess.charts.gains, not here.
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.status <> 'withdrawn' AND e.started_date IS NOT NULL AND e.productivity_gain IS NOT NULL
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
-      AND ($programme IS NULL OR e.programme = $programme)
+    SELECT *
+    FROM enrolments_in_scope($region, $icb, $programme)
+    WHERE status <> 'withdrawn' AND started_date IS NOT NULL AND productivity_gain IS NOT NULL
 ),
 counts AS (
     SELECT

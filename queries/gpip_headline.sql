@@ -5,12 +5,7 @@
 -- identities: none
 -- Benefited = started and not withdrawn, any level. Hands-on = intermediate or intensive level.
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.programme = 'GPIP'
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
+    SELECT * FROM enrolments_in_scope($region, $icb, 'GPIP')
 ),
 benefited AS (
     SELECT * FROM scoped WHERE status <> 'withdrawn' AND started_date IS NOT NULL

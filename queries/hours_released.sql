@@ -7,14 +7,10 @@
 -- as 0). Mean per practice = total / practices_reporting; the small-number rule is applied in
 -- gpaccess.charts.gains.
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.status <> 'withdrawn' AND e.started_date IS NOT NULL
-      AND (e.clinical_hours_released IS NOT NULL OR e.admin_hours_released IS NOT NULL)
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
-      AND ($programme IS NULL OR e.programme = $programme)
+    SELECT *
+    FROM enrolments_in_scope($region, $icb, $programme)
+    WHERE status <> 'withdrawn' AND started_date IS NOT NULL
+      AND (clinical_hours_released IS NOT NULL OR admin_hours_released IS NOT NULL)
 ),
 totals AS (
     SELECT

@@ -5,11 +5,7 @@
 -- identities: none
 -- planned comes from the tracker's phases sheet and is national: it is shown only for a national scope.
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
+    SELECT * FROM enrolments_in_scope($region, $icb, NULL)
 ),
 counts AS (
     SELECT

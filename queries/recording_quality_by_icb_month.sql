@@ -7,11 +7,7 @@ WITH sums AS (
     SELECT month, icb_code, count(*) AS practices, sum(appointments)::BIGINT AS appointments,
            sum(unknown_mode)::BIGINT AS unknown_mode, sum(unknown_status)::BIGINT AS unknown_status,
            sum(unmapped)::BIGINT AS unmapped, sum(inconsistent_mapping)::BIGINT AS inconsistent_mapping
-    FROM practice_month
-    WHERE ($region IS NULL OR region_code = $region)
-      AND ($icb IS NULL OR icb_code = $icb)
-      AND ($date_from IS NULL OR month >= $date_from)
-      AND ($date_to IS NULL OR month <= $date_to)
+    FROM practice_months_in_scope($region, $icb, $date_from, $date_to)
     GROUP BY ALL
 ),
 final AS (

@@ -4,11 +4,7 @@
 -- source: enrolment, practice, programme
 -- identities: none
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
+    SELECT * FROM enrolments_in_scope($region, $icb, NULL)
 ),
 final AS (
     SELECT

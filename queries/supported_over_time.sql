@@ -4,13 +4,10 @@
 -- source: enrolment, practice
 -- identities: none
 WITH scoped AS (
-    SELECT e.programme, e.practice_code, min(e.started_date) AS first_started
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.status <> 'withdrawn' AND e.started_date IS NOT NULL
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
-    GROUP BY e.programme, e.practice_code
+    SELECT programme, practice_code, min(started_date) AS first_started
+    FROM enrolments_in_scope($region, $icb, NULL)
+    WHERE status <> 'withdrawn' AND started_date IS NOT NULL
+    GROUP BY programme, practice_code
 ),
 monthly AS (
     SELECT programme, date_trunc('month', first_started)::DATE AS month, count(*) AS started

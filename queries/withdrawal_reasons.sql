@@ -6,13 +6,7 @@
 -- A practice that withdrew from two phases of a programme for the same reason counts once for that reason.
 -- A blank reason shows as 'not recorded'.
 WITH scoped AS (
-    SELECT e.*
-    FROM enrolment AS e
-    JOIN practice AS p USING (practice_code)
-    WHERE e.status = 'withdrawn'
-      AND ($region IS NULL OR p.region_code = $region)
-      AND ($icb IS NULL OR p.icb_code = $icb)
-      AND ($programme IS NULL OR e.programme = $programme)
+    SELECT * FROM enrolments_in_scope($region, $icb, $programme) WHERE status = 'withdrawn'
 ),
 final AS (
     SELECT

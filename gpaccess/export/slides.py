@@ -521,7 +521,6 @@ def build_pack(
     _frame(contents, label, next_number())
     _set_title(contents, "Contents")
     entries = []
-    body: list[str] = []
     for section in sections:
         first: int | None = None
         titles: list[str] = []
@@ -531,7 +530,6 @@ def build_pack(
             first = first or start
         if titles and first is not None:
             entries.append(f"{section.heading}: slides {first} to {first + len(titles) - 1}")
-            body.append(section.heading)
         else:
             entries.append(f"{section.heading}: nothing to show for this scope")
     _text(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import weakref
 from pathlib import Path
 
 import duckdb
@@ -9,6 +12,12 @@ import duckdb
 from gpaccess.reference import HIGH_IMPACT_ACTIONS, read_reference_csv, value_map_rows
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+# Table macros shared by queries (macros.sql), stored with the schema and their version (a hash of the file) as
+# the macro gpaccess_macros_version(); see `provide_macros` for databases that lack them or hold an older version.
+MACROS_SQL = (Path(__file__).parent / "macros.sql").read_text(encoding="utf-8")
+MACROS_VERSION = hashlib.sha256(MACROS_SQL.encode("utf-8")).hexdigest()[:16]
+_MACROS_VERSION_SQL = f"CREATE OR REPLACE MACRO gpaccess_macros_version() AS '{MACROS_VERSION}'"
+_MACRO_START = re.compile(r"^CREATE OR REPLACE MACRO ([a-z_][a-z0-9_]*)\(", re.M)
 
 # The published spellings of each coded crosstab column as ENUM types: the CSV reader stores one byte per value,
 # and a value outside the set is a cast reject with its line number (so validation costs nothing extra).
@@ -40,8 +49,84 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
+def _split_macros(text: str) -> dict[str, str]:
+    """name -> its CREATE OR REPLACE MACRO statement (without the closing semicolon), in file order."""
+    starts = list(_MACRO_START.finditer(text))
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    return {
+        m.group(1): text[m.start() : end].strip().removesuffix(";")
+        for m, end in zip(starts, ends, strict=True)
+    }
+
+
+MACROS = _split_macros(MACROS_SQL)
+_TEMPORARY = {
+    name: statement.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)
+    for name, statement in MACROS.items()
+}
+
+
+def _calls(sql: str) -> set[str]:
+    """Names of the store macros `sql` calls directly (comments ignored)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return {name for name in MACROS if re.search(rf"\b{name}\s*\(", code)}
+
+
+_CALLS = {name: _calls(statement.split("AS TABLE", 1)[1]) for name, statement in MACROS.items()}
+
+
+def macros_called(sql: str) -> tuple[str, ...]:
+    """The store macros `sql` needs (those it calls and those they call), in file order."""
+    needed: set[str] = set()
+    pending = _calls(sql)
+    while pending:
+        name = pending.pop()
+        if name not in needed:
+            needed.add(name)
+            pending |= _CALLS[name]
+    return tuple(name for name in MACROS if name in needed)
+
+
+# connection -> whether its database holds the current macros (a database opened read-only cannot change)
+_STORED_CURRENT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def stored_macros_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database holds macros.sql as it is now (checked once per connection)."""
+    known = _STORED_CURRENT.get(con)
+    if known is None:
+        probe = con.cursor()
+        try:
+            row = probe.execute("SELECT gpaccess_macros_version()").fetchone()
+            known = row is not None and row[0] == MACROS_VERSION
+        except duckdb.CatalogException:  # written before the macros existed
+            known = False
+        finally:
+            probe.close()
+        _STORED_CURRENT[con] = known
+    return known
+
+
+def provide_macros(
+    con: duckdb.DuckDBPyConnection, cursor: duckdb.DuckDBPyConnection, names: tuple[str, ...]
+) -> None:
+    """Make the named store macros callable on `cursor` (a cursor of `con`), as macros.sql defines them now.
+
+    Nothing to do when the database holds the current version (ensure_schema stores it at every writable
+    open, so after any load). Otherwise (a database written before a macro existed or changed, opened read-only
+    by the app) they are defined as TEMP macros on this cursor only: a TEMP macro is found before a stored one of
+    the same name. That costs about 1 ms a macro, so only until the next load rewrites the stored ones."""
+    if names and not stored_macros_current(con):
+        cursor.execute(";\n".join(_TEMPORARY[name] for name in names))
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL)
+    con.execute(MACROS_SQL)
+    con.execute(_MACROS_VERSION_SQL)
+    _STORED_CURRENT.pop(con, None)
     if _is_empty(con, "value_map"):
         con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", value_map_rows())
     con.execute(PUBLISHED_ENUMS_SQL)

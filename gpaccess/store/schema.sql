@@ -1,5 +1,7 @@
 -- gpaccess store schema. Keys are documented (and checked by ingest and tests) rather than declared, so that
 -- a month can be deleted and re-inserted inside one transaction. See docs/data-model.md.
+-- The table macros that queries share (scope filters, the support ranking) are in macros.sql, created with this
+-- schema by gpaccess.store.ensure_schema.
 
 -- Geography -----------------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS region (          -- key: region_code (NHS England commissioning region, e.g. Y56)

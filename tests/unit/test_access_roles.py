@@ -15,7 +15,7 @@ from gpaccess.access import (
     viewer_for_email,
 )
 from gpaccess.config import PROJECT_ROOT
-from gpaccess.identification import lowest_count, shown_count, shown_share, window_bounds
+from gpaccess.identification import shown_count, shown_share, window_bounds
 
 
 @pytest.mark.parametrize(
@@ -96,14 +96,6 @@ def test_a_malformed_role_map_is_refused_whole(text):
 def test_the_example_role_map_parses():
     mapping = load_role_map((PROJECT_ROOT / "data/roles.example.toml").read_text())
     assert {v.role for v in mapping.values()} == {"national", "region", "icb"}
-
-
-@pytest.mark.parametrize(
-    ("n", "k"),
-    [(0, 0), (1, 1), (4, 1), (5, 1), (6, 2), (10, 2), (11, 3), (15, 3), (16, 4), (338, 68)],
-)
-def test_lowest_count_is_ceil_of_a_fifth(n, k):
-    assert lowest_count(n) == k
 
 
 def test_window_bounds():

@@ -1,6 +1,6 @@
 from gpaccess import theme
 from gpaccess.spc import summarise, xmr
-from gpaccess.spc_icons import VARIATION_STYLE, assurance_icon, variation_icon
+from gpaccess.spc_icons import VARIATION_STYLE, variation_icon
 
 
 def test_every_variation_icon_summarise_can_return_has_a_style():
@@ -18,7 +18,8 @@ def test_icon_carries_words_and_letter_not_only_colour():
 
 
 def test_words_are_escaped():
-    assert "&lt;b&gt;" in assurance_icon("pass", "<b>")
+    svg = variation_icon("common_cause", "<b>")
+    assert "&lt;b&gt;" in svg and "<b>" not in svg
 
 
 def test_a_falling_series_gets_a_concern_low_icon_when_up_is_better():

@@ -1,0 +1,114 @@
+-- Shared SQL for queries/: table macros that queries call so that each query states its own logic, not the
+-- scope filter or the support ranking again. Each macro is one statement starting `CREATE OR REPLACE MACRO`
+-- at the start of a line, its description as comments inside it (gpaccess.store.connect splits them there).
+--
+-- gpaccess.store.ensure_schema stores them, with their version (a hash of this file) as the macro
+-- gpaccess_macros_version(), on every writable connection, so every load refreshes them. On a database written
+-- before a macro existed or changed (the app opens it read-only, so cannot store them), gpaccess.db.run defines
+-- the ones a query calls as TEMP macros on the query's cursor, found before any stored ones.
+-- An argument name never equals a column name (it would shadow the column). A NULL argument = no filter.
+
+CREATE OR REPLACE MACRO practice_months_in_scope(scope_region, scope_icb, first_month, last_month) AS TABLE
+    -- practice_month rows of the scope's region and ICB, for months first_month to last_month.
+    SELECT *
+    FROM practice_month
+    WHERE (scope_region IS NULL OR region_code = scope_region)
+      AND (scope_icb IS NULL OR icb_code = scope_icb)
+      AND (first_month IS NULL OR month >= first_month)
+      AND (last_month IS NULL OR month <= last_month);
+
+CREATE OR REPLACE MACRO practice_months_with_patients(scope_region, scope_icb, first_month, last_month) AS TABLE
+    -- practice_months_in_scope with `patients`: the practice's registered patients that month, from its latest
+    -- list size on or before the month, else its earliest (for months before its first extract); NULL if it has
+    -- no list size at all.
+    WITH earliest_list AS (
+        SELECT practice_code, arg_min(patients, extract_date) AS patients
+        FROM list_size
+        GROUP BY practice_code
+    )
+    SELECT s.*, coalesce(before.patients, earliest.patients) AS patients
+    FROM practice_months_in_scope(scope_region, scope_icb, first_month, last_month) AS s
+    ASOF LEFT JOIN list_size AS before
+        ON before.practice_code = s.practice_code AND before.extract_date <= s.month
+    LEFT JOIN earliest_list AS earliest ON earliest.practice_code = s.practice_code;
+
+CREATE OR REPLACE MACRO enrolments_in_scope(scope_region, scope_icb, scope_programme) AS TABLE
+    -- enrolment rows (all columns, any status) of practices in the scope's region and ICB (the practice's ICB in
+    -- the `practice` table), for one programme.
+    SELECT e.*
+    FROM enrolment AS e
+    JOIN practice AS p USING (practice_code)
+    WHERE (scope_region IS NULL OR p.region_code = scope_region)
+      AND (scope_icb IS NULL OR p.icb_code = scope_icb)
+      AND (scope_programme IS NULL OR e.programme = scope_programme);
+
+CREATE OR REPLACE MACRO support_ranking(scope_region, scope_icb, measure, first_month, last_month) AS TABLE
+    -- Support identification (docs/roles.md): one row per practice ranked in its ICB on `measure` over the
+    -- window first_month to last_month (queries support_list and support_reach).
+    -- Ranking: within each ICB, every practice with a value for the measure over the window is ranked from
+    -- lowest to highest on the unrounded value (shares and rates pool the window's appointments; appointments
+    -- per 1,000 patients count only months with a list size, see practice_months_with_patients); equal values are
+    -- ordered by practice code (A before Z). The lowest ceil(0.2 x n) of the n ranked practices are "the lowest
+    -- 20%" (rounded up, so an ICB with any practices has at least one; 0.2 is an exact DECIMAL). Practices with
+    -- no appointments in the window are not ranked. `measure` is one of face_to_face_pct, same_day_pct,
+    -- appointments_per_1000 (anything else ranks none).
+    -- In a programme = any enrolment in Accelerate or GPIP that is not withdrawn (signed up, active, completed or
+    -- extended), in any ICB.
+    -- Columns: icb_code, practice_code, value (unrounded, in the measure's unit: % or per 1,000 patients),
+    -- rank_in_icb, practices_ranked (n), lowest, in_accelerate, in_gpip, in_either.
+    WITH per_practice AS (
+        SELECT
+            icb_code,
+            practice_code,
+            sum(face_to_face)::DOUBLE / nullif(sum(appointments), 0)::DOUBLE AS face_to_face_ratio,
+            sum(same_day)::DOUBLE / nullif(sum(appointments), 0)::DOUBLE AS same_day_ratio,
+            (sum(appointments) FILTER (WHERE patients IS NOT NULL))::DOUBLE
+                / nullif(sum(patients), 0)::DOUBLE AS appointments_per_patient
+        FROM practice_months_with_patients(scope_region, scope_icb, first_month, last_month)
+        GROUP BY icb_code, practice_code
+        HAVING sum(appointments) > 0
+    ),
+    measured AS (
+        SELECT
+            icb_code,
+            practice_code,
+            CASE measure
+                WHEN 'face_to_face_pct' THEN face_to_face_ratio
+                WHEN 'same_day_pct' THEN same_day_ratio
+                WHEN 'appointments_per_1000' THEN appointments_per_patient
+            END AS ratio,
+            CASE measure
+                WHEN 'appointments_per_1000' THEN 1000.0
+                ELSE 100.0
+            END AS scale
+        FROM per_practice
+    ),
+    ranked AS (
+        SELECT
+            *,
+            row_number() OVER (PARTITION BY icb_code ORDER BY ratio, practice_code) AS rank_in_icb,
+            count(*) OVER (PARTITION BY icb_code) AS practices_ranked
+        FROM measured
+        WHERE ratio IS NOT NULL
+    ),
+    supported AS (
+        SELECT
+            practice_code,
+            bool_or(programme = 'Accelerate') AS in_accelerate,
+            bool_or(programme = 'GPIP') AS in_gpip
+        FROM enrolment
+        WHERE status <> 'withdrawn'
+        GROUP BY practice_code
+    )
+    SELECT
+        r.icb_code,
+        r.practice_code,
+        r.ratio * r.scale AS value,
+        r.rank_in_icb,
+        r.practices_ranked,
+        r.rank_in_icb <= ceil(0.2 * r.practices_ranked) AS lowest,
+        coalesce(s.in_accelerate, false) AS in_accelerate,
+        coalesce(s.in_gpip, false) AS in_gpip,
+        coalesce(s.in_accelerate OR s.in_gpip, false) AS in_either
+    FROM ranked AS r
+    LEFT JOIN supported AS s USING (practice_code);
