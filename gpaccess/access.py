@@ -3,7 +3,7 @@
 Roles: public (default, no sign-in), national, region (one region), icb (one ICB), admin (loads data).
 Practice identities (codes, names) are shown only to a viewer authorised for that practice's ICB. This is
 enforced in `gpaccess.db.run`, where data is read, so pages, downloads, `figures` and exports all pass the same
-check. Aggregates of fewer than 5 practices are suppressed in public outputs ("fewer than 5").
+check. Small numbers follow one rule, gpaccess.disclosure.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Literal
 
 Role = Literal["public", "national", "region", "icb", "admin"]
 ROLES: tuple[Role, ...] = ("public", "national", "region", "icb", "admin")
-SMALL_NUMBER = 5  # groups with fewer practices than this show "fewer than 5"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ Pure definitions shared by the pages, the CLI and the tests; the ranking itself 
 
 Rule: within each ICB, the practices with a value for the measure over the window are ranked from lowest to
 highest on the unrounded value; equal values are ordered by practice code; the lowest ceil(0.2 x n) are "the
-lowest 20%". Public, national and regional outputs show counts and shares only, and "fewer than 5" for any
-count below 5 and any share of a group of fewer than 5 practices.
+lowest 20%". Public, national and regional outputs show counts and shares only, with the small-number rule for
+ranking counts (gpaccess.disclosure).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 
 import duckdb
 
-from gpaccess.access import SMALL_NUMBER, Viewer
+from gpaccess import disclosure
+from gpaccess.access import Viewer
 from gpaccess.db import run
 from gpaccess.scope import Scope
 
-FEWER_THAN = f"fewer than {SMALL_NUMBER}"
+FEWER_THAN = disclosure.FEWER_THAN
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,13 @@ def window_bounds(last_month: dt.date, months: int) -> tuple[dt.date, dt.date]:
 
 
 def shown_count(count: int | None, *, exact: bool = False) -> str:
-    """A count as shown: "fewer than 5" below the small-number threshold unless `exact` (the ICB's own users)."""
-    if count is None:
-        return "no data"
-    if not exact and count < SMALL_NUMBER:
-        return FEWER_THAN
-    return f"{count:,}"
+    """A count from the ranking as shown: "fewer than 5" for 0 to 4 unless `exact` (the ICB's own users)."""
+    return disclosure.shown_count(count, exact=exact, ranking=True)
 
 
 def shown_share(part: int, whole: int, *, exact: bool = False) -> str:
-    """part/whole as a percentage; "fewer than 5" when part or whole is below 5 (unless `exact`)."""
-    if whole == 0:
-        return "no practices"
-    if not exact and (part < SMALL_NUMBER or whole < SMALL_NUMBER):
-        return FEWER_THAN
-    return f"{100 * part / whole:.0f}%"
+    """part/whole as a whole percentage; "fewer than 5" when part or whole is below 5 (unless `exact`)."""
+    return disclosure.shown_share(part, whole, exact=exact, ranking=True, digits=0)
 
 
 def support_list_records(

@@ -6,7 +6,7 @@ import streamlit as st
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts import actions
-from gpaccess.charts.gains import FEWER_THAN
+from gpaccess.disclosure import FEWER_THAN
 
 ALL_PHASES = "All phases and cohorts"
 

@@ -5,12 +5,13 @@ import streamlit as st
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts import gains
+from gpaccess.disclosure import FEWER_THAN
 
 ctx = frame.current()
 st.title("Productivity gains")
 st.markdown(
     f"Outcomes the programme tracker records for practices supported in **{ctx.scope_label_md}**, programme "
-    f"to date. A group with {gains.FEWER_THAN} practices shows '{gains.FEWER_THAN}' instead of a figure."
+    f"to date. A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a figure."
 )
 
 st.subheader("Practices with productivity gains")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from gpaccess.access import SMALL_NUMBER
 from gpaccess.app import frame, render
 from gpaccess.app.data import query
 from gpaccess.charts.impact import before_after_chart, event_study_chart, results_table
+from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count
 from gpaccess.impact import DESIGN, MEASURES, estimate, event_study, panel_counts, query_params
 
 ALL = "__all__"
@@ -13,7 +13,7 @@ LEVELS = {"GPIP": ["intermediate", "intensive"]}
 
 
 def count(n: int) -> str:
-    return f"fewer than {SMALL_NUMBER}" if 0 < n < SMALL_NUMBER else f"{n:,}"
+    return shown_count(n)
 
 
 ctx = frame.current()
@@ -68,7 +68,7 @@ st.subheader("Face-to-face share: supported against comparable practices")
 c1, c2, c3 = st.columns(3)
 with c1:
     value = (
-        f"fewer than {SMALL_NUMBER}"
+        FEWER_THAN
         if headline.suppressed
         else "no data"
         if headline.estimate is None
