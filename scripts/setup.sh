@@ -19,9 +19,12 @@ done
 if ((${#missing[@]})); then
   sudo_cmd=""
   [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  echo "Installing system packages: ${missing[*]}"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Wait up to 10 minutes for another apt or unattended-upgrades run to release its lock rather than fail.
+  apt=($sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
+  echo "Installing system packages: ${missing[*]} (a few minutes on a new machine)"
+  "${apt[@]}" update -qq </dev/null
+  "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  echo "System packages installed"
 fi
 
 if [[ ! -x .venv/bin/python ]]; then
@@ -31,8 +34,9 @@ fi
 stamp=.venv/.requirements.sha256
 wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
-  echo "Installing Python packages from requirements.txt"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r requirements.txt
+  echo "Installing Python packages from requirements.txt into .venv (a few minutes)"
+  .venv/bin/python -m pip install -q --no-input --upgrade pip </dev/null
+  .venv/bin/python -m pip install -q --no-input -r requirements.txt </dev/null
   echo "$wanted" > "$stamp"
+  echo "Python packages installed"
 fi

@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, format check, type check, then unit, integration, app and browser tests.
+#   scripts/test.sh            everything
+#   scripts/test.sh --fast     the inner loop: lint, format, types, and pytest -m "not slow and not browser" (no
+#                              demo database, no browser: tests/conftest.py marks `slow` the tests that need one)
+# Further arguments go to pytest, e.g. `scripts/test.sh --fast tests/unit -k spc`.
+# Tests run in parallel (pytest-xdist, one worker per CPU, at most 4; PYTEST_XDIST_AUTO_NUM_WORKERS=1 for one):
+# a file's tests stay on one worker, so module fixtures (stores, servers) are built once, and the workers share
+# one demo database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+select=()
+if [[ "${1:-}" == "--fast" ]]; then
+  select=(-m "not slow and not browser")
+  shift
+fi
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
 echo "== mypy";        mypy
 echo "== pytest"
-pytest -q -p no:cacheprovider "$@"
+pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile "${select[@]}" "$@"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -16,15 +19,23 @@ REALDATA = PROJECT / "tests" / "data" / "realdata"
 @pytest.fixture
 def realdata() -> Path:
     if not REALDATA.is_dir():
-        pytest.fail(
-            f"Real data folder missing: {REALDATA}"
-        )
+        pytest.fail(f"Real data folder missing: {REALDATA}")
     return REALDATA
 
 
+@pytest.fixture(scope="session")
+def empty_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new store (schema and reference data), made once: copying it is quicker than seeding each time."""
+    path = tmp_path_factory.mktemp("empty_store") / "empty.duckdb"
+    connect_writable(path).close()
+    return path
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    con = connect_writable(tmp_path / "test.duckdb")
+def store(tmp_path: Path, empty_store_file: Path) -> duckdb.DuckDBPyConnection:
+    path = tmp_path / "test.duckdb"
+    shutil.copyfile(empty_store_file, path)
+    con = connect_writable(path)
     yield con
     con.close()
 
@@ -41,10 +52,54 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
 
 
+# Slow without the demo: the real-data leak sweep draws every page's figures in Chromium (a CPU-minute).
+SLOW_FILES = ("tests/app/test_no_leaks_real.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` every test that needs the full demo (directly or through a fixture), and those in SLOW_FILES,
+    so that `scripts/test.sh --fast` skips them without anyone having to remember."""
+    for item in items:
+        if "demo_db" in getattr(item, "fixturenames", ()) or item.nodeid.startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's pytest temporary folder, shared by pytest-xdist workers (each has its own popen-gwN in it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+SCREENSHOTS_ENV = "GPACCESS_SCREENSHOTS"
+
+
+def screenshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save screenshots: GPACCESS_SCREENSHOTS if set, else screenshots/ in this run's
+    temporary folder (pytest keeps the last three runs' folders)."""
+    return Path(os.environ.get(SCREENSHOTS_ENV) or run_folder(tmp_path_factory) / "screenshots")
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    """Say where the screenshots are. Here, not in tests/browser: under pytest-xdist the main process, which
+    writes the summary, loads only this conftest."""
+    folder = screenshot_folder(config._tmp_path_factory)  # type: ignore[attr-defined]
+    if folder.is_dir():
+        terminalreporter.write_line(f"Screenshots: {folder}")
+
+
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    """The full synthetic demo, built once per test session through the real generator and ingest (~1 minute)."""
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full synthetic demo, built once per test run through the real generator and ingest (~1 minute).
+
+    Under pytest-xdist every worker runs session fixtures itself: the first to get the lock builds the demo,
+    the others wait and then use the same file (tests open it read-only; a test that writes copies it first)."""
     from gpaccess.demo_build import build_demo_database
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    return build_demo_database(path)
+    folder = run_folder(tmp_path_factory) / "demo"
+    folder.mkdir(exist_ok=True)
+    path = folder / "demo.duckdb"
+    with open(folder / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not path.exists():  # the build moves the file into place only when it is complete
+            build_demo_database(path)
+    return path

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, SCREENSHOTS_ENV, screenshot_folder
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHOTS = Path(os.environ.get("GPACCESS_SCREENSHOTS", "/tmp/gpaccess-screenshots"))
 
 
 def free_port() -> int:
@@ -76,6 +75,16 @@ def server(demo_db) -> Iterator[str]:
     process.wait(timeout=20)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder for shot(), passed in the environment: test modules import this file as tests.browser.conftest,
+    a different module object from the one pytest loads for its fixtures."""
+    folder = screenshot_folder(tmp_path_factory)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(SCREENSHOTS_ENV, str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -105,7 +114,8 @@ def wait_for_charts(tab, timeout: int = 90_000) -> None:
 
 
 def shot(tab, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
+    folder = Path(os.environ[SCREENSHOTS_ENV])  # set by the screenshots fixture
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
