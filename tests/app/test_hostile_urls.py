@@ -209,11 +209,6 @@ def test_a_hostile_icb_name_from_a_loaded_file_is_plain_text_in_the_header(
         assert "[Sign in](" not in body and "](http" not in body, body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not yet plain text (files owned elsewhere): the coverage caveat (gpaccess/app/upload.py) and the "
-    "chart descriptions (gpaccess/app/render.py) put the ICB name into markdown as it is",
-)
 def test_a_hostile_icb_name_is_plain_text_everywhere_on_the_page(monkeypatch, tmp_path):
     at = hostile_icb_name(monkeypatch, tmp_path, "pages/overview.py")
     assert all("[Sign in](" not in b and "](http" not in b for b in bodies(at)), bodies(at)
