@@ -566,9 +566,7 @@ def test_a_workbook_part_that_unzips_too_large_is_refused(with_tracker, tmp_path
 FORMULA_TEXT = "text that does not start with =, +, -, @, tab or carriage return (spreadsheet formula characters)"
 CONTROL = "text without control characters (such as line breaks or tabs)"
 ANGLES = "text without < or > (write 'fewer than' or 'more than')"
-ODS = (
-    "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits"
-)
+ODS = "an ODS practice code: a capital letter, a capital letter or digit, then 4 digits"
 
 TEXT_CASES = [
     ("enrolments", "gain_kind", '=HYPERLINK("http://example.com","more")', FORMULA_TEXT),
