@@ -1,4 +1,4 @@
-"""`figures --json` on the demo reproduces the published calibration targets (../shared/programme_facts.md).
+"""`figures --json` on the demo reproduces the published calibration targets (programme_facts.md, the programmes' published figures).
 
 The targets are written here as the published figures; the product computes them from the data.
 """
