@@ -36,7 +36,9 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
+# Streamlit's own menu hidden: the frame draws the sidebar's links (see frame.sidebar_navigation)
+navigation = st.navigation(PAGES, position="hidden")
+frame.sidebar_navigation(PAGES)
 frame.start()
 try:
     navigation.run()

@@ -190,4 +190,5 @@ def _add_footnote(fig: go.Figure, *, source: str, trial: bool) -> None:
         align="left",
         showarrow=False,
         font={"size": 11, "color": theme.NHS_DARK_GREY},
+        name="source",  # the page shows it as text under the chart instead (charts.screen)
     )

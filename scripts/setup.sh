@@ -40,3 +40,9 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
   echo "$wanted" > "$stamp"
   echo "Python packages installed"
 fi
+
+# axe-core (accessibility checks in the browser tests), from the npm registry into node_modules/
+if [[ "${1:-}" == "--test" && ! -s node_modules/axe-core/axe.min.js ]] && command -v npm >/dev/null; then
+  echo "Installing axe-core from npm (accessibility tests)"
+  npm install --no-save --silent --prefix "$PWD" axe-core </dev/null >/dev/null
+fi

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -55,10 +56,27 @@ class AppContext:
 HANDOFF_KEY = "_frame_context"
 
 
+STYLE = Path(__file__).with_name("style.css")  # contrast and focus: see the file
+
+
 def configure_page() -> None:
-    st.set_page_config(
-        page_title="GP access improvement", page_icon=":material/local_hospital:", layout="wide"
-    )
+    """Page title and icon, and the app's few style rules. The icon is an emoji, which Streamlit draws itself:
+    a `:material/...:` page icon is fetched from fonts.gstatic.com, and the app must work offline."""
+    st.set_page_config(page_title="GP access improvement", page_icon="🏥", layout="wide")
+    st.html(STYLE)  # style only: Streamlit puts it in no place on the page
+
+
+def sidebar_navigation(sections: dict[str, list[st.Page]]) -> None:
+    """Links to the pages, by section, at the top of the sidebar.
+
+    In place of Streamlit's own sidebar menu (`st.navigation(..., position="hidden")`), whose markup is a list
+    with other elements among its items (axe-core: `list`, `listitem`, serious). The pages' icons come from the
+    font Streamlit serves itself, and are hidden from screen readers."""
+    with st.sidebar:
+        for section, pages in sections.items():
+            st.markdown(f"**{section}**")
+            for page in pages:
+                st.page_link(page, label=page.title)
 
 
 def start() -> AppContext:

@@ -11,15 +11,23 @@ import streamlit as st
 
 from gpaccess.app import data
 from gpaccess.charts import Chart
+from gpaccess.charts.screen import for_screen, source_text
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import variation_icon
 from gpaccess.text import plain
+
+# No Plotly toolbar: zoom and pan are not what a board paper needs, the downloads sit under each chart, and the
+# toolbar's eight buttons were eight more tab stops per chart. Streamlit's own toolbar still offers full screen.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
 def chart(item: Chart) -> None:
     from gpaccess.export.images import csv_bytes
 
-    st.plotly_chart(item.figure, key=f"chart_{item.key}", config={"displaylogo": False})
+    # the figure as fitted to the page (titles wrapped, legend below, source as text under it): charts.screen
+    st.plotly_chart(for_screen(item.figure), key=f"chart_{item.key}", config=PLOTLY_CONFIG)
+    if source := source_text(item.figure):
+        st.caption(plain(source, None))
     st.caption(f"**Chart description:** {plain(item.alt_text, None)}")  # names can come from files
     with st.expander(f"Data table: {plain(item.title, None)}"):
         st.dataframe(item.data, hide_index=True)

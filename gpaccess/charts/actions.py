@@ -202,9 +202,12 @@ def adoption_by_area(
             y=labels,
             text=[["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in z],
             texttemplate="%{text}",
+            # cells from white to NHS light blue under black text: 7:1 at least on every cell (to NHS blue, no
+            # text colour reads at 4.5:1 on the cells in the middle of the scale)
+            textfont={"color": theme.FONT_COLOUR},
             zmin=0,
             zmax=100,
-            colorscale=[[0, theme.NHS_WHITE], [1, theme.NHS_BLUE]],
+            colorscale=[[0, theme.NHS_WHITE], [1, theme.NHS_LIGHT_BLUE]],
             showscale=False,
             hovertemplate="%{y}<br>%{x}: %{z:.1f}% adopted<extra>" + programme + "</extra>",
             xgap=2,

@@ -60,6 +60,7 @@ def style(
         showarrow=False,
         xanchor="left",
         font={"size": 11, "color": theme.NHS_DARK_GREY},
+        name="source",  # the page shows it as text under the chart instead (charts.screen)
     )
     return figure
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,8 @@ def plain(values) -> list:
 
 
 def title(figure: dict) -> str:
-    return figure["layout"]["title"]["text"]
+    """Title and subtitle as words: the page wraps them onto lines for phones."""
+    return " ".join(re.sub(r"<br>|</?sup>", " ", figure["layout"]["title"]["text"]).split())
 
 
 def bar_x(figure: dict, name: str) -> list[list[float]]:

@@ -60,8 +60,10 @@ def plain(values) -> list:
 
 
 def title(figure: dict) -> str:
-    """The finding: the title without its subtitle, wrapped lines joined."""
-    return figure["layout"]["title"]["text"].split("<br><sup>")[0].replace("<br>", " ")
+    """The finding: the title without its subtitle, wrapped lines joined (the page wraps titles for phones)."""
+    return " ".join(
+        figure["layout"]["title"]["text"].split("<br><sup>")[0].replace("<br>", " ").split()
+    )
 
 
 def trace_values(figure: dict, name: str) -> dict[str, float]:

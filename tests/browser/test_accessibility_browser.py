@@ -1,0 +1,169 @@
+"""Accessible, phone-ready and offline, in a real browser (issue 17).
+
+- axe-core on every page at desktop size, as the public and as an ICB persona: no serious or critical violation.
+- Every request not to the app itself blocked and counted: none (the app must work offline).
+- At 390 px: no chart wider than the screen, no chart title or panel title outside its chart; screenshots kept.
+- Keyboard: the skip link is the first tab stop and leads to the content; charts add no toolbar tab stops.
+
+axe-core comes from npm: $AXE_CORE_JS, or node_modules/axe-core/axe.min.js in the project
+(`npm install --no-save axe-core` in the project's folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.conftest import shot, wait_for_charts
+from tests.conftest import PROJECT
+
+pytestmark = pytest.mark.browser
+
+# url path -> whether the page draws charts (the board pack and the data page draw none)
+PAGES = {
+    "": True,
+    "phases": True,
+    "uptake": True,
+    "gains": True,
+    "actions": True,
+    "access": True,
+    "support": True,
+    "impact": True,
+    "board-pack": False,
+    "data": False,
+}
+VIEWERS = {"public": "region=Y56", "icb": "persona=icb:QRV&icb=QRV"}
+PHONE = {"width": 390, "height": 844}
+SERIOUS = ("serious", "critical")
+
+
+def axe_script() -> Path:
+    candidates = [Path(p) for p in (os.environ.get("AXE_CORE_JS"),) if p]
+    candidates.append(PROJECT / "node_modules" / "axe-core" / "axe.min.js")
+    for path in candidates:
+        if path.is_file():
+            return path
+    pytest.fail(
+        "axe-core not found: set AXE_CORE_JS, or run `npm install --no-save axe-core` in the project's folder"
+    )
+
+
+def settle(tab, charts: bool) -> None:
+    """The page drawn: its charts (if it has any), else its title; then no rerun running."""
+    if charts:
+        wait_for_charts(tab)
+        return
+    tab.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
+    )
+
+
+def open_page(tab, server: str, path: str, query: str) -> None:
+    tab.goto(f"{server}/{path}?{query}")
+    settle(tab, PAGES[path])
+    tab.wait_for_timeout(1000)  # anything drawn after the charts (tables, downloads)
+
+
+def serious_violations(tab) -> list[str]:
+    tab.add_script_tag(path=str(axe_script()))
+    found = tab.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(v['nodes'][:3])}"
+        for v in found
+        if v["impact"] in SERIOUS
+    ]
+
+
+def tall_shot(tab, name: str) -> None:
+    """The whole page at this width: Streamlit scrolls its main section, not the page, so a full-page
+    screenshot shows one screen; the viewport is made as tall as the content for it, then put back."""
+    size = tab.viewport_size
+    height = tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    tab.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
+    tab.wait_for_timeout(1500)  # charts redrawn at the new size
+    shot(tab, name)
+    tab.set_viewport_size(size)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_serious_violation(server, page, path, viewer):
+    open_page(page, server, path, VIEWERS[viewer])
+    assert serious_violations(page) == []
+
+
+def test_no_request_leaves_the_app(server, browser):
+    """Every page, public and as the ICB persona, with every request to another host blocked and counted."""
+    app_host = urlparse(server).hostname
+    outside: list[str] = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if urlparse(url).hostname == app_host or url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", route)
+    try:
+        tab = context.new_page()
+        for query in VIEWERS.values():
+            for path in PAGES:
+                open_page(tab, server, path, query)
+    finally:
+        context.close()
+    assert outside == []
+
+
+def test_charts_fit_a_phone(server, browser):
+    """At 390 px: each chart inside the screen, and its title and panel titles inside the chart."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        tab = context.new_page()
+        for path, charts in PAGES.items():
+            if not charts:
+                continue
+            open_page(tab, server, path, VIEWERS["public"])
+            found = tab.evaluate(
+                """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+                    const box = plot.getBoundingClientRect();
+                    if (!box.width) return [];  // in a tab not shown
+                    const out = box.right > window.innerWidth + 1 ? [`chart ${Math.round(box.right)} px`] : [];
+                    for (const text of plot.querySelectorAll('.gtitle, .annotation-text')) {
+                        const r = text.getBoundingClientRect();
+                        if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+                            out.push(`title outside its chart: ${text.textContent.slice(0, 60)}`);
+                    }
+                    return out;
+                })"""
+            )
+            tall_shot(tab, f"phone-{path or 'overview'}")
+            assert found == [], path or "overview"
+    finally:
+        context.close()
+
+
+def test_skip_link_first_and_no_chart_toolbar_tab_stops(server, page):
+    open_page(page, server, "access", VIEWERS["public"])
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => [document.activeElement.textContent, document.activeElement.hash]")
+    assert first[0].strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => !!document.activeElement.closest('[data-testid=\"stMain\"]')")
+    assert inside  # past the sidebar: the next tab stop is in the content
+    assert page.locator(".js-plotly-plot .modebar").count() == 0
+    outline = page.evaluate(
+        "() => { const a = document.querySelector('[data-testid=\"stSkipToContent\"]'); a.focus();"
+        " return getComputedStyle(a).outlineStyle }"
+    )
+    assert outline != "none"  # visible focus
