@@ -7,6 +7,7 @@ the finding, the subtitle the scope and period, `data` is exactly what is plotte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,14 +21,25 @@ SOURCE_TRACKER = "Source: programme tracker (NHS England and ICBs)."
 
 @dataclass(frozen=True)
 class Chart:
+    """`draw` makes the Plotly figure (or is one): it runs the first time `figure` is asked for, so an export
+    that writes native slides from `data` never builds a figure, and a cached chart builds its figure once."""
+
     key: str  # stable identifier, e.g. "supported_over_time"
     title: str  # the finding, in words
     subtitle: str  # scope and period
-    figure: go.Figure
-    data: pd.DataFrame  # exactly the plotted data
-    alt_text: str  # text alternative generated from the data
-    source: str
+    draw: go.Figure | Callable[[], go.Figure] = field(repr=False, compare=False)
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)  # exactly the plotted data
+    alt_text: str = ""  # text alternative generated from the data
+    source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)  # caveats
+
+    @property
+    def figure(self) -> go.Figure:
+        made = self.__dict__.get("_figure")
+        if made is None:
+            made = self.draw if isinstance(self.draw, go.Figure) else self.draw()
+            object.__setattr__(self, "_figure", made)  # frozen: cached beside the fields
+        return made
 
     @property
     def footnote(self) -> str:

@@ -9,6 +9,7 @@ and downloads).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -201,7 +202,7 @@ def _plant_in_download(monkeypatch, name: str) -> None:
 
     def leaky(*args, **kwargs):
         chart = original(*args, **kwargs)
-        return type(chart)(**{**chart.__dict__, "data": chart.data.assign(note=name)})
+        return dataclasses.replace(chart, data=chart.data.assign(note=name))
 
     monkeypatch.setattr(charts, "share_distribution", leaky)
 

@@ -25,6 +25,7 @@ image buttons are counted, not clicked). Everything else is built for every role
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import re
@@ -422,7 +423,7 @@ def _plant(monkeypatch, value: str) -> None:
         chart = original(*args, **kwargs)
         data = chart.data.copy()
         data.loc[data.index[0], "band"] = value
-        return type(chart)(**{**chart.__dict__, "data": data})
+        return dataclasses.replace(chart, data=data)
 
     monkeypatch.setattr(charts, "share_distribution", planted)
     monkeypatch.setattr(sections, "share_distribution", planted)
