@@ -3,7 +3,8 @@
 python -m gpaccess [--db PATH] ingest FILE... [--db PATH]   load published files (all or nothing)
 python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
 python -m gpaccess figures --json [--region CODE] [--icb CODE]
-python -m gpaccess export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
+python -m gpaccess export --out pack.pptx [--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
+                                               board pack, or one page's slides (PowerPoint)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gpaccess.access import PUBLIC, ROLES, AccessDenied, Viewer
 from gpaccess.config import database_path
 from gpaccess.db import run
 from gpaccess.ingest import IngestError, ingest_files
+from gpaccess.registry import PAGES
 from gpaccess.scope import NATIONAL, Scope
 from gpaccess.store import connect_read_only, connect_writable
 
@@ -86,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         "export", parents=[database], help="write the board pack as a PowerPoint deck"
     )
     export.add_argument("--out", type=Path, required=True, help="where to write the .pptx")
+    export.add_argument(
+        "--page",
+        choices=list(PAGES),
+        help="one page's slides, as its Download slides button gives them (NAME as in the page's URL)",
+    )
     export.add_argument("--region", help="NHS England region code, e.g. Y56")
     export.add_argument("--icb", help="ICB ODS code, e.g. QRV")
     export.add_argument("--programme", choices=("All", "Accelerate", "GPIP"), default="All")
@@ -207,7 +214,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from gpaccess.export import board_pack
+    from gpaccess.export.pack import PACK_SECTIONS, board_pack
 
     con = connect_read_only(database_path(args.db))
     try:
@@ -227,12 +234,13 @@ def _export(args: argparse.Namespace) -> int:
             icb_code=args.viewer_icb or (args.icb if args.role == "icb" else None),
         )
         try:
-            deck = board_pack(con, viewer, scope)
+            deck = board_pack(con, viewer, scope, [args.page] if args.page else PACK_SECTIONS)
         except ValueError as error:
             print(error, file=sys.stderr)
             return 2
     finally:
         con.close()
     args.out.write_bytes(deck)
-    print(f"Board pack written: {args.out} ({len(deck) // 1024:,} KB)")
+    what = f"Slides of page {args.page}" if args.page else "Board pack"
+    print(f"{what} written: {args.out} ({len(deck) // 1024:,} KB)")
     return 0

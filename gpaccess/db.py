@@ -92,6 +92,21 @@ def load_query(name: str, directory: Path = QUERIES_DIR) -> Query:
     )
 
 
+def bound_scope(name: str, scope: Scope) -> Scope:
+    """The scope as far as the query reads it: fields it has no parameter for are reset, so that a cache
+    keyed on this scope holds one result per distinct query, not one per unused filter (the ICB is kept for
+    a query that returns practice identities: the viewer is checked against it)."""
+    query = load_query(name)
+    used = set(query.parameters)
+    return Scope(
+        region=scope.region if "region" in used else None,
+        icb=scope.icb if "icb" in used or query.identities else None,
+        programme=scope.programme if "programme" in used else "All",
+        date_from=scope.date_from if "date_from" in used else None,
+        date_to=scope.date_to if "date_to" in used else None,
+    )
+
+
 def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 

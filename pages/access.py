@@ -3,16 +3,11 @@
 import streamlit as st
 
 from gpaccess.app import frame, render
+from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
-from gpaccess.charts.access import (
-    ICB_MEASURES,
-    TREND_COLUMNS,
-    icbs_compared,
-    mode_mix,
-    share_distribution,
-)
-from gpaccess.charts.appointments import MEASURES, spc_chart
-from gpaccess.charts.base import describe_period, fmt_int, fmt_pct
+from gpaccess.charts.access import ICB_MEASURES, TREND_COLUMNS
+from gpaccess.charts.appointments import MEASURES
+from gpaccess.charts.base import fmt_int, fmt_pct
 
 ctx = frame.current()
 st.title("Access")
@@ -55,55 +50,27 @@ with c5:
         "appointments per 1,000 registered patients, that month",
     )
 
-st.subheader("How appointments were offered")
-render.chart(mode_mix(counts, ctx.scope_label, ctx.period_label))
-
-st.subheader("Monthly trends (statistical process control)")
-if len(monthly) < 3:
-    st.info("SPC charts need at least three months of data; load more months to see trends.")
-else:
-    starts = query("programmes", ctx.viewer, ctx.scope)["start_date"].tolist()
-    tabs = st.tabs([MEASURES[c].label for c in TREND_COLUMNS])
-    for tab, column in zip(tabs, TREND_COLUMNS, strict=True):
-        with tab:
-            if monthly[column].notna().sum() < 3:
-                st.info(
-                    f"Not enough months with {MEASURES[column].label.lower()} for an SPC chart."
-                )
-                continue
-            chart, summary = spc_chart(monthly, column, ctx.scope_label, rebase_at=starts)
-            st.caption(f"**SPC:** {summary.variation_text}.")
-            render.chart(chart)
+charts = PageCharts("access", ctx)
+charts.show("How appointments were offered")
+charts.show(
+    "Monthly trends (statistical process control)",
+    tabs=[MEASURES[column].label for column in TREND_COLUMNS],
+)
 
 st.subheader("ICBs compared")
-region = ctx.scope.region
-area = f"{ctx.geo.regions[region]} region" if region else "England"
-by_icb = query("access_by_icb", ctx.viewer, ctx.scope.with_(icb=None))
-if by_icb.empty:
-    st.info("No ICB had appointments in this period.")
-else:
-    measure = st.selectbox(
-        "Measure to compare",
-        list(ICB_MEASURES),
-        format_func=lambda c: ICB_MEASURES[c][0],
-        key="access_icb_measure",
-    )
-    render.chart(icbs_compared(by_icb, measure, area, ctx.period_label, highlight=ctx.scope.icb))
-
-st.subheader("How practices differ")
-distribution = query("practice_share_distribution", ctx.viewer, ctx.scope, month=latest["month"])
-render.chart(
-    share_distribution(
-        distribution, ctx.scope_label, describe_period(latest["month"], latest["month"])
-    )
+measure = st.selectbox(
+    "Measure to compare",
+    list(ICB_MEASURES),
+    format_func=lambda c: ICB_MEASURES[c][0],
+    key="access_icb_measure",
 )
+charts.choose(icb_measure=measure)
+charts.show("ICBs compared", subheader=False)
+
+charts.show("How practices differ")
 st.caption(
     "Practices are counted in bands, never named or ranked here: NHS England committed to no league tables. "
     "An ICB's own authorised users can see which of its practices may need support on the Support "
     "identification page."
 )
-render.page_slides(
-    "access",
-    ctx,
-    note="The ICBs are compared on face-to-face share; the four trends are SPC charts.",
-)
+charts.slides(note="The four trends are SPC charts; the ICBs are compared on the measure chosen.")

@@ -3,9 +3,9 @@ gains among adopters and non-adopters (an association, not cause)."""
 
 import streamlit as st
 
-from gpaccess.app import frame, render
+from gpaccess.app import frame
+from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
-from gpaccess.charts import actions
 from gpaccess.disclosure import FEWER_THAN
 
 ALL_PHASES = "All phases and cohorts"
@@ -29,18 +29,8 @@ chosen = st.selectbox(
     key="actions_phase",
     help="Only practices supported in this phase or cohort.",
 )
-phase = None if chosen == ALL_PHASES else chosen
-extra = {"phase": phase}
-
-by_programme = query("actions_by_programme", ctx.viewer, ctx.scope, **extra)
-by_area = query("actions_by_area", ctx.viewer, ctx.scope, **extra)
-by_count = query("actions_count_gains", ctx.viewer, ctx.scope, **extra)
-
-st.subheader("Actions adopted")
-render.show(actions.adoption_by_programme, by_programme, ctx.scope_label, phase)
-for by in ("region", "icb") if ctx.scope.icb is None else ("icb",):
-    for programme in actions.area_programmes(by_area, by):
-        render.show(actions.adoption_by_area, by_area, by, programme, ctx.scope_label, phase)
+charts = PageCharts("actions", ctx, phase=None if chosen == ALL_PHASES else chosen)
+charts.show("Actions adopted")
 
 st.subheader("Actions and productivity gains")
 st.warning(
@@ -49,7 +39,5 @@ st.warning(
     "with gains among adopters does not show that the action caused the gains.",
     icon=":material/info:",
 )
-render.show(actions.gains_by_action, by_programme, ctx.scope_label, phase)
-render.show(actions.gains_by_count, by_count, ctx.scope_label, phase)
-
-render.page_slides("actions", ctx)
+charts.show("Actions and productivity gains", subheader=False)
+charts.slides()

@@ -5,8 +5,9 @@ import datetime as dt
 import streamlit as st
 
 from gpaccess.app import frame
-from gpaccess.app.data import query
-from gpaccess.export import PACK_SECTIONS, SECTIONS, build_pack, build_sections, classification
+from gpaccess.app.charts import PageCharts
+from gpaccess.export.pack import PACK_SECTIONS, Section, build_pack, classification, without_repeats
+from gpaccess.registry import PAGES
 from gpaccess.text import plain
 
 ctx = frame.current()
@@ -21,25 +22,25 @@ chosen = st.multiselect(
     "Sections",
     list(PACK_SECTIONS),
     default=list(PACK_SECTIONS),
-    format_func=lambda key: SECTIONS[key][0],
+    format_func=lambda key: PAGES[key].heading,
     key="pack_sections",
 )
 st.caption(
     "Access, support identification and data quality are not part of the board pack: each of those pages "
     "has its own Download slides button."
 )
-export_ctx = ctx.export_context()
+export_ctx = ctx.chart_context()
 
 if st.button("Build board pack", type="primary", disabled=not chosen, key="pack_build"):
     bar = st.progress(0.0, text="Starting")
 
-    def fetch(name, scope=None, **extra):
-        return query(name, ctx.viewer, scope or ctx.scope, **extra)
-
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(0.8 * fraction, text=message)
-
-    sections = build_sections(fetch, export_ctx, chosen, progress=progress)
+    sections = []
+    for done, key in enumerate(
+        key for key in PAGES if key in chosen
+    ):  # the pages' own charts, cached
+        bar.progress(0.8 * done / len(chosen), text=f"Building {PAGES[key].heading}")
+        sections.append(Section(PAGES[key].heading, PageCharts(key, ctx).placed()))
+    sections = without_repeats(sections)
     bar.progress(0.85, text="Writing slides")
     deck = build_pack(sections, export_ctx, synthetic=ctx.synthetic_demo)
     bar.progress(1.0, text="Ready")

@@ -6,17 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from gpaccess import failed_loads
-from gpaccess.app import frame, render, upload
+from gpaccess.app import frame, upload
+from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import db_path, query
-from gpaccess.charts.quality import (
-    POOR_COVERAGE_PCT,
-    coverage_by_icb,
-    coverage_over_time,
-    dropped_out,
-    freshness,
-    history_table,
-    recording_quality,
-)
+from gpaccess.charts.quality import POOR_COVERAGE_PCT, freshness, history_table
 from gpaccess.config import TEMPLATES_DIR
 from gpaccess.scope import NATIONAL
 
@@ -154,10 +147,8 @@ quality = query("recording_quality_by_icb_month", ctx.viewer, ctx.scope)
 if coverage.empty and quality.empty:
     st.info("No appointment data for this scope and period.")
 else:
-    render.show(coverage_over_time, coverage, ctx.scope_label)
-    render.show(coverage_by_icb, coverage, ctx.scope_label)
-    render.show(recording_quality, quality, ctx.scope_label)
-    render.show(dropped_out, coverage, ctx.scope_label)
+    charts = PageCharts("data", ctx)
+    charts.show("Coverage and recording quality", subheader=False)
     if ctx.scope.icb and ctx.viewer.may_see_practices_of(ctx.scope.icb):
         gone = query("dropped_out_practices", ctx.viewer, ctx.scope)
         st.markdown(f"**Practices whose data dropped out** ({ctx.scope_label_md} users only)")
@@ -182,6 +173,4 @@ else:
                 hide_index=True,
                 key="dropped_out_practices",
             )
-    render.page_slides(
-        "data", ctx, note="Coverage and recording quality (the load history stays here)."
-    )
+    charts.slides(note="Coverage and recording quality (the load history stays here).")

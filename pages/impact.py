@@ -3,10 +3,11 @@
 import streamlit as st
 
 from gpaccess.app import frame, render
+from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
-from gpaccess.charts.impact import before_after_chart, event_study_chart, results_table
+from gpaccess.charts.impact import results_table
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count
-from gpaccess.impact import DESIGN, MEASURES, estimate, event_study, panel_counts, query_params
+from gpaccess.impact import DESIGN, MEASURES, estimate, panel_counts, query_params
 
 ALL = "__all__"
 LEVELS = {"GPIP": ["intermediate", "intensive"]}
@@ -93,25 +94,15 @@ with c3:
         "never in any programme; same ICB, else same region",
     )
 
-if headline.suppressed or headline.estimate is None:
-    st.info(
-        f"No estimate: fewer than {SMALL_NUMBER} supported practices in this scope could be compared "
-        "with matched practices over a full before and after window. Try a wider area or all phases."
-    )
-else:
-    render.chart(before_after_chart(headline, programme, ctx.scope_label))
+charts = PageCharts("impact", ctx, programme=programme, phase=chosen_phase, level=chosen_level)
+charts.show("Face-to-face share: supported against comparable practices", subheader=False)
 
 st.subheader("Month by month, from the start of support")
 measure = st.selectbox(
     "Measure", list(MEASURES), format_func=lambda k: MEASURES[k].label, key="impact_measure"
 )
-result = results[measure]
-if result.suppressed or result.estimate is None:
-    st.info(f"Not shown: fewer than {SMALL_NUMBER} supported practices could be compared.")
-else:
-    render.chart(
-        event_study_chart(event_study(panels[measure]), result, programme, ctx.scope_label)
-    )
+charts.choose(impact_measure=measure)
+charts.show("Month by month, from the start of support", subheader=False)
 
 st.subheader("All four measures")
 st.table(results_table(list(results.values())).set_index("Measure"))
@@ -168,8 +159,4 @@ st.caption(
     "Appointments in General Practice (practice level) and patients registered at a GP practice; "
     "programme tracker."
 )
-render.page_slides(
-    "impact",
-    ctx,
-    note="Face-to-face share for each programme, all phases and levels, as in the board pack.",
-)
+charts.slides(note="The programme, phase, level and measure chosen on this page.")

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from gpaccess.app import frame, render
-from gpaccess.app.data import chart, query
-from gpaccess.charts.appointments import spc_chart
+from gpaccess.app.charts import PageCharts
+from gpaccess.app.data import query
 from gpaccess.charts.base import fmt_int, fmt_pct
-from gpaccess.charts.programme import supported_over_time
 from gpaccess.disclosure import shown_share
 
 ctx = frame.current()
@@ -56,14 +55,12 @@ with c5:
         "In support now", fmt_int(active), f"Plus {fmt_int(waiting)} signed up, not started"
     )
 
+charts = PageCharts("overview", ctx)
 st.subheader("Appointments")
-if monthly.empty:
+face_to_face = charts.charts("Appointments")
+if monthly.empty or not face_to_face:
     st.info("No appointment data for this scope and period.")
 else:
-    starts = query("programmes", ctx.viewer, ctx.scope)["start_date"].tolist()
-    f2f_chart, f2f_summary = chart(
-        spc_chart, monthly, "face_to_face_pct", ctx.scope_label, rebase_at=starts
-    )
     year_before = latest["face_to_face_pct_year_before"]
     change = latest["face_to_face_pct"] - year_before if year_before == year_before else None
     a1, a2 = st.columns([1, 3])
@@ -74,15 +71,11 @@ else:
             delta=None if change is None else f"{change:+.1f} pp on a year before",
             delta_color="off",
         )
-        render.spc_variation(f2f_summary)
         st.caption(
             f"{fmt_int(latest['total'])} appointments at {fmt_int(latest['practices'])} practices."
         )
     with a2:
-        render.chart(f2f_chart)
+        render.chart(face_to_face[0])
 
-render.show(
-    supported_over_time, query("supported_over_time", ctx.viewer, ctx.scope), ctx.scope_label
-)
-
-render.page_slides("overview", ctx)
+charts.show("Programme support over time")
+charts.slides()

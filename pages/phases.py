@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from gpaccess.app import frame, render
-from gpaccess.app.data import query
-from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
+from gpaccess.app import frame
+from gpaccess.app.charts import PageCharts
 
 ctx = frame.current()
 st.title("Phase completion")
@@ -13,16 +12,8 @@ st.markdown(
     "Practice counts are cumulative from the programme tracker: the period filter does not change them."
 )
 
-phases = query("programme_phases", ctx.viewer, ctx.scope)
-if phases.empty:
-    st.info("No phases are recorded in the programme tracker for this programme.")
-    st.stop()
-
-st.subheader("Where practices are in their support")
-render.show(phase_status, phases, ctx.scope_label)
-st.subheader("Support delivered against the plan")
-render.show(support_delivery, phases, ctx.scope_label)
-st.subheader("When each phase ran")
-render.show(phase_timeline, phases, ctx.scope_label)
-
-render.page_slides("phases", ctx)
+charts = PageCharts("phases", ctx)
+charts.show("Where practices are in their support")
+charts.show("Support delivered against the plan")
+charts.show("When each phase ran")
+charts.slides()

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from gpaccess.app import frame, render
+from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
-from gpaccess.charts.access import support_reach
 from gpaccess.charts.base import describe_period
 from gpaccess.export.cells import csv_text
 from gpaccess.identification import (
@@ -91,7 +91,8 @@ with c4:
         f"of {shown_count(int(reach['supported'].sum()), exact=exact)} practices in a programme",
     )
 
-render.chart(support_reach(reach, measure, ctx.scope_label, window_label, exact_for=own_icb))
+charts = PageCharts("support", ctx, measure=measure, window=months)
+charts.show("Reach of the programmes", subheader=False)
 
 if ctx.viewer.may_see_practices_of(ctx.scope.icb):
     st.subheader("Your ICB's practices in the lowest 20%")
@@ -132,10 +133,6 @@ else:
         "Practice names are shown only to an ICB's own authorised users, for their ICB. This view shows counts "
         "and shares, with 'fewer than 5' for small numbers."
     )
-render.page_slides(
-    "support",
-    ctx,
-    note="With your ICB's named list only for its own authorised users (then OFFICIAL-SENSITIVE).",
-    measure=measure,
-    window=months,
+charts.slides(
+    note="With your ICB's named list only for its own authorised users (then OFFICIAL-SENSITIVE)."
 )

@@ -13,7 +13,7 @@ import streamlit as st
 
 from gpaccess.access import Viewer
 from gpaccess.config import database_path
-from gpaccess.db import run
+from gpaccess.db import bound_scope, run
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
 
@@ -71,8 +71,11 @@ def _query(name: str, viewer: Viewer, scope: Scope, version: float, extra: tuple
 
 
 def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFrame:
-    """Run a named query (queries/<name>.sql) for the viewer and scope; cached per data version."""
-    return _query(name, viewer, scope, data_version(), tuple(sorted(extra.items())))
+    """Run a named query (queries/<name>.sql) for the viewer and scope; cached per data version, and per what
+    the viewer may see (role and organisation), not per person: two users of one ICB share the cache."""
+    permission = Viewer(viewer.role, viewer.region_code, viewer.icb_code)
+    scope = bound_scope(name, scope)  # the filters the query reads: one entry per distinct query
+    return _query(name, permission, scope, data_version(), tuple(sorted(extra.items())))
 
 
 @st.cache_resource(ttl=3600, max_entries=300, show_spinner=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -16,13 +15,11 @@ from gpaccess.app.data import DatabaseBusy, connection, db_path, query
 from gpaccess.app.first_run import ensure_database, show_database_busy
 from gpaccess.app.upload import show_coverage_caveat
 from gpaccess.app.viewer import decide_viewer, url_params
-from gpaccess.charts.base import describe_period
+from gpaccess.labels import describe_period, geography, icb_label, scope_label
+from gpaccess.registry import ChartContext, chart_context
 from gpaccess.scope import NATIONAL, PROGRAMME_CHOICES, Scope
 from gpaccess.text import plain
 from gpaccess.url_state import Geography, params_from_scope, scope_from_params
-
-if TYPE_CHECKING:
-    from gpaccess.export.sections import ExportContext
 
 ALL = "__all__"
 NAME_LIMIT = 150  # characters of an ICB or region name (from loaded files) shown in markdown
@@ -44,13 +41,10 @@ class AppContext:
         """The scope label to put in markdown: ICB and region names come from loaded files, so as plain text."""
         return plain(self.scope_label, limit=NAME_LIMIT)
 
-    def export_context(self) -> ExportContext:
-        """What an export of this view covers, for this viewer (the same as the CLI's for these filters)."""
-        from gpaccess.export.sections import ExportContext  # python-pptx loads only when exporting
-
-        return ExportContext(
-            self.viewer, self.scope, self.scope_label, self.period_label, self.last_month
-        )
+    def chart_context(self) -> ChartContext:
+        """What this view's charts and exports cover, for this viewer (the same as the CLI's for these
+        filters): gpaccess.registry."""
+        return chart_context(self.viewer, self.scope, self.geo)
 
 
 HANDOFF_KEY = "_frame_context"
@@ -122,13 +116,7 @@ def current() -> AppContext:
 
 
 def _geography(status: pd.Series) -> Geography:
-    rows = query("geography", PUBLIC, NATIONAL)
-    regions = dict(zip(rows["region_code"], rows["region_name"], strict=True))
-    icbs = {r.icb_code: (r.icb_name, r.region_code) for r in rows.itertuples()}
-    months = tuple(
-        pd.Timestamp(m).date() for m in (status["months"] if status["months"] is not None else [])
-    )
-    return Geography(regions=regions, icbs=icbs, months=months)
+    return geography(query("geography", PUBLIC, NATIONAL), status["months"])
 
 
 def _filters(geo: Geography) -> Scope:
@@ -147,7 +135,7 @@ def _filters(geo: Geography) -> Scope:
             "ICB",
             [ALL, *sorted(icb_codes, key=lambda c: geo.icbs[c][0])],
             key="f_icb",
-            format_func=lambda c: "All ICBs" if c == ALL else _short_icb(geo.icbs[c][0]),
+            format_func=lambda c: "All ICBs" if c == ALL else icb_label(geo.icbs[c][0]),
         )
         programme = st.radio("Programme", PROGRAMME_CHOICES, key="f_programme", horizontal=True)
         date_from, date_to = _period_widget(geo)
@@ -208,18 +196,6 @@ def _first(geo: Geography) -> dt.date | None:
 
 def _last(geo: Geography) -> dt.date | None:
     return geo.months[-1] if geo.months else None
-
-
-def _short_icb(name: str) -> str:
-    return name.replace("Integrated Care Board", "ICB")
-
-
-def scope_label(scope: Scope, geo: Geography) -> str:
-    if scope.icb:
-        return _short_icb(geo.icbs[scope.icb][0])
-    if scope.region:
-        return f"{geo.regions[scope.region]} region"
-    return "England"
 
 
 def _context(viewer: Viewer, scope: Scope, geo: Geography, status: pd.Series) -> AppContext:

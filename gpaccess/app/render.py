@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import replace
-from typing import Any
 
 import streamlit as st
 
-from gpaccess.app import data
 from gpaccess.charts import Chart
 from gpaccess.charts.screen import for_screen, source_text
 from gpaccess.spc import SpcSummary
@@ -24,6 +20,8 @@ PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
 def chart(item: Chart) -> None:
     from gpaccess.export.images import csv_bytes
 
+    if item.spc is not None:
+        spc_variation(item.spc)
     # the figure as fitted to the page (titles wrapped, legend below, source as text under it): charts.screen
     st.plotly_chart(for_screen(item.figure), key=f"chart_{item.key}", config=PLOTLY_CONFIG)
     if source := source_text(item.figure):
@@ -34,7 +32,7 @@ def chart(item: Chart) -> None:
         st.download_button(
             "Download CSV",
             csv_bytes(item),  # text a spreadsheet could run as a formula is quoted
-            file_name=f"{_slug(item.key)}.csv",
+            file_name=f"{slug(item.key)}.csv",
             mime="text/csv",
             key=f"csv_{item.key}",
         )
@@ -47,11 +45,11 @@ def _more_downloads(item: Chart) -> None:
     """XLSX of the data; PNG and SVG of the figure, drawn only when clicked (kaleido and Chromium)."""
     from gpaccess.export.images import figure_image, images_unavailable, xlsx_bytes
 
-    slug = _slug(item.key)
+    name = slug(item.key)
     st.download_button(
         "Download XLSX",
         lambda: xlsx_bytes(item),
-        file_name=f"{slug}.xlsx",
+        file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{item.key}",
         on_click="ignore",
@@ -65,52 +63,13 @@ def _more_downloads(item: Chart) -> None:
         st.download_button(
             f"Download {fmt.upper()}" if reason is None else f"{fmt.upper()}: needs Chromium",
             image if reason is None else b"",
-            file_name=f"{slug}.{fmt}",
+            file_name=f"{name}.{fmt}",
             mime=mime,
             key=f"{fmt}_{item.key}",
             on_click="ignore",
             disabled=reason is not None,
             help=reason,
         )
-
-
-def page_slides(section: str, ctx: Any, note: str = "", **choices: object) -> None:
-    """A "Download slides" button: this page's charts (gpaccess.export.SECTIONS[section]) for the current
-    filters (and the page's own `choices`, e.g. measure and window) as a PowerPoint deck with native charts,
-    built when clicked, for the viewer (`ctx` from frame)."""
-    from gpaccess.export import build_pack, build_sections
-    from gpaccess.export.sections import db_fetch
-
-    export_ctx = replace(ctx.export_context(), choices=tuple(sorted(choices.items())))
-    con = data.connection()
-
-    def deck() -> bytes:
-        sections = build_sections(db_fetch(con, export_ctx), export_ctx, [section])
-        return build_pack(sections, export_ctx, synthetic=ctx.synthetic_demo)
-
-    st.divider()
-    st.download_button(
-        "Download slides",
-        deck,
-        file_name=f"{section}-{_slug(ctx.scope_label)}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        key=f"slides_{section}",
-        on_click="ignore",
-        icon=":material/slideshow:",
-        help="This page's charts for the current filters as PowerPoint slides with editable charts."
-        + (f" {note}" if note else ""),
-    )
-
-
-def show(builder: Callable[..., Chart], *args: Any, **kwargs: Any) -> Chart:
-    """Build a chart from query results (cached per inputs and data version) and show it; a chart with
-    nothing to plot is said in words instead of drawn as empty axes. Returns the chart (for exports)."""
-    built = data.chart(builder, *args, **kwargs)
-    if built.data.empty:
-        st.info(plain(built.title, None))
-    else:
-        chart(built)
-    return built
 
 
 def spc_variation(summary: SpcSummary) -> None:
@@ -129,5 +88,5 @@ def tile(label: str, value: str, detail: str = "", help_text: str | None = None)
         st.caption(detail)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -6,7 +6,6 @@ the finding, the subtitle the scope and period, `data` is exactly what is plotte
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
+from gpaccess.labels import describe_period
+from gpaccess.spc import SpcSummary
+
+__all__ = ["Chart", "describe_period", "fmt_int", "fmt_pct", "style"]
 
 SOURCE_GPAD = "Source: NHS England, Appointments in General Practice (practice level)."
 SOURCE_TRACKER = "Source: programme tracker (NHS England and ICBs)."
@@ -32,6 +35,9 @@ class Chart:
     alt_text: str = ""  # text alternative generated from the data
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)  # caveats
+    spc: SpcSummary | None = (
+        None  # an SPC chart's verdict (variation and its words), shown beside it
+    )
 
     @property
     def figure(self) -> go.Figure:
@@ -75,14 +81,6 @@ def style(
         name="source",  # the page shows it as text under the chart instead (charts.screen)
     )
     return figure
-
-
-def describe_period(first: dt.date | None, last: dt.date | None) -> str:
-    if first is None or last is None:
-        return "no data"
-    if first == last:
-        return f"{last:%b %Y}"
-    return f"{first:%b %Y} to {last:%b %Y}"
 
 
 def fmt_int(value: float | int | None) -> str:

@@ -1,8 +1,9 @@
 """Chart-type-neutral specs for native, editable PowerPoint charts, derived from each Chart's plotted `data`.
 
-Every chart key maps to one or more panels (one per programme where the page draws a panel per programme):
-a `NativeChart` (column, bar or line, categories and named series of numbers) or a `NativeTable`. A chart key
-with no rule here is exported as a table of its data, so every chart is exportable. Pure.
+A rule turns a chart into one or more panels (one per programme where the page draws a panel per programme):
+a `NativeChart` (column, bar or line, categories and named series of numbers) or a `NativeTable`. Each entry of
+gpaccess.registry names its rule (the factories `bars`, `table`, `monthly_lines` or a rule below); an entry that
+names none is exported as a table of its data (`data_table`), so every chart is exportable. Pure.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import pandas as pd
 
 from gpaccess import theme
 from gpaccess.charts import Chart
-from gpaccess.charts.access import ICB_MEASURES, MODES
+from gpaccess.charts.access import ICB_MEASURES
 from gpaccess.charts.impact import ARMS
-from gpaccess.charts.phases import STATUSES, short_icb_name
-from gpaccess.charts.quality import POOR_COVERAGE_PCT, QUALITY_SHARES
+from gpaccess.charts.phases import STATUSES
+from gpaccess.charts.quality import POOR_COVERAGE_PCT
 from gpaccess.disclosure import FEWER_THAN
 from gpaccess.impact import MEASURES as IMPACT_MEASURES
+from gpaccess.labels import short_icb_name
 from gpaccess.spc_chart import SPECIAL_CAUSE_STYLES
 
 Value = float | None
@@ -93,8 +95,8 @@ def _colour(programme: str) -> str:
     return theme.PROGRAMME_COLOURS.get(programme, theme.NHS_BLUE)
 
 
-# --- rules per chart key ---------------------------------------------------------------------------------------
-def _spc(chart: Chart) -> list[Panel]:
+# --- rules for charts ---------------------------------------------------------------------------------------
+def spc(chart: Chart) -> list[Panel]:
     data = chart.data
     value_column = data.columns[1]
     percent = value_column.endswith("_pct")
@@ -135,7 +137,7 @@ def _spc(chart: Chart) -> list[Panel]:
     return [("", native)]
 
 
-def _supported(chart: Chart) -> list[Panel]:
+def supported_over_time(chart: Chart) -> list[Panel]:
     data = chart.data
     months = tuple(sorted({pd.Timestamp(m).date() for m in data["month"]}))
     series = []
@@ -159,7 +161,7 @@ def _supported(chart: Chart) -> list[Panel]:
     return [("", native)]
 
 
-def _phase_status(chart: Chart) -> list[Panel]:
+def phase_status(chart: Chart) -> list[Panel]:
     panels: list[Panel] = []
     for programme, rows in _by_programme(chart.data):
         series = tuple(
@@ -175,7 +177,7 @@ def _phase_status(chart: Chart) -> list[Panel]:
     return panels
 
 
-def _support_delivery(chart: Chart) -> list[Panel]:
+def support_delivery(chart: Chart) -> list[Panel]:
     """Mean delivered per practice as a % of the plan, one series per component."""
     panels: list[Panel] = []
     colours = [theme.NHS_BLUE, theme.NHS_AQUA_GREEN, theme.NHS_WARM_YELLOW]
@@ -209,7 +211,7 @@ def _support_delivery(chart: Chart) -> list[Panel]:
     return panels
 
 
-def _table(columns: dict[str, str], formats: dict[str, Callable[[object], str]] | None = None):
+def table(columns: dict[str, str], formats: dict[str, Callable[[object], str]] | None = None):
     formats = formats or {}
 
     def rule(chart: Chart) -> list[Panel]:
@@ -227,11 +229,11 @@ def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[arg-type]
 
 
-def _day(value: object) -> str:
+def day(value: object) -> str:
     return f"{pd.Timestamp(value):%d %b %Y}"  # type: ignore[arg-type]
 
 
-def _bars(
+def bars(
     category: str,
     series: list[tuple[str, str]],
     number_format: str = "#,##0",
@@ -281,130 +283,12 @@ def _category(column: str, value: object) -> str:
     return short_icb_name(str(value)) if column == "icb_name" else str(value)
 
 
-RULES: dict[str, Callable[[Chart], list[Panel]]] = {
-    "hours_released": lambda chart: _hours(chart),
-    "supported_over_time": _supported,
-    "phase_status": _phase_status,
-    "support_delivery": _support_delivery,
-    "phase_timeline": _table(
-        {
-            "programme": "Programme",
-            "phase": "Phase or cohort",
-            "level": "Level",
-            "start_date": "Start",
-            "end_date": "Planned end",
-            "length": "Core support",
-        },
-        {"start_date": _day, "end_date": _day},
-    ),
-    "uptake_share": _bars(
-        "icb",
-        [("enrolled_pct", "Practices enrolled (%)")],
-        PERCENT,
-        "Practices enrolled (%)",
-        merge=True,
-    ),
-    "uptake_vs_reference": _bars(
-        "icb_name",
-        [("enrolled_pct", "ICB"), ("region_pct", "Its region")],
-        PERCENT,
-        "Practices enrolled (%)",
-    ),
-    "withdrawals_by_icb": _bars(
-        "icb",
-        [("withdrawn", "Practices that withdrew")],
-        value_title="Practices that withdrew",
-        merge=True,
-    ),
-    "withdrawal_reasons": _bars(
-        "reason",
-        [("practices", "Practices that withdrew")],
-        value_title="Practices that withdrew",
-        merge=True,
-    ),
-    "telephony_blocked": _bars(
-        "icb",
-        [("blocked", "Blocked"), ("wished_to_enrol", "Wished to join")],
-        value_title="Practices",
-    ),
-    "barriers_by_kind": _bars(
-        "kind", [("icbs", "ICBs reporting")], value_title="ICBs reporting the barrier", merge=True
-    ),
-    "barrier_reports": _table(
-        {
-            "ICB": "ICB",
-            "Reported": "Reported",
-            "Programme": "Programme",
-            "Barrier": "Barrier",
-            "Practices affected": "Practices affected",
-            "Detail": "Detail",
-        }
-    ),
-    "gains_by_phase": _bars(
-        "group",
-        [("gains_pct", "Practices with gains (%)")],
-        PERCENT,
-        "Practices with gains (%)",
-        "assessed",
-    ),
-    "gains_by_region": _bars(
-        "group",
-        [("gains_pct", "Practices with gains (%)")],
-        PERCENT,
-        "Practices with gains (%)",
-        merge=True,
-    ),
-    "gains_by_icb": _bars(
-        "group",
-        [("gains_pct", "Practices with gains (%)")],
-        PERCENT,
-        "Practices with gains (%)",
-        merge=True,
-    ),
-    "actions_adoption": _bars(
-        "action",
-        [("adopted_pct", "Practices that adopted it (%)")],
-        PERCENT,
-        "Practices that adopted it (%)",
-        "assessed",
-    ),
-    "actions_gains": _bars(
-        "action",
-        [
-            ("adopters_gains_pct", "Adopted the action: with gains (%)"),
-            ("non_adopters_gains_pct", "Did not adopt it: with gains (%)"),
-        ],
-        PERCENT,
-        "Practices with productivity gains (%)",
-    ),
-    "actions_count_gains": _bars(
-        "group",
-        [("gains_pct", "Practices with gains (%)")],
-        PERCENT,
-        "Practices with gains (%)",
-        "assessed",
-    ),
-    "gain_kinds": _bars(
-        "kind",
-        [("practices", "Practices")],
-        value_title="Practices reporting the kind of gain",
-        merge=True,
-    ),
-}
+def data_table(chart: Chart) -> list[Panel]:
+    """A table of the chart's data, its column names in words: the rule of a chart with no other."""
+    return table({c: c.replace("_", " ").capitalize() for c in chart.data.columns})(chart)
 
 
-def panels(chart: Chart) -> list[Panel]:
-    """The native panels of a chart (a table of its data when no rule draws it)."""
-    rule = RULES.get(chart.key) or next(
-        (r for prefix, r in PREFIX_RULES.items() if chart.key.startswith(prefix)), None
-    )
-    if rule is None:
-        columns = {c: c.replace("_", " ").capitalize() for c in chart.data.columns}
-        rule = _table(columns)
-    return rule(chart)
-
-
-def _hours(chart: Chart) -> list[Panel]:
+def hours_released(chart: Chart) -> list[Panel]:
     panels: list[Panel] = []
     for programme, rows in _by_programme(chart.data):
         series = (
@@ -426,7 +310,7 @@ def _months(data: pd.DataFrame) -> tuple[dt.date, ...]:
     return tuple(pd.Timestamp(m).date() for m in data["month"])
 
 
-def _monthly_lines(
+def monthly_lines(
     series: list[tuple[str, str, str]], number_format: str, value_title: str
 ) -> Callable[[Chart], list[Panel]]:
     """One line per (column, name, colour) over the months of the chart's data; every other line dashed and
@@ -453,7 +337,7 @@ def _monthly_lines(
     return rule
 
 
-def _icbs_compared(chart: Chart) -> list[Panel]:
+def icbs_compared(chart: Chart) -> list[Panel]:
     """ICBs on one measure, highest first as on the page; the scope's ICB marked "(selected)"."""
     column = chart.key.removeprefix("icbs_")
     label, _ = ICB_MEASURES[column]
@@ -467,7 +351,7 @@ def _icbs_compared(chart: Chart) -> list[Panel]:
     return [("", NativeChart("bar", names, series, number_format, label))]
 
 
-def _support_reach(chart: Chart) -> list[Panel]:
+def support_reach(chart: Chart) -> list[Panel]:
     """Per ICB, the three groups stacked; a count of fewer than 5 is not drawn and the ICB says so."""
     data = chart.data
     icbs = tuple(dict.fromkeys(data["icb"]))
@@ -489,7 +373,7 @@ def _impact_measure(key: str, prefix: str) -> str:
     return key.removeprefix(prefix).rsplit("_", 1)[0]
 
 
-def _impact_before_after(chart: Chart) -> list[Panel]:
+def impact_before_after(chart: Chart) -> list[Panel]:
     measure = IMPACT_MEASURES[_impact_measure(chart.key, "impact_before_after_")]
     data = chart.data
     series = (
@@ -501,7 +385,7 @@ def _impact_before_after(chart: Chart) -> list[Panel]:
     return [("", native)]
 
 
-def _impact_event(chart: Chart) -> list[Panel]:
+def impact_event(chart: Chart) -> list[Panel]:
     """Mean per arm by month from the start of support, each with its 95% interval as dashed lines."""
     measure = IMPACT_MEASURES[_impact_measure(chart.key, "impact_event_")]
     data = chart.data
@@ -534,84 +418,31 @@ def _impact_event(chart: Chart) -> list[Panel]:
     return [("", native)]
 
 
-_QUALITY_COLOURS = (theme.NHS_BLUE, theme.NHS_ORANGE, theme.NHS_DARK_GREEN, theme.NHS_PINK)
-RULES |= {
-    "mode_mix": _monthly_lines(
-        [(f"{column}_pct", label, colour) for column, label, colour, _ in MODES],
-        PERCENT,
-        "Share of appointments (%)",
-    ),
-    "practice_share_distribution": lambda chart: [
-        (
-            "",
-            NativeChart(
-                "column",
-                tuple(chart.data["band"]),
-                (NativeSeries("Practices", _values(chart.data["practices"])),),
-                value_title="Practices",
-            ),
-        )
-    ],
-    "support_list": _table(
-        {
-            "rank_in_icb": "Rank in ICB (1 = lowest)",
-            "practice_code": "Practice code",
-            "practice_name": "Practice",
-            "value": "Value",
-            "in_accelerate": "In Accelerate",
-            "in_gpip": "In GPIP",
-        }
-    ),
-    "coverage_over_time": _monthly_lines(
-        [("coverage_pct", "Open practices with data (%)", theme.NHS_BLUE)],
-        PERCENT,
-        "Open practices with data (%)",
-    ),
-    "coverage_by_icb": lambda chart: [
-        (
-            "",
-            NativeChart(
-                "bar",
-                tuple(
-                    short_icb_name(str(icb))
-                    + (f" (below {POOR_COVERAGE_PCT:.0f}%)" if below else "")
-                    for icb, below in zip(
-                        chart.data["icb"], chart.data["below_threshold"], strict=True
-                    )
-                ),
-                (
-                    NativeSeries(
-                        "Open practices with data (%)", _values(chart.data["coverage_pct"])
-                    ),
-                ),
-                PERCENT,
-                "Open practices with data (%)",
-            ),
-        )
-    ],
-    "recording_quality": _monthly_lines(
-        [
-            (column, name, colour)
-            for (column, (name, _, _)), colour in zip(
-                QUALITY_SHARES.items(), _QUALITY_COLOURS, strict=True
-            )
-        ],
-        PERCENT,
-        "Share of appointments (%)",
-    ),
-    "dropped_out": _monthly_lines(
-        [
-            ("dropped_out", "Dropped out (data last month, none this month)", theme.NHS_ORANGE),
-            ("joined", "Joined (data this month, none last month)", theme.NHS_BLUE),
-        ],
-        "#,##0",
-        "Practices",
-    ),
-}
-PREFIX_RULES: dict[str, Callable[[Chart], list[Panel]]] = {
-    "spc_": _spc,
-    "icbs_": _icbs_compared,
-    "support_reach_": _support_reach,
-    "impact_before_after_": _impact_before_after,
-    "impact_event_": _impact_event,
-}
+def share_distribution(chart: Chart) -> list[Panel]:
+    """Practices in bands of the measure, one column each."""
+    series = (NativeSeries("Practices", _values(chart.data["practices"])),)
+    return [("", NativeChart("column", tuple(chart.data["band"]), series, value_title="Practices"))]
+
+
+def coverage_by_icb(chart: Chart) -> list[Panel]:
+    """Each ICB's share of open practices with data; those below the threshold say so."""
+    data = chart.data
+    names = tuple(
+        short_icb_name(str(icb)) + (f" (below {POOR_COVERAGE_PCT:.0f}%)" if below else "")
+        for icb, below in zip(data["icb"], data["below_threshold"], strict=True)
+    )
+    series = (NativeSeries("Open practices with data (%)", _values(data["coverage_pct"])),)
+    return [("", NativeChart("bar", names, series, PERCENT, "Open practices with data (%)"))]
+
+
+def adoption_by_area(chart: Chart) -> list[Panel]:
+    """A table: one row per region or ICB, one column per action (its number), the share that adopted it."""
+    data = chart.data
+    numbers = sorted(dict.fromkeys(int(n) for n in data["action_number"]))
+    rows = []
+    for area, cells in data.groupby("area", sort=True):
+        at = dict(zip(cells["action_number"].astype(int), cells["adopted_pct"], strict=True))
+        shown = (_text(at.get(n)) if pd.isna(at.get(n)) else f"{at[n]:.0f}%" for n in numbers)
+        rows.append((str(area), *shown))
+    columns = ("Area", *(f"Action {n}" for n in numbers))
+    return [("", NativeTable(columns, tuple(rows)))]

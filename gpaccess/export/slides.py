@@ -28,8 +28,8 @@ from gpaccess import theme
 from gpaccess.charts import Chart
 from gpaccess.db import IDENTITY_COLUMNS
 from gpaccess.export.cells import neutralise_text
-from gpaccess.export.native import NativeChart, NativeTable, Panel, panels
-from gpaccess.export.sections import ExportContext
+from gpaccess.export.native import NativeChart, NativeTable, Panel
+from gpaccess.registry import ChartContext, Placed
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -56,7 +56,11 @@ _KINDS = {
 @dataclass(frozen=True)
 class Section:
     heading: str
-    charts: Sequence[Chart]
+    items: Sequence[Placed]  # each chart with the rule that draws it (gpaccess.registry)
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [item.chart for item in self.items]
 
 
 def classification(sections: Sequence[Section]) -> str:
@@ -412,10 +416,11 @@ def _add_table(slide, table: NativeTable, left, top, width, height):
     return frame
 
 
-def _chart_slides(prs, chart: Chart, label: str, next_number: Callable[[], int]) -> list[str]:
+def _chart_slides(prs, item: Placed, label: str, next_number: Callable[[], int]) -> list[str]:
     """Slides for one chart: one per panel (and continuation); returns their titles for the contents."""
     titles = []
-    panel_list: list[Panel] = panels(chart)
+    chart = item.chart
+    panel_list: list[Panel] = item.slide(chart)
     for heading, native in panel_list:
         parts = _chunks(native)
         for part_index, part in enumerate(parts):
@@ -466,7 +471,7 @@ def _chart_slides(prs, chart: Chart, label: str, next_number: Callable[[], int])
 
 def build_pack(
     sections: Sequence[Section],
-    ctx: ExportContext,
+    ctx: ChartContext,
     *,
     title: str = PACK_TITLE,
     synthetic: bool = False,
@@ -524,9 +529,9 @@ def build_pack(
     for section in sections:
         first: int | None = None
         titles: list[str] = []
-        for chart in section.charts:
+        for item in section.items:
             start = count[0] + 1
-            titles += _chart_slides(prs, chart, label, next_number)
+            titles += _chart_slides(prs, item, label, next_number)
             first = first or start
         if titles and first is not None:
             entries.append(f"{section.heading}: slides {first} to {first + len(titles) - 1}")

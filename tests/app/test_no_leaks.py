@@ -171,6 +171,7 @@ def test_no_practice_identity_a_role_may_not_see(
 # --- the sweep catches a planted leak ---------------------------------------------------------------------------
 def _plant_in_figure(monkeypatch, name: str) -> None:
     import gpaccess.charts.access as charts
+    import gpaccess.registry.access as registry_access
 
     original = charts.mode_mix
 
@@ -180,10 +181,12 @@ def _plant_in_figure(monkeypatch, name: str) -> None:
         return chart
 
     monkeypatch.setattr(charts, "mode_mix", leaky)
+    monkeypatch.setattr(registry_access, "mode_mix", leaky)  # the registry builds it
 
 
 def _plant_in_table(monkeypatch, name: str) -> None:
     import gpaccess.charts.access as charts
+    import gpaccess.registry.access as registry_access
 
     original = charts.icbs_compared
 
@@ -193,10 +196,12 @@ def _plant_in_table(monkeypatch, name: str) -> None:
         return chart
 
     monkeypatch.setattr(charts, "icbs_compared", leaky)
+    monkeypatch.setattr(registry_access, "icbs_compared", leaky)  # the registry builds it
 
 
 def _plant_in_download(monkeypatch, name: str) -> None:
     import gpaccess.charts.access as charts
+    import gpaccess.registry.access as registry_access
 
     original = charts.share_distribution
 
@@ -205,10 +210,13 @@ def _plant_in_download(monkeypatch, name: str) -> None:
         return dataclasses.replace(chart, data=chart.data.assign(note=name))
 
     monkeypatch.setattr(charts, "share_distribution", leaky)
+    monkeypatch.setattr(registry_access, "share_distribution", leaky)  # the registry builds it
 
 
 @pytest.mark.parametrize("where", ["figure", "table", "download"])
-def test_the_sweep_finds_a_planted_leak(monkeypatch, demo_db, known, downloads, where):
+def test_the_sweep_finds_a_planted_leak(
+    monkeypatch, demo_db, known, downloads, where, fresh_charts
+):
     code, icb = next((c, i) for c, i in known.codes.items() if i != "QRV")
     {"figure": _plant_in_figure, "table": _plant_in_table, "download": _plant_in_download}[where](
         monkeypatch, f"practice {code}"

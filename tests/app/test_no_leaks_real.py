@@ -415,7 +415,7 @@ def _plant(monkeypatch, value: str) -> None:
     in the chart's data, so in its table, CSV, XLSX and the deck's native chart and embedded workbook (not in
     the figure, so not in its SVG)."""
     import gpaccess.charts.access as charts
-    import gpaccess.export.sections as sections
+    import gpaccess.registry.access as registry_access
 
     original = charts.share_distribution
 
@@ -426,10 +426,12 @@ def _plant(monkeypatch, value: str) -> None:
         return dataclasses.replace(chart, data=data)
 
     monkeypatch.setattr(charts, "share_distribution", planted)
-    monkeypatch.setattr(sections, "share_distribution", planted)
+    monkeypatch.setattr(registry_access, "share_distribution", planted)
 
 
-def test_a_practice_name_planted_in_downloads_is_found(monkeypatch, real_db, known, swept):
+def test_a_practice_name_planted_in_downloads_is_found(
+    monkeypatch, real_db, known, swept, fresh_charts
+):
     # a name with '&' (written '&amp;' in XML): the sweep reads XML as a reader sees it
     name = min(n for n, icb in known.names.items() if icb == "QJK" and "&" in n)
     _plant(monkeypatch, f"see {name.upper()}")
@@ -446,7 +448,7 @@ def test_a_practice_name_planted_in_downloads_is_found(monkeypatch, real_db, kno
 
 
 def test_a_formula_planted_in_chart_data_is_quoted_and_the_check_bites(
-    monkeypatch, real_db, known, swept
+    monkeypatch, real_db, known, swept, fresh_charts
 ):
     import pandas as pd
 

@@ -21,7 +21,8 @@ from pptx import Presentation
 import gpaccess.export.sections as sections_module
 from gpaccess.access import Viewer
 from gpaccess.db import run
-from gpaccess.export import SECTIONS, board_pack
+from gpaccess.export.pack import board_pack
+from gpaccess.registry import PAGES
 from gpaccess.impact import query_params
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
@@ -311,7 +312,28 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
         expected = [share(r.with_gains, r.assessed) for r in part.itertuples()]
         assert same([v for _, v in panel], expected), programme
     checked |= {"actions_adoption", "actions_gains", "actions_count_gains"}
+    checked |= check_adoption_by_area(con, pack, scope)
     checked |= check_impact(con, pack, scope, PUBLIC)
+    return checked
+
+
+def check_adoption_by_area(con, pack: dict, scope: Scope) -> set[str]:
+    """One table per area kind and programme: a row per region or ICB, the share adopting each action (a
+    blank cell where fewer than 5 were assessed)."""
+    by_area = run(con, "actions_by_area", PUBLIC, scope, phase=None)
+    kinds = ("region", "icb") if scope.icb is None else ("icb",)
+    checked = set()
+    for (kind, programme), part in by_area.groupby(["area_kind", "programme"], sort=False):
+        if kind not in kinds:
+            continue
+        key = f"actions_adoption_by_{kind}_{programme.lower()}"
+        expected = []
+        for name, cells in part.groupby("area_name", sort=False):
+            area = short(name) if kind == "icb" else name
+            shares = [share(r.adopters, r.assessed) for r in cells.itertuples()]
+            expected.append((area, *("" if v is None else f"{v:.0f}%" for v in shares)))
+        assert sorted(pack["_tables"][key]) == sorted(expected), key
+        checked.add(key)
     return checked
 
 
@@ -488,7 +510,7 @@ def test_cli_writes_the_same_charts(con, demo_db, tmp_path):
 )
 def test_every_slide_renders_and_is_not_blank(con, tmp_path):
     """The board pack and every page's slides (access, support, impact, data) in one deck."""
-    deck = board_pack(con, PUBLIC, Scope(region="Y56"), sections=tuple(SECTIONS))
+    deck = board_pack(con, PUBLIC, Scope(region="Y56"), sections=tuple(PAGES))
     path = tmp_path / "pack.pptx"
     path.write_bytes(deck)
     subprocess.run(

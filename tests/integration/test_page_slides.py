@@ -13,7 +13,7 @@ from pptx import Presentation
 
 from gpaccess.access import Viewer
 from gpaccess.db import run
-from gpaccess.export import board_pack
+from gpaccess.export.pack import board_pack
 from gpaccess.identification import window_bounds
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
@@ -189,16 +189,10 @@ def test_the_icbs_own_user_gets_its_named_list_marked_official_sensitive(con):
 
 def test_the_support_pages_measure_and_window_reach_its_slides(con):
     """The page passes its own choices: same-day share over 12 months, not the default."""
-    from dataclasses import replace
-
-    from gpaccess.export import build_pack, build_sections, export_context
-    from gpaccess.export.sections import db_fetch
-
     scope = Scope(region="Y56")
-    ctx = replace(
-        export_context(con, PUBLIC, scope), choices=(("measure", "same_day_pct"), ("window", 12))
+    deck = board_pack(
+        con, PUBLIC, scope, sections=["support"], choices={"measure": "same_day_pct", "window": 12}
     )
-    deck = build_pack(build_sections(db_fetch(con, ctx), ctx, ["support"]), ctx)
     assert keys_in(deck) == {"support_reach_same_day_pct"}
     last = pd.Timestamp(run(con, "appointments_monthly", PUBLIC, scope)["month"].max()).date()
     first, last = window_bounds(last, 12)

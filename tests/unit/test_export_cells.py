@@ -15,16 +15,14 @@ import plotly.graph_objects as go
 import pytest
 from openpyxl import load_workbook
 
-from gpaccess.access import Viewer
 from gpaccess.charts import Chart
-from gpaccess.export import ExportContext, Section, build_pack
 from gpaccess.export.cells import csv_text, neutralise_text, safe_frame
 from gpaccess.export.images import csv_bytes, xlsx_bytes
-from gpaccess.scope import Scope
+from gpaccess.export.pack import Section, build_pack
+from tests.unit.test_export_slides import CTX, placed
 
 HYPERLINK = '=HYPERLINK("http://evil.example","x")'
 HOSTILE = (HYPERLINK, "+1", "-2+3", "@SUM(A1)")
-CTX = ExportContext(Viewer(), Scope(region="Y56"), "London region", "Apr 2021 to Sep 2026")
 FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")  # a formula element, with or without a namespace prefix
 
 
@@ -186,7 +184,7 @@ def hostile_deck() -> bytes:
     table = Chart(
         "barrier_reports", "Barriers", "London", go.Figure(), barriers, "alt", "Source.", ()
     )
-    return build_pack([Section("Hostile", [hostile_chart(), withdrawals, table])], CTX)
+    return build_pack([Section("Hostile", placed(hostile_chart(), withdrawals, table))], CTX)
 
 
 def test_deck_chart_workbooks_have_no_formulas_or_hyperlinks_and_quoted_names():
@@ -239,7 +237,7 @@ def test_months_since_the_start_of_support_are_signed_numbers_not_quoted_text():
     event = Chart(
         "impact_event_face_to_face_gpip", "t", "s", go.Figure(), pd.DataFrame(rows), "a", "s", ()
     )
-    blob = build_pack([Section("Impact", [event])], CTX)
+    blob = build_pack([Section("Impact", placed(event))], CTX)
     [book] = embedded_workbooks(blob).values()
     sheet = load_workbook(io.BytesIO(book)).active
     assert sheet is not None

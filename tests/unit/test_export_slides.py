@@ -16,10 +16,23 @@ from pptx.util import Inches
 from gpaccess import theme
 from gpaccess.access import Viewer
 from gpaccess.charts import Chart
-from gpaccess.export import ExportContext, Section, build_pack
+from gpaccess.export.native import data_table
+from gpaccess.export.pack import Section, build_pack
+from gpaccess.registry import ENTRIES, ChartContext, Placed
 from gpaccess.scope import Scope
 
-CTX = ExportContext(Viewer(), Scope(region="Y56"), "London region", "Apr 2021 to Sep 2026")
+CTX = ChartContext(Viewer(), Scope(region="Y56"), "London region", "Apr 2021 to Sep 2026")
+
+
+def placed(*charts: Chart) -> list[Placed]:
+    """Each hand-made chart with the slide rule of the registry entry that makes charts with its key (an
+    entry's charts have its key, or its key and a measure or programme after it)."""
+    return [Placed(c, _entry_rule(c.key)) for c in charts]
+
+
+def _entry_rule(chart_key: str):
+    keys = [k for k in ENTRIES if chart_key == k or chart_key.startswith(f"{k}_")]
+    return ENTRIES[max(keys, key=len)].slide if keys else data_table
 
 
 def chart(
@@ -80,7 +93,7 @@ def spc() -> Chart:
 
 
 def deck(*charts: Chart) -> Presentation:
-    return Presentation(io.BytesIO(build_pack([Section("Uptake by ICB", charts)], CTX)))
+    return Presentation(io.BytesIO(build_pack([Section("Uptake by ICB", placed(*charts))], CTX)))
 
 
 def frames(prs):

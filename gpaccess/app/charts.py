@@ -1,0 +1,107 @@
+"""A page's charts from the registry: each built once per viewer's permission, scope, choices and data version
+(cached across sessions), shown with its heading, and the page's "Download slides" deck made from the same
+list for the same context.
+
+    charts = PageCharts("uptake", ctx)          # ctx from gpaccess.app.frame
+    charts.show("Practices enrolled")           # the heading, then every chart under it
+    charts.slides()                              # the page's deck: every chart of the page, in order
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from gpaccess.app import data, render
+from gpaccess.charts import Chart
+from gpaccess.registry import PAGES, ChartContext, Entry, Placed
+from gpaccess.scope import Scope
+from gpaccess.text import plain
+
+
+@st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)
+def _built(page: str, entry: str, ctx: ChartContext, version: float) -> list[Chart]:
+    """An entry's charts for a context; the figures are drawn lazily, once, when the page first shows them."""
+
+    def fetch(name: str, scope: Scope | None = None, **extra: object):
+        return data.query(name, ctx.viewer, scope or ctx.scope, **extra)
+
+    found = next(e for e in PAGES[page].entries if e.key == entry)
+    return found.charts(fetch, ctx)
+
+
+class PageCharts:
+    """The registry's charts of one page, for the frame's viewer and scope and the page's own `choices`."""
+
+    def __init__(self, page: str, app_ctx: Any, **choices: object) -> None:
+        self.page = PAGES[page]
+        self.app_ctx = app_ctx
+        self.ctx: ChartContext = app_ctx.chart_context().with_choices(**choices)
+
+    def choose(self, **choices: object) -> None:
+        """A control further down the page (e.g. the measure ICBs are compared on)."""
+        self.ctx = self.ctx.with_choices(**choices)
+
+    def built(self, entry: Entry) -> list[Chart]:
+        return _built(self.page.key, entry.key, self.ctx, data.data_version())
+
+    def charts(self, heading: str) -> list[Chart]:
+        """The charts under a heading, without showing them (for a page that lays them out itself)."""
+        return [chart for entry in self.page.group(heading) for chart in self.built(entry)]
+
+    def show(self, heading: str, *, subheader: bool = True, tabs: list[str] | None = None) -> None:
+        """The heading and every chart under it; a chart with nothing to plot, or one that does not apply,
+        said in words. With `tabs`, one tab per entry (labels in order)."""
+        if subheader:
+            st.subheader(heading)
+        entries = self.page.group(heading)
+        if tabs is None:
+            for entry in entries:
+                self._show_entry(entry)
+            return
+        for tab, entry in zip(st.tabs(tabs), entries, strict=True):
+            with tab:
+                self._show_entry(entry)
+
+    def _show_entry(self, entry: Entry) -> None:
+        charts = self.built(entry)
+        if not charts and entry.not_applicable:
+            st.info(entry.not_applicable)
+        for chart in charts:
+            if chart.data.empty:
+                st.info(plain(chart.title, None))
+            else:
+                render.chart(chart)
+
+    def placed(self) -> list[Placed]:
+        """Every chart of the page with something to plot, with its slide rule: the page's deck."""
+        return [
+            Placed(chart, entry.slide)
+            for entry in self.page.entries
+            for chart in self.built(entry)
+            if not chart.data.empty
+        ]
+
+    def slides(self, note: str = "") -> None:
+        """A "Download slides" button: this page's charts for the current filters and choices as a
+        PowerPoint deck with native charts, written when clicked from the charts already built."""
+        ctx, synthetic, items = self.ctx, self.app_ctx.synthetic_demo, self.placed()
+
+        def deck() -> bytes:
+            from gpaccess.export.pack import Section, build_pack  # python-pptx only when clicked
+
+            return build_pack([Section(self.page.heading, items)], ctx, synthetic=synthetic)
+
+        st.divider()
+        st.download_button(
+            "Download slides",
+            deck,
+            file_name=f"{self.page.key}-{render.slug(ctx.scope_label)}.pptx",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            key=f"slides_{self.page.key}",
+            on_click="ignore",
+            icon=":material/slideshow:",
+            help="This page's charts for the current filters as PowerPoint slides with editable charts."
+            + (f" {note}" if note else ""),
+        )

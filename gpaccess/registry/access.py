@@ -1,0 +1,270 @@
+"""The charts of the access pages: Access, Support identification, Evidence of impact and Data coverage and
+quality. Each entry: the heading it sits under, how it is built from named queries, its slide rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gpaccess import theme
+from gpaccess.charts import quality
+from gpaccess.charts.access import (
+    MODES,
+    TREND_COLUMNS,
+    icbs_compared,
+    mode_mix,
+    share_distribution,
+    support_list,
+    support_reach,
+)
+from gpaccess.charts.impact import before_after_chart, event_study_chart
+from gpaccess.export import native
+from gpaccess.export.native import PERCENT, monthly_lines, table
+from gpaccess.identification import DEFAULT_MEASURE, DEFAULT_WINDOW, SUPPORT_MEASURES, window_bounds
+from gpaccess.impact import estimate, event_study, query_params
+from gpaccess.labels import describe_period, programmes_of
+from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
+from gpaccess.registry.programme import spc_trend
+
+SHARE = "Share of appointments (%)"
+NO_APPOINTMENTS = "No appointment data for this scope and period."
+
+
+def _newest_spread(fetch: Fetch, ctx: ChartContext):
+    """How practices differ on face-to-face share in the newest month (bands, never names)."""
+    counts = fetch("access_counts_monthly")
+    if counts.empty:
+        return None
+    newest = counts["month"].iloc[-1]
+    spread = fetch("practice_share_distribution", month=newest)
+    return share_distribution(spread, ctx.scope_label, describe_period(newest, newest))
+
+
+def _icbs(fetch: Fetch, ctx: ChartContext):
+    by_icb = fetch("access_by_icb", ctx.scope.with_(icb=None))
+    if by_icb.empty:
+        return None
+    measure = str(ctx.choice("icb_measure", "face_to_face_pct"))
+    return icbs_compared(by_icb, measure, ctx.area_label, ctx.period_label, ctx.scope.icb)
+
+
+def _mode_mix(fetch: Fetch, ctx: ChartContext):
+    counts = fetch("access_counts_monthly")
+    return None if counts.empty else mode_mix(counts, ctx.scope_label, ctx.period_label)
+
+
+def _trend(column: str) -> Entry:
+    return Entry(
+        f"spc_{column}",
+        "Monthly trends (statistical process control)",
+        lambda f, c: spc_trend(f, c, column),
+        native.spc,
+        "Not enough months of this measure for an SPC chart (at least three).",
+    )
+
+
+ACCESS = Page(
+    "access",
+    "Access",
+    (
+        Entry(
+            "mode_mix",
+            "How appointments were offered",
+            _mode_mix,
+            monthly_lines(
+                [(f"{c}_pct", label, colour) for c, label, colour, _ in MODES], PERCENT, SHARE
+            ),
+            NO_APPOINTMENTS,
+        ),
+        *(_trend(column) for column in TREND_COLUMNS),
+        Entry(
+            "icbs_compared",
+            "ICBs compared",
+            _icbs,
+            native.icbs_compared,
+            "No ICB had appointments in this period.",
+        ),
+        Entry(
+            "practice_share_distribution",
+            "How practices differ",
+            _newest_spread,
+            native.share_distribution,
+            NO_APPOINTMENTS,
+        ),
+    ),
+)
+
+
+def support_window(ctx: ChartContext) -> dict[str, object] | None:
+    """The support page's measure and window (face-to-face share over the last 3 months unless chosen) as
+    query parameters; None without appointment data or with a measure not on the list."""
+    measure = str(ctx.choice("measure", DEFAULT_MEASURE))
+    months = int(str(ctx.choice("window", DEFAULT_WINDOW)))
+    if ctx.last_month is None or measure not in SUPPORT_MEASURES:
+        return None
+    first, last = window_bounds(ctx.last_month, months)
+    return {"measure": measure, "window_from": first, "window_to": last}
+
+
+def _reach(fetch: Fetch, ctx: ChartContext):
+    window = support_window(ctx)
+    if window is None:
+        return None
+    reach = fetch("support_reach", **window)
+    own = ctx.viewer.icb_code if ctx.viewer.role == "icb" else None
+    label = describe_period(window["window_from"], window["window_to"])  # type: ignore[arg-type]
+    return support_reach(reach, str(window["measure"]), ctx.scope_label, label, exact_for=own)
+
+
+def _named(fetch: Fetch, ctx: ChartContext):
+    """The ICB's own named list: only for a viewer authorised for the scope's ICB (db.run refuses anyone
+    else; a deck holding it is OFFICIAL-SENSITIVE)."""
+    window = support_window(ctx)
+    if window is None or not ctx.scope.icb or not ctx.viewer.may_see_practices_of(ctx.scope.icb):
+        return None
+    named = fetch("support_list", **window)
+    label = describe_period(window["window_from"], window["window_to"])  # type: ignore[arg-type]
+    return support_list(named, str(window["measure"]), ctx.scope_label, label)
+
+
+SUPPORT = Page(
+    "support",
+    "Support identification",
+    (
+        Entry(
+            "support_reach",
+            "Reach of the programmes",
+            _reach,
+            native.support_reach,
+            "No appointment data loaded.",
+        ),
+        Entry(
+            "support_list",
+            "Your ICB's practices in the lowest 20%",
+            _named,
+            table(
+                {
+                    "rank_in_icb": "Rank in ICB (1 = lowest)",
+                    "practice_code": "Practice code",
+                    "practice_name": "Practice",
+                    "value": "Value",
+                    "in_accelerate": "In Accelerate",
+                    "in_gpip": "In GPIP",
+                }
+            ),
+            "Practice names are shown only to an ICB's own authorised users, for their ICB.",
+        ),
+    ),
+)
+
+
+def impact_programmes(ctx: ChartContext) -> tuple[str, ...]:
+    """The programme the impact page chose, else each programme of the scope."""
+    chosen = ctx.choice("programme")
+    return (str(chosen),) if chosen else programmes_of(ctx.scope)
+
+
+def impact_panel(fetch: Fetch, ctx: ChartContext, programme: str, measure: str) -> pd.DataFrame:
+    """Supported practices and their matched comparators, for the page's phase and level choices."""
+    phase, level = ctx.choice("phase"), ctx.choice("level")
+    params = query_params(measure, phase, level)  # type: ignore[arg-type]
+    return fetch("impact_panel", ctx.scope.with_(programme=programme), **params)
+
+
+def _before_after(fetch: Fetch, ctx: ChartContext):
+    charts = []
+    for programme in impact_programmes(ctx):
+        result = estimate(impact_panel(fetch, ctx, programme, "face_to_face"), "face_to_face")
+        if not (result.suppressed or result.estimate is None):
+            charts.append(before_after_chart(result, programme, ctx.scope_label))
+    return charts
+
+
+def _event(fetch: Fetch, ctx: ChartContext):
+    measure = str(ctx.choice("impact_measure", "face_to_face"))
+    charts = []
+    for programme in impact_programmes(ctx):
+        panel = impact_panel(fetch, ctx, programme, measure)
+        result = estimate(panel, measure)
+        if not (result.suppressed or result.estimate is None):
+            charts.append(event_study_chart(event_study(panel), result, programme, ctx.scope_label))
+    return charts
+
+
+TOO_FEW = "Not shown: fewer than 5 supported practices could be compared with matched practices."
+IMPACT = Page(
+    "impact",
+    "Evidence of impact",
+    (
+        Entry(
+            "impact_before_after",
+            "Face-to-face share: supported against comparable practices",
+            _before_after,
+            native.impact_before_after,
+            TOO_FEW,
+        ),
+        Entry(
+            "impact_event",
+            "Month by month, from the start of support",
+            _event,
+            native.impact_event,
+            TOO_FEW,
+        ),
+    ),
+)
+
+COVERAGE = "Open practices with data (%)"
+QUALITY_HEADING = "Coverage and recording quality"
+DATA = Page(
+    "data",
+    "Data coverage and quality",
+    (
+        Entry(
+            "coverage_over_time",
+            QUALITY_HEADING,
+            lambda f, c: quality.coverage_over_time(f("coverage_by_icb_month"), c.scope_label),
+            monthly_lines([("coverage_pct", COVERAGE, theme.NHS_BLUE)], PERCENT, COVERAGE),
+        ),
+        Entry(
+            "coverage_by_icb",
+            QUALITY_HEADING,
+            lambda f, c: quality.coverage_by_icb(f("coverage_by_icb_month"), c.scope_label),
+            native.coverage_by_icb,
+        ),
+        Entry(
+            "recording_quality",
+            QUALITY_HEADING,
+            lambda f, c: quality.recording_quality(
+                f("recording_quality_by_icb_month"), c.scope_label
+            ),
+            monthly_lines(
+                [
+                    (column, name, colour)
+                    for (column, (name, _, _)), colour in zip(
+                        quality.QUALITY_SHARES.items(),
+                        (theme.NHS_BLUE, theme.NHS_ORANGE, theme.NHS_DARK_GREEN, theme.NHS_PINK),
+                        strict=True,
+                    )
+                ],
+                PERCENT,
+                SHARE,
+            ),
+        ),
+        Entry(
+            "dropped_out",
+            QUALITY_HEADING,
+            lambda f, c: quality.dropped_out(f("coverage_by_icb_month"), c.scope_label),
+            monthly_lines(
+                [
+                    (
+                        "dropped_out",
+                        "Dropped out (data last month, none this month)",
+                        theme.NHS_ORANGE,
+                    ),
+                    ("joined", "Joined (data this month, none last month)", theme.NHS_BLUE),
+                ],
+                "#,##0",
+                "Practices",
+            ),
+        ),
+    ),
+)

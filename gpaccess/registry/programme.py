@@ -1,0 +1,290 @@
+"""The charts of the programme pages: Overview, Phase completion, Uptake by ICB, Productivity gains and What
+practices changed. Each entry: the heading it sits under, how it is built from named queries, its slide rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from gpaccess.charts import actions, gains, uptake
+from gpaccess.charts.appointments import spc_chart
+from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
+from gpaccess.charts.programme import supported_over_time
+from gpaccess.export import native
+from gpaccess.export.native import PERCENT, bars, day, table
+from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
+
+PRACTICES = "Practices"
+
+
+def spc_trend(fetch: Fetch, ctx: ChartContext, column: str):
+    """The SPC chart of one monthly measure (None with fewer than 3 months of it), limits re-based at each
+    programme's start; its verdict travels with it (`Chart.spc`)."""
+    monthly = fetch("appointments_monthly")
+    if monthly.empty or monthly[column].notna().sum() < 3:
+        return None
+    starts = fetch("programmes")["start_date"].tolist()
+    chart, summary = spc_chart(monthly, column, ctx.scope_label, rebase_at=starts)
+    return replace(chart, spc=summary)
+
+
+OVERVIEW = Page(
+    "overview",
+    "Overview",
+    (
+        Entry(
+            "overview_face_to_face",
+            "Appointments",
+            lambda f, c: spc_trend(f, c, "face_to_face_pct"),
+            native.spc,
+            "No appointment data for this scope and period.",
+        ),
+        Entry(
+            "supported_over_time",
+            "Programme support over time",
+            lambda f, c: supported_over_time(f("supported_over_time"), c.scope_label),
+            native.supported_over_time,
+        ),
+    ),
+)
+
+PHASES = Page(
+    "phases",
+    "Phase completion",
+    (
+        Entry(
+            "phase_status",
+            "Where practices are in their support",
+            lambda f, c: phase_status(f("programme_phases"), c.scope_label),
+            native.phase_status,
+        ),
+        Entry(
+            "support_delivery",
+            "Support delivered against the plan",
+            lambda f, c: support_delivery(f("programme_phases"), c.scope_label),
+            native.support_delivery,
+        ),
+        Entry(
+            "phase_timeline",
+            "When each phase ran",
+            lambda f, c: phase_timeline(f("programme_phases"), c.scope_label),
+            table(
+                {
+                    "programme": "Programme",
+                    "phase": "Phase or cohort",
+                    "level": "Level",
+                    "start_date": "Start",
+                    "end_date": "Planned end",
+                    "length": "Core support",
+                },
+                {"start_date": day, "end_date": day},
+            ),
+        ),
+    ),
+)
+
+
+def _england(fetch: Fetch, ctx: ChartContext):
+    return fetch("uptake_by_icb", ctx.scope.with_(region=None, icb=None))
+
+
+def _telephony(fetch: Fetch, ctx: ChartContext):
+    if ctx.scope.programme == "Accelerate":
+        return None
+    return uptake.telephony_blocked(fetch("telephony_blocked_by_icb"), ctx.scope_label)
+
+
+ENROLLED = "Practices enrolled (%)"
+WITHDREW = "Practices that withdrew"
+UPTAKE = Page(
+    "uptake",
+    "Uptake by ICB",
+    (
+        Entry(
+            "uptake_share",
+            "Practices enrolled",
+            lambda f, c: uptake.uptake_share(f("uptake_by_icb"), c.scope.programme, c.scope_label),
+            bars("icb", [("enrolled_pct", ENROLLED)], PERCENT, ENROLLED, merge=True),
+        ),
+        Entry(
+            "uptake_vs_reference",
+            "Practices enrolled",
+            lambda f, c: uptake.uptake_against_reference(
+                f("uptake_by_icb"), _england(f, c), c.scope.programme, c.scope_label
+            ),
+            bars(
+                "icb_name",
+                [("enrolled_pct", "ICB"), ("region_pct", "Its region")],
+                PERCENT,
+                ENROLLED,
+            ),
+        ),
+        Entry(
+            "withdrawals_by_icb",
+            "Withdrawals",
+            lambda f, c: uptake.withdrawals_by_icb(
+                f("uptake_by_icb"), c.scope.programme, c.scope_label
+            ),
+            bars("icb", [("withdrawn", WITHDREW)], value_title=WITHDREW, merge=True),
+        ),
+        Entry(
+            "withdrawal_reasons",
+            "Withdrawals",
+            lambda f, c: uptake.withdrawal_reasons(f("withdrawal_reasons"), c.scope_label),
+            bars("reason", [("practices", WITHDREW)], value_title=WITHDREW, merge=True),
+        ),
+        Entry(
+            "telephony_blocked",
+            "Blocked by the digital telephony criterion",
+            _telephony,
+            bars(
+                "icb",
+                [("blocked", "Blocked"), ("wished_to_enrol", "Wished to join")],
+                value_title=PRACTICES,
+            ),
+            "The digital telephony criterion applies to GPIP only: choose GPIP or All to see it.",
+        ),
+        Entry(
+            "barriers_by_kind",
+            "Barriers ICBs reported",
+            lambda f, c: uptake.barriers_by_kind(
+                f("barriers_by_kind"), c.scope_label, c.period_label
+            ),
+            bars(
+                "kind",
+                [("icbs", "ICBs reporting")],
+                value_title="ICBs reporting the barrier",
+                merge=True,
+            ),
+        ),
+        Entry(
+            "barrier_reports",
+            "Barriers ICBs reported",
+            lambda f, c: uptake.barrier_table(f("barrier_reports"), c.scope_label, c.period_label),
+            table(
+                {
+                    c: c
+                    for c in (
+                        "ICB",
+                        "Reported",
+                        "Programme",
+                        "Barrier",
+                        "Practices affected",
+                        "Detail",
+                    )
+                }
+            ),
+        ),
+    ),
+)
+
+WITH_GAINS = "Practices with gains (%)"
+GAINS_RULE = bars("group", [("gains_pct", WITH_GAINS)], PERCENT, WITH_GAINS, merge=True)
+GAINS = Page(
+    "gains",
+    "Productivity gains",
+    (
+        Entry(
+            "gains_by_phase",
+            "Practices with productivity gains",
+            lambda f, c: gains.gains_share(f("gains_by_phase"), "phase", c.scope_label),
+            bars("group", [("gains_pct", WITH_GAINS)], PERCENT, WITH_GAINS, "assessed"),
+        ),
+        Entry(
+            "gains_by_region",
+            "Practices with productivity gains",
+            lambda f, c: (
+                None
+                if c.scope.icb
+                else gains.gains_share(f("gains_by_region"), "region", c.scope_label)
+            ),
+            GAINS_RULE,
+        ),
+        Entry(
+            "gains_by_icb",
+            "Practices with productivity gains",
+            lambda f, c: gains.gains_share(f("gains_by_icb"), "icb", c.scope_label),
+            GAINS_RULE,
+        ),
+        Entry(
+            "hours_released",
+            "Time released",
+            lambda f, c: gains.hours_released(f("hours_released"), c.scope_label),
+            native.hours_released,
+        ),
+        Entry(
+            "gain_kinds",
+            "Kinds of gain",
+            lambda f, c: gains.gain_kinds(f("gain_kinds"), c.scope_label),
+            bars(
+                "kind",
+                [("practices", PRACTICES)],
+                value_title="Practices reporting the kind of gain",
+                merge=True,
+            ),
+        ),
+    ),
+)
+
+
+def _phase(ctx: ChartContext) -> str | None:
+    """The What practices changed page's phase or cohort (None: all of them)."""
+    phase = ctx.choice("phase")
+    return None if phase is None else str(phase)
+
+
+def _by_area(fetch: Fetch, ctx: ChartContext):
+    """Adoption per region (England and regions) and per ICB, a chart per programme."""
+    by_area = fetch("actions_by_area", phase=_phase(ctx))
+    areas = ("region", "icb") if ctx.scope.icb is None else ("icb",)
+    return [
+        actions.adoption_by_area(by_area, by, programme, ctx.scope_label, _phase(ctx))
+        for by in areas
+        for programme in actions.area_programmes(by_area, by)
+    ]
+
+
+ADOPTED = "Practices that adopted it (%)"
+ACTIONS = Page(
+    "actions",
+    "What practices changed",
+    (
+        Entry(
+            "actions_adoption",
+            "Actions adopted",
+            lambda f, c: actions.adoption_by_programme(
+                f("actions_by_programme", phase=_phase(c)), c.scope_label, _phase(c)
+            ),
+            bars("action", [("adopted_pct", ADOPTED)], PERCENT, ADOPTED, "assessed"),
+        ),
+        Entry(
+            "actions_by_area",
+            "Actions adopted",
+            _by_area,
+            native.adoption_by_area,
+        ),
+        Entry(
+            "actions_gains",
+            "Actions and productivity gains",
+            lambda f, c: actions.gains_by_action(
+                f("actions_by_programme", phase=_phase(c)), c.scope_label, _phase(c)
+            ),
+            bars(
+                "action",
+                [
+                    ("adopters_gains_pct", "Adopted the action: with gains (%)"),
+                    ("non_adopters_gains_pct", "Did not adopt it: with gains (%)"),
+                ],
+                PERCENT,
+                "Practices with productivity gains (%)",
+            ),
+        ),
+        Entry(
+            "actions_count_gains",
+            "Actions and productivity gains",
+            lambda f, c: actions.gains_by_count(
+                f("actions_count_gains", phase=_phase(c)), c.scope_label, _phase(c)
+            ),
+            bars("group", [("gains_pct", WITH_GAINS)], PERCENT, WITH_GAINS, "assessed"),
+        ),
+    ),
+)
