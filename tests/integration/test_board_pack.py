@@ -22,8 +22,8 @@ import gpaccess.export.sections as sections_module
 from gpaccess.access import Viewer
 from gpaccess.db import run
 from gpaccess.export.pack import board_pack
-from gpaccess.registry import PAGES
 from gpaccess.impact import query_params
+from gpaccess.registry import PAGES
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
 from tests.conftest import PROJECT
