@@ -120,7 +120,7 @@ def ingest_files(
 
 
 def _resource_problem(error: BaseException) -> Problem:
-    text = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
     expected = (
         f"a load that fits in {LOAD_MEMORY_LIMIT} of memory and the free disk space beside the database "
         "(free some disk space, or load fewer months at once)"

@@ -16,9 +16,13 @@ class Problem:
     column: str | None = None
     value: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.value is not None:  # kept short: a hostile file's line can be megabytes long
+            object.__setattr__(self, "value", shorten(self.value))
+
     def __str__(self) -> str:
         """The full message, value included: for whoever loaded the file (CLI output, the uploader's result)."""
-        found = f"found {_shown(self.value)}; " if self.value is not None else ""
+        found = f"found {self.value!r}; " if self.value is not None else ""
         return f"{self.where()}: {found}expected {self.expected}"
 
     def where(self) -> str:
@@ -35,10 +39,13 @@ class Problem:
         return f"{self.where()}: expected {self.expected}"
 
 
-def _shown(value: str) -> str:
-    """A value quoted for a message, cut short: a hostile file's line can be megabytes long."""
-    text = value if len(value) <= MAX_VALUE_SHOWN else value[:MAX_VALUE_SHOWN] + "…"
-    return repr(text)
+def shorten(value: str, limit: int = MAX_VALUE_SHOWN) -> str:
+    """A value short enough to quote in a message, saying how long it was: a hostile file's line can be
+    megabytes long."""
+    if len(value) <= limit:
+        return value
+    more = f"... ({len(value):,} characters)"
+    return value[: limit - len(more)] + more
 
 
 class IngestError(Exception):

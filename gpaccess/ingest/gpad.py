@@ -49,7 +49,6 @@ CREATE OR REPLACE TEMP TABLE stage_list_size (source_file VARCHAR, extract_date 
 # slow pass (iter_rows) can read every line DuckDB accepted.
 MAX_LINE_PROBLEMS = 20  # rows named per file when DuckDB cannot read it
 MAX_LINE_BYTES = 65_536
-MAX_VALUE_SHOWN = 200  # characters of a value quoted in a message
 # DuckDB 2.0 skips a line of tens of MB silently (no reject, and rejects after it lost): lines of a MiB or more
 # are found by a read of our own, in a thread beside DuckDB's.
 HUGE_LINE_BYTES = 1 << 20
@@ -152,11 +151,11 @@ def line_problems(source: Source, fmt: CsvFormat) -> list[Problem]:
     problems: list[Problem] = []
     for row, expected, text, fields in _checked_lines(source.path, len(source.header)):
         if expected:
-            problems.append(Problem(source.display, expected, row, value=shorten(text)))
+            problems.append(Problem(source.display, expected, row, value=text))
         for name, value in zip(source.header, fields, strict=False):
             if value.strip() and not _fits(types[name], value, fmt.dateformat):
                 expected_value = expected_for(types[name], fmt.dateformat)
-                problems.append(Problem(source.display, expected_value, row, name, shorten(value)))
+                problems.append(Problem(source.display, expected_value, row, name, value))
         if len(problems) >= MAX_LINE_PROBLEMS:
             break
     return problems[:MAX_LINE_PROBLEMS]
@@ -188,14 +187,6 @@ def _is_header_only(source: Source) -> bool:
     with open(source.path, "rb") as handle:
         handle.readline(MAX_LINE_BYTES)
         return not handle.read(4096).strip()
-
-
-def shorten(value: str, limit: int = MAX_VALUE_SHOWN) -> str:
-    """A value short enough to quote in a message (a hostile file can hold a line of megabytes)."""
-    if len(value) <= limit:
-        return value
-    more = f"... ({len(value):,} characters)"
-    return value[: limit - len(more)] + more
 
 
 def _fits(duck_type: str, value: str, dateformat: str | None) -> bool:
@@ -241,14 +232,14 @@ def _unreadable_problem(source: Source, fmt: CsvFormat, exc: duckdb.Error) -> Pr
     found = find_unreadable_line(source.path, len(source.header))
     if found is not None:
         line, expected, text = found
-        return Problem(source.display, expected, line, value=shorten(text))
+        return Problem(source.display, expected, line, value=text)
     message = str(exc)
     match = DUCKDB_LINE.search(message)
     return Problem(
         source.display,
         f"a readable {fmt.description}",
         int(match.group(1)) if match else None,
-        value=shorten(message.splitlines()[0] if message else type(exc).__name__),
+        value=message.splitlines()[0] if message else type(exc).__name__,
     )
 
 

@@ -26,7 +26,7 @@ from gpaccess.ingest.formats import (
     PRACTICE_CODE_EXPECTED,
     PRACTICE_CODE_PATTERN,
 )
-from gpaccess.ingest.gpad import iter_rows, locate, shorten
+from gpaccess.ingest.gpad import iter_rows, locate
 from gpaccess.reference import CANONICAL, value_map_rows
 
 REQUIRED = (
@@ -198,7 +198,7 @@ def _rows_problems(
     """The slow pass over one file: name up to MAX_PER_FILE cells the fast pass counted rows for."""
     problems: list[Problem] = []
     for line, row in iter_rows(path):
-        problems += [Problem(file, e, line, c, shorten(v)) for c, v, e in cells(row)]
+        problems += [Problem(file, e, line, c, v) for c, v, e in cells(row)]
         if len(problems) >= MAX_PER_FILE:
             break
     if not problems:  # never let a counted problem pass because the slow pass could not point at it
@@ -257,7 +257,7 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> l
                 f"{expected} (repeated at {where})",
                 row,
                 ", ".join(("APPOINTMENT_MONTH_START_DATE", *KEY_COLUMNS)),
-                shorten(f"{month:%b %Y} / " + " / ".join(key)),
+                f"{month:%b %Y} / " + " / ".join(key),
             )
         )
     return problems
@@ -298,9 +298,7 @@ def _unknown_sub_icbs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) ->
             "a sub-ICB location code known from reference data or a Mapping.csv in the same load"
         )
         problems.append(
-            Problem(
-                file, expected, line[0] if line else None, "SUB_ICB_LOCATION_CODE", shorten(code)
-            )
+            Problem(file, expected, line[0] if line else None, "SUB_ICB_LOCATION_CODE", code)
         )
     return problems
 
@@ -383,7 +381,7 @@ def _list_size_duplicates(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]
                 f"one row per practice and extract date for TYPE GP, SEX ALL, AGE ALL (repeated at {where})",
                 row,
                 "CODE, EXTRACT_DATE",
-                shorten(f"{code} / {extract_date:%Y-%m-%d}"),
+                f"{code} / {extract_date:%Y-%m-%d}",
             )
         )
     return problems

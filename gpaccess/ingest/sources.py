@@ -89,7 +89,7 @@ def _zip_bomb(path: Path, total_limit: int, what: str) -> Problem | None:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        return Problem(path.name, f"{what} that opens as a zip", value=str(error)[:200])
+        return Problem(path.name, f"{what} that opens as a zip", value=str(error))
     total = sum(m.file_size for m in members)
     if len(members) > MAX_ZIP_MEMBERS * 20:
         expected = f"{what} of at most {MAX_ZIP_MEMBERS * 20:,} parts"
@@ -117,7 +117,7 @@ def _expand_zip(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
         if not any(n.startswith(CROSSTAB_PREFIX) for n in names):
             found = ", ".join(names) or "no CSV files"
             expected = f"a GPAD zip holding {CROSSTAB_PREFIX}_*.csv files"
-            return [], [Problem(path.name, expected, value=found[:200])]
+            return [], [Problem(path.name, expected, value=found)]
         problem = _member_limits(path, members, workdir)
         if problem:
             return [], [problem]
@@ -165,10 +165,10 @@ def _extract(
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
-        return Problem(display, "a zip member that unpacks cleanly", value=str(error)[:200])
+        return Problem(display, "a zip member that unpacks cleanly", value=str(error))
     except OSError as error:  # disk full, or the temp folder went away
         return Problem(
-            display, f"room on the disk to unpack it in {target.parent}", value=str(error)[:200]
+            display, f"room on the disk to unpack it in {target.parent}", value=str(error)
         )
     return None
 
@@ -216,7 +216,7 @@ def _closest_format_problem(source: Source) -> Problem:
             source.display,
             f"the header row of a published file ({known})",
             row=1,
-            value=",".join(source.header)[:200],
+            value=",".join(source.header),
         )
     missing = [n for n in names if n not in header]
     extra = [n for n in source.header if n not in set(names)]
@@ -235,5 +235,5 @@ def _closest_format_problem(source: Source) -> Problem:
         f"the columns of the {description} ({detail})",
         row=1,
         column=", ".join(missing or extra or duplicated),
-        value=",".join(source.header)[:200],
+        value=",".join(source.header),
     )
