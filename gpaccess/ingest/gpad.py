@@ -145,11 +145,11 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> list[Problem]:
 
 def line_problems(source: Source, fmt: CsvFormat) -> list[Problem]:
     """The rows a strict read cannot take, named by reading the file a line at a time: the line's shape
-    (see `unreadable_lines`), then each typed value. Stops at MAX_LINE_PROBLEMS, so a file of garbage costs
+    (see `checked_lines`), then each typed value. Stops at MAX_LINE_PROBLEMS, so a file of garbage costs
     no more than its first lines."""
     types = dict(fmt.columns)
     problems: list[Problem] = []
-    for row, expected, text, fields in _checked_lines(source.path, len(source.header)):
+    for row, expected, text, fields in checked_lines(source.path, len(source.header)):
         if expected:
             problems.append(Problem(source.display, expected, row, value=text))
         for name, value in zip(source.header, fields, strict=False):
@@ -229,10 +229,9 @@ def find_huge_line(path: Path) -> int | None:
 
 def _unreadable_problem(source: Source, fmt: CsvFormat, exc: duckdb.Error) -> Problem:
     """DuckDB stopped reading (e.g. "state machine reached an invalid state"): find the line ourselves."""
-    found = find_unreadable_line(source.path, len(source.header))
-    if found is not None:
-        line, expected, text = found
-        return Problem(source.display, expected, line, value=text)
+    for row, expected, text, _fields in checked_lines(source.path, len(source.header)):
+        if expected:  # the first line whose shape is wrong
+            return Problem(source.display, expected, row, value=text)
     message = str(exc)
     match = DUCKDB_LINE.search(message)
     return Problem(
@@ -243,15 +242,7 @@ def _unreadable_problem(source: Source, fmt: CsvFormat, exc: duckdb.Error) -> Pr
     )
 
 
-def find_unreadable_line(path: Path, columns: int) -> tuple[int, str, str] | None:
-    """The first line a strict CSV reader cannot take, as (row, what was expected, the line)."""
-    for row, expected, text, _fields in _checked_lines(path, columns):
-        if expected:
-            return row, expected, text
-    return None
-
-
-def _checked_lines(path: Path, columns: int) -> Iterator[tuple[int, str, str, list[str]]]:
+def checked_lines(path: Path, columns: int) -> Iterator[tuple[int, str, str, list[str]]]:
     """Each data line as (row, what was expected or "" when its shape is fine, the line, its values): a
     carriage return inside a line, a line ending unlike the header's (CRLF or LF), badly quoted values, or a
     wrong number of values are shape problems (and give no values)."""

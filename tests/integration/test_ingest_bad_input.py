@@ -525,7 +525,7 @@ def test_latest_month_follows_the_load_day(store, realdata):
 
 def test_slow_pass_reads_any_bytes(tmp_path):
     """iter_rows and the line finder never raise: huge fields, NUL bytes, stray carriage returns, bad UTF-8."""
-    from gpaccess.ingest.gpad import find_unreadable_line, iter_rows
+    from gpaccess.ingest.gpad import checked_lines, iter_rows
 
     path = tmp_path / "hostile.csv"
     unclosed_quote = b'"' + (b"z" * 60_000 + b"\r\n") * 3  # one field past csv's 131,072 limit
@@ -537,8 +537,5 @@ def test_slow_pass_reads_any_bytes(tmp_path):
     assert rows[0] == (2, {"A": "1", "B": "2"})
     assert (6, {"A": "3", "B": "\x00\ufffd"}) in rows
     assert rows[-1] == (9, {"A": "6", "B": "6"})
-    assert find_unreadable_line(path, 2) == (
-        3,
-        "a CSV row with correctly quoted values",
-        '"' + "z" * 60_000,
-    )
+    first_bad = next(line for line in checked_lines(path, 2) if line[1])
+    assert first_bad[:3] == (3, "a CSV row with correctly quoted values", '"' + "z" * 60_000)
