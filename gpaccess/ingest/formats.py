@@ -17,12 +17,14 @@ V = "VARCHAR"
 MAX_COUNT = 2_147_483_647
 COUNT_PATTERN = "[0-9]{1,10}"  # then at most MAX_COUNT; no sign, point, exponent or spaces
 COUNT_EXPECTED = f"a whole number from 0 to {MAX_COUNT:,}"
+COUNT_KIND = "not a valid count"  # a count that is not a whole number from 0 to MAX_COUNT
 
 # GP practice codes (ODS): a letter, a letter or digit, four digits (L83013, Y02960; the demo's DM0001).
 PRACTICE_CODE_PATTERN = "[A-Z][A-Z0-9][0-9]{4}"
 PRACTICE_CODE_EXPECTED = (
     "a GP practice code: a capital letter, a capital letter or digit, then four digits"
 )
+PRACTICE_CODE_KIND = "not a practice code"
 
 # No GPAD or list-size date is older than this (GPAD starts in 2017-2018); the newest allowed depends on today.
 EARLIEST_DATE = dt.date(2015, 1, 1)
@@ -134,6 +136,17 @@ ENUM_DIMENSIONS = {
     "band_published": "time_band",
     "status_published": "appt_status",
 }
+
+
+def kind_for(duck_type: str) -> str:
+    """The kind of problem (errors.Problem.kind) of a value that does not fit its column's type."""
+    if duck_type in ENUM_DIMENSIONS:
+        return "not a published value"
+    if duck_type == "DATE":
+        return "not a date"
+    if duck_type == "BIGINT":
+        return COUNT_KIND
+    return "wrong value"
 
 
 def expected_for(duck_type: str, dateformat: str | None) -> str:

@@ -537,5 +537,19 @@ def test_slow_pass_reads_any_bytes(tmp_path):
     assert rows[0] == (2, {"A": "1", "B": "2"})
     assert (6, {"A": "3", "B": "\x00\ufffd"}) in rows
     assert rows[-1] == (9, {"A": "6", "B": "6"})
-    first_bad = next(line for line in checked_lines(path, 2) if line[1])
-    assert first_bad[:3] == (3, "a CSV row with correctly quoted values", '"' + "z" * 60_000)
+    lines = list(checked_lines(path, 2))
+    assert [(line.row, line.kind) for line in lines] == [
+        (2, ""),
+        (3, "badly quoted values"),
+        (4, "wrong number of columns"),
+        (5, "wrong number of columns"),
+        (6, ""),
+        (7, "line too long"),
+        (8, "carriage return inside a line"),
+        (9, ""),
+    ]
+    assert (lines[1].expected, lines[1].text) == (
+        "a CSV row with correctly quoted values",
+        '"' + "z" * 60_000,
+    )
+    assert lines[4].fields == ["3", "\x00\ufffd"]
