@@ -42,24 +42,27 @@ class CsvFormat:
         return tuple(name for name, _ in self.columns)
 
 
+def _columns(names: str, **types: str) -> tuple[tuple[str, str], ...]:
+    """Columns in file order (names separated by spaces), each VARCHAR unless given a type."""
+    listed = names.split()
+    if unknown := set(types) - set(listed):
+        raise ValueError(f"types given for columns not listed: {sorted(unknown)}")
+    return tuple((name, types.get(name, V)) for name in listed)
+
+
+# Counts (COUNT_OF_APPOINTMENTS, NUMBER_OF_PATIENTS) are read as VARCHAR and converted by the ingest (COUNT_PATTERN).
 CROSSTAB = CsvFormat(
     kind="crosstab",
     description="GPAD practice-level crosstab (Practice_Level_Crosstab_*.csv)",
-    columns=(
-        ("APPOINTMENT_MONTH_START_DATE", "DATE"),
-        ("GP_CODE", V),
-        ("GP_NAME", V),
-        ("SUPPLIER", V),
-        ("PCN_CODE", V),
-        ("PCN_NAME", V),
-        ("SUB_ICB_LOCATION_CODE", V),
-        ("SUB_ICB_LOCATION_NAME", V),
-        ("HCP_TYPE", "hcp_published"),
-        ("APPT_MODE", "mode_published"),
-        ("NATIONAL_CATEGORY", V),
-        ("TIME_BETWEEN_BOOK_AND_APPT", "band_published"),
-        ("COUNT_OF_APPOINTMENTS", V),  # a count: converted by the ingest (COUNT_PATTERN)
-        ("APPT_STATUS", "status_published"),
+    columns=_columns(
+        "APPOINTMENT_MONTH_START_DATE GP_CODE GP_NAME SUPPLIER PCN_CODE PCN_NAME SUB_ICB_LOCATION_CODE "
+        "SUB_ICB_LOCATION_NAME HCP_TYPE APPT_MODE NATIONAL_CATEGORY TIME_BETWEEN_BOOK_AND_APPT "
+        "COUNT_OF_APPOINTMENTS APPT_STATUS",
+        APPOINTMENT_MONTH_START_DATE="DATE",
+        HCP_TYPE="hcp_published",
+        APPT_MODE="mode_published",
+        TIME_BETWEEN_BOOK_AND_APPT="band_published",
+        APPT_STATUS="status_published",
     ),
     dateformat="%d%b%Y",
 )
@@ -67,35 +70,19 @@ CROSSTAB = CsvFormat(
 MAPPING = CsvFormat(
     kind="mapping",
     description="GPAD Mapping.csv (practice -> PCN -> sub-ICB -> ICB -> region)",
-    columns=(
-        ("GP_CODE", V),
-        ("GP_NAME", V),
-        ("SUPPLIER", V),
-        ("PCN_CODE", V),
-        ("PCN_NAME", V),
-        ("SUB_ICB_LOCATION_CODE", V),
-        ("SUB_ICB_LOCATION_NAME", V),
-        ("ICB_CODE", V),
-        ("ICB_NAME", V),
-        ("REGION_CODE", V),
-        ("REGION_NAME", V),
+    columns=_columns(
+        "GP_CODE GP_NAME SUPPLIER PCN_CODE PCN_NAME SUB_ICB_LOCATION_CODE SUB_ICB_LOCATION_NAME ICB_CODE "
+        "ICB_NAME REGION_CODE REGION_NAME"
     ),
 )
 
 LIST_SIZE = CsvFormat(
     kind="list_size",
     description="Patients registered at a GP practice (gp-reg-pat-prac-all.csv)",
-    columns=(
-        ("PUBLICATION", V),
-        ("EXTRACT_DATE", "DATE"),
-        ("TYPE", V),
-        ("SUB_ICB_LOCATION_CODE", V),
-        ("ONS_SUB_ICB_LOCATION_CODE", V),
-        ("CODE", V),
-        ("POSTCODE", V),
-        ("SEX", V),
-        ("AGE", V),
-        ("NUMBER_OF_PATIENTS", V),  # a count: converted by the ingest (COUNT_PATTERN)
+    columns=_columns(
+        "PUBLICATION EXTRACT_DATE TYPE SUB_ICB_LOCATION_CODE ONS_SUB_ICB_LOCATION_CODE CODE POSTCODE SEX AGE "
+        "NUMBER_OF_PATIENTS",
+        EXTRACT_DATE="DATE",
     ),
     dateformat="%Y-%m-%d",
 )
@@ -103,24 +90,11 @@ LIST_SIZE = CsvFormat(
 LIST_SIZE_MAP = CsvFormat(
     kind="list_size_map",
     description="Patients registered at a GP practice, practice mapping (gp-reg-pat-prac-map.csv)",
-    columns=(
-        ("PUBLICATION", V),
-        ("EXTRACT_DATE", "DATE"),
-        ("PRACTICE_CODE", V),
-        ("PRACTICE_NAME", V),
-        ("PRACTICE_POSTCODE", V),
-        ("PCN_CODE", V),
-        ("PCN_NAME", V),
-        ("ONS_SUB_ICB_LOCATION_CODE", V),
-        ("SUB_ICB_LOCATION_CODE", V),
-        ("SUB_ICB_LOCATION_NAME", V),
-        ("ONS_ICB_CODE", V),
-        ("ICB_CODE", V),
-        ("ICB_NAME", V),
-        ("ONS_COMM_REGION_CODE", V),
-        ("COMM_REGION_CODE", V),
-        ("COMM_REGION_NAME", V),
-        ("SUPPLIER_NAME", V),
+    columns=_columns(
+        "PUBLICATION EXTRACT_DATE PRACTICE_CODE PRACTICE_NAME PRACTICE_POSTCODE PCN_CODE PCN_NAME "
+        "ONS_SUB_ICB_LOCATION_CODE SUB_ICB_LOCATION_CODE SUB_ICB_LOCATION_NAME ONS_ICB_CODE ICB_CODE ICB_NAME "
+        "ONS_COMM_REGION_CODE COMM_REGION_CODE COMM_REGION_NAME SUPPLIER_NAME",
+        EXTRACT_DATE="DATE",
     ),
     dateformat="%d%b%Y",
 )
