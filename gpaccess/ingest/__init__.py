@@ -50,7 +50,8 @@ STAGED_COUNTS_SQL = """
 SELECT source_file, count(*), string_agg(DISTINCT strftime(month, '%Y-%m'), ',' ORDER BY strftime(month, '%Y-%m'))
 FROM stage_crosstab GROUP BY 1
 UNION ALL SELECT source_file, count(*), NULL FROM stage_mapping GROUP BY 1
-UNION ALL SELECT source_file, count(*), string_agg(DISTINCT strftime(extract_date, '%Y-%m'), ',')
+UNION ALL SELECT source_file, count(*),
+    string_agg(DISTINCT strftime(extract_date, '%Y-%m'), ',' ORDER BY strftime(extract_date, '%Y-%m'))
 FROM stage_list_size GROUP BY 1
 """
 
