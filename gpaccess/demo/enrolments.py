@@ -8,6 +8,7 @@ are in a fixed order, so a seed gives the same practices, dates and outcomes eve
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,12 +39,23 @@ from gpaccess.demo.programme_design import (
     HANDS_ON,
     WITHDRAWAL_REASONS,
     WITHDRAWAL_WEIGHTS,
+    AcceleratePhase,
+    Cohort,
     Level,
 )
 
 # An effect given to a supported practice: (practice row, start date, (f2f pp, rate %, DNA pp)).
 Effect = tuple[int, dt.date, np.ndarray]
 Rows = list[dict[str, object]]
+
+
+@dataclass
+class Delivered:
+    """What a programme's generation adds: tracker phase rows, enrolment rows, and the effects it gave."""
+
+    phases: Rows = field(default_factory=list)
+    enrolments: Rows = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
 
 
 # --- selection ------------------------------------------------------------------------------------
@@ -172,61 +184,83 @@ def _withdrawn(
 # --- Accelerate -----------------------------------------------------------------------------------
 def accelerate(
     rng: np.random.Generator, practices: pd.DataFrame, panel: Panel, candidates: np.ndarray
-) -> tuple[Rows, Rows, list[Effect]]:
+) -> Delivered:
+    """Accelerate's four phases; `candidates` (practices it may still take) loses those it takes."""
     codes = practices["code"].to_numpy()
-    phases, enrolments, effects = [], [], []
+    out = Delivered()
     supported_rows: list[tuple[int, int]] = []  # (phase number, practice row)
     for k, phase in enumerate(ACCELERATE_PHASES):
-        low = bottom_fifth(
-            practices, window_f2f(panel, _window_months(phase.start, phase.baseline))
-        )
-        picked = _select(rng, phase.supported + phase.withdrawn, candidates, low)
-        candidates[picked] = False
-        rng.shuffle(picked)
-        supported, withdrawn = (
-            np.sort(picked[: phase.supported]),
-            np.sort(picked[phase.supported :]),
-        )
-        end = add_days(phase.start, ACCELERATE_LEVEL.length_days - 1)
-        phases.append(_phase_row("Accelerate", phase.name, "intensive", phase.supported,
-                                 phase.start, end, ACCELERATE_LEVEL))  # fmt: skip
-        for row in withdrawn.tolist():
-            enrolled = add_days(phase.start, -int(rng.integers(14, 43)))
-            start = add_days(phase.start, int(rng.integers(0, 15)))
-            enrolments.append(_enrolment("Accelerate", phase.name, "intensive", codes[row], enrolled,
-                                         **_withdrawn(rng, ACCELERATE_LEVEL, start)))  # fmt: skip
-        size = _draw_effects(rng, len(supported))
-        starts = [add_days(phase.start, int(rng.integers(0, 15))) for _ in supported]
-        apply_effects(panel, supported, np.array([month_of_date(s) for s in starts]),
-                      size[:, 0], size[:, 1], size[:, 2])  # fmt: skip
-        for i, row in enumerate(supported.tolist()):
-            supported_rows.append((k, row))
-            effects.append((row, starts[i], size[i]))
+        supported = _accelerate_phase(rng, practices, panel, candidates, phase, out)
+        supported_rows += [(k, row) for row in supported.tolist()]
     # statuses and outcomes need all phases: exactly 579 extended, 346 of phases 1-3 with gains
     n = len(supported_rows)
     extended = np.zeros(n, dtype=bool)
     extended[rng.choice(n, ACCELERATE_EXTENDED, replace=False)] = True
-    gains = _choose_gains(rng, supported_rows, effects)
+    gains = _choose_gains(rng, supported_rows, out.effects)
     for i, (k, row) in enumerate(supported_rows):
-        phase = ACCELERATE_PHASES[k]
-        start = effects[i][1]
-        core_end = add_days(start, ACCELERATE_LEVEL.length_days - 1)
-        if extended[i]:
-            ended = min(add_days(core_end, 7 * int(rng.integers(4, 17))), ACCELERATE_END)
-        else:
-            ended = add_days(core_end, -int(rng.integers(0, 8)))
-        values: dict[str, object] = {
-            "started_date": start,
-            "ended_date": ended,
-            "status": "extended" if extended[i] else "completed",
-        }
-        values.update(_delivery(rng, ACCELERATE_LEVEL))
-        values.update(_outcome(rng, bool(gains[i])))
-        enrolled = add_days(phase.start, -int(rng.integers(14, 43)))
-        enrolments.append(
-            _enrolment("Accelerate", phase.name, "intensive", codes[row], enrolled, **values)
+        start = out.effects[i][1]
+        out.enrolments.append(
+            _accelerate_supported(
+                rng, codes[row], ACCELERATE_PHASES[k], start, extended[i], gains[i]
+            )
         )
-    return phases, enrolments, effects
+    return out
+
+
+def _accelerate_phase(
+    rng: np.random.Generator,
+    practices: pd.DataFrame,
+    panel: Panel,
+    candidates: np.ndarray,
+    phase: AcceleratePhase,
+    out: Delivered,
+) -> np.ndarray:
+    """Pick one phase's practices, add its phase row, withdrawals and effects to `out`; its supported rows."""
+    low = bottom_fifth(practices, window_f2f(panel, _window_months(phase.start, phase.baseline)))
+    picked = _select(rng, phase.supported + phase.withdrawn, candidates, low)
+    candidates[picked] = False
+    rng.shuffle(picked)
+    supported, withdrawn = np.sort(picked[: phase.supported]), np.sort(picked[phase.supported :])
+    end = add_days(phase.start, ACCELERATE_LEVEL.length_days - 1)
+    out.phases.append(_phase_row("Accelerate", phase.name, "intensive", phase.supported,
+                                 phase.start, end, ACCELERATE_LEVEL))  # fmt: skip
+    codes = practices["code"].to_numpy()
+    for row in withdrawn.tolist():
+        enrolled = add_days(phase.start, -int(rng.integers(14, 43)))
+        start = add_days(phase.start, int(rng.integers(0, 15)))
+        out.enrolments.append(_enrolment("Accelerate", phase.name, "intensive", codes[row], enrolled,
+                                         **_withdrawn(rng, ACCELERATE_LEVEL, start)))  # fmt: skip
+    size = _draw_effects(rng, len(supported))
+    starts = [add_days(phase.start, int(rng.integers(0, 15))) for _ in supported]
+    apply_effects(panel, supported, np.array([month_of_date(s) for s in starts]),
+                  size[:, 0], size[:, 1], size[:, 2])  # fmt: skip
+    out.effects += [(row, starts[i], size[i]) for i, row in enumerate(supported.tolist())]
+    return supported
+
+
+def _accelerate_supported(
+    rng: np.random.Generator,
+    code: str,
+    phase: AcceleratePhase,
+    start: dt.date,
+    extended: bool,
+    gain: bool,
+) -> dict[str, object]:
+    """The enrolment row of a practice Accelerate supported: completed or extended, delivery and outcome."""
+    core_end = add_days(start, ACCELERATE_LEVEL.length_days - 1)
+    if extended:
+        ended = min(add_days(core_end, 7 * int(rng.integers(4, 17))), ACCELERATE_END)
+    else:
+        ended = add_days(core_end, -int(rng.integers(0, 8)))
+    values: dict[str, object] = {
+        "started_date": start,
+        "ended_date": ended,
+        "status": "extended" if extended else "completed",
+    }
+    values.update(_delivery(rng, ACCELERATE_LEVEL))
+    values.update(_outcome(rng, bool(gain)))
+    enrolled = add_days(phase.start, -int(rng.integers(14, 43)))
+    return _enrolment("Accelerate", phase.name, "intensive", code, enrolled, **values)
 
 
 def _choose_gains(
@@ -270,70 +304,137 @@ def _phase_row(
 
 
 # --- GPIP -----------------------------------------------------------------------------------------
+@dataclass
+class GpipPools:
+    """The practices GPIP may still take (hands-on, universal: rows of `practices`, taken ones set False), and
+    each practice's ICB."""
+
+    hands_on: np.ndarray
+    universal: np.ndarray
+    icb: np.ndarray
+
+    @property
+    def named(self) -> np.ndarray:
+        """Practices in an ICB of GPIP_NAMED (the named ICBs' numbers are set there)."""
+        return pd.Series(self.icb).isin(list(GPIP_NAMED)).to_numpy()
+
+    def take(self, rows: list[int]) -> None:
+        taken = np.array(rows, dtype=np.int64)
+        self.hands_on[taken] = False
+        self.universal[taken] = False
+
+
+# Practices picked for one cohort and level: rows that stay, and (row, named ICB or "") that withdraw.
+Picks = tuple[list[int], list[tuple[int, str]]]
+
+
 def gpip(
     rng: np.random.Generator,
     practices: pd.DataFrame,
     panel: Panel,
     hands_on_pool: np.ndarray,
     universal_pool: np.ndarray,
-) -> tuple[Rows, Rows, list[Effect]]:
+) -> Delivered:
+    """GPIP's cohorts and levels; the pools (practices it may still take) lose those it takes."""
     codes = practices["code"].to_numpy()
-    icb = practices["icb_code"].to_numpy()
-    named = pd.Series(icb).isin(list(GPIP_NAMED)).to_numpy()
-    phases, enrolments, effects = [], [], []
+    pools = GpipPools(hands_on_pool, universal_pool, practices["icb_code"].to_numpy())
+    out = Delivered()
     for cohort in GPIP_COHORTS:
         low = bottom_fifth(practices, window_f2f(panel, _window_months(cohort.start, None)))
-        for level_name, (n_ok, n_wd) in cohort.sizes.items():
+        for level_name, sizes in cohort.sizes.items():
             level = GPIP_LEVELS[level_name]
             end = add_days(cohort.start, level.length_days - 1)
-            phases.append(_phase_row("GPIP", cohort.name, level_name, n_ok + n_wd + int(rng.integers(0, 6)),
-                                     cohort.start, end, level))  # fmt: skip
-            ok_rows, wd_rows = [], []
-            for code_icb, table in GPIP_NAMED.items():
-                k_ok, k_wd = table.get((cohort.name, level_name), (0, 0))
-                if k_ok + k_wd:
-                    pool = hands_on_pool & (icb == code_icb)
-                    got = _select(rng, k_ok + k_wd, pool, low)
-                    rng.shuffle(got)
-                    ok_rows += got[:k_ok].tolist()
-                    wd_rows += [(r, code_icb) for r in got[k_ok:].tolist()]
-            hands_on = level_name in HANDS_ON
-            pool = (hands_on_pool if hands_on else universal_pool) & ~named
-            pool[ok_rows + [r for r, _ in wd_rows]] = False
-            n_other_ok = n_ok - len(ok_rows)
-            n_other_wd = n_wd - len(wd_rows)
-            if hands_on:
-                got = _select(rng, n_other_ok + n_other_wd, pool, low)
-            else:
-                got = np.sort(
-                    rng.choice(np.flatnonzero(pool), n_other_ok + n_other_wd, replace=False)
-                )
+            planned = sum(sizes) + int(rng.integers(0, 6))
+            out.phases.append(
+                _phase_row("GPIP", cohort.name, level_name, planned, cohort.start, end, level)
+            )
+            staying, withdrawing = _gpip_picks(rng, pools, cohort, level_name, low)
+            out.enrolments += _gpip_withdrawals(rng, codes, cohort, level_name, withdrawing)
+            _gpip_supported(rng, codes, panel, cohort, level_name, staying, out)
+    return out
+
+
+def _gpip_picks(
+    rng: np.random.Generator, pools: GpipPools, cohort: Cohort, level_name: str, low: np.ndarray
+) -> Picks:
+    """The named ICBs' practices first (as GPIP_NAMED sets), then the rest from the other ICBs: hands-on
+    levels mostly from the lowest fifth, universal from anyone."""
+    n_ok, n_wd = cohort.sizes[level_name]
+    ok_rows, wd_rows = _named_icb_picks(rng, pools, cohort, level_name, low)
+    hands_on = level_name in HANDS_ON
+    pool = (pools.hands_on if hands_on else pools.universal) & ~pools.named
+    pool[ok_rows + [r for r, _ in wd_rows]] = False
+    n_other_ok = n_ok - len(ok_rows)
+    n_other_wd = n_wd - len(wd_rows)
+    if hands_on:
+        got = _select(rng, n_other_ok + n_other_wd, pool, low)
+    else:
+        got = np.sort(rng.choice(np.flatnonzero(pool), n_other_ok + n_other_wd, replace=False))
+    rng.shuffle(got)
+    ok_rows += got[:n_other_ok].tolist()
+    wd_rows += [(r, "") for r in got[n_other_ok:].tolist()]
+    pools.take(ok_rows + [r for r, _ in wd_rows])
+    return ok_rows, wd_rows
+
+
+def _named_icb_picks(
+    rng: np.random.Generator, pools: GpipPools, cohort: Cohort, level_name: str, low: np.ndarray
+) -> Picks:
+    ok_rows: list[int] = []
+    wd_rows: list[tuple[int, str]] = []
+    for code_icb, table in GPIP_NAMED.items():
+        k_ok, k_wd = table.get((cohort.name, level_name), (0, 0))
+        if k_ok + k_wd:
+            got = _select(rng, k_ok + k_wd, pools.hands_on & (pools.icb == code_icb), low)
             rng.shuffle(got)
-            ok_rows += got[:n_other_ok].tolist()
-            wd_rows += [(r, "") for r in got[n_other_ok:].tolist()]
-            taken = np.array(ok_rows + [r for r, _ in wd_rows], dtype=np.int64)
-            hands_on_pool[taken] = False
-            universal_pool[taken] = False
-            for row, who in sorted(wd_rows):
-                reasons = ("capacity", "workforce") if who == "QRV" else WITHDRAWAL_REASONS
-                enrolled = _gpip_enrolled(rng, cohort.start)
-                enrolments.append(_enrolment("GPIP", cohort.name, level_name, codes[row], enrolled,
-                                             **_withdrawn(rng, level, cohort.start, reasons)))  # fmt: skip
-            ok_sorted = np.array(sorted(ok_rows), dtype=np.int64)
-            size = _draw_effects(rng, len(ok_sorted))
-            if hands_on:
-                month = month_of_date(cohort.start)
-                apply_effects(panel, ok_sorted, np.full(len(ok_sorted), month),
-                              size[:, 0], size[:, 1], size[:, 2])  # fmt: skip
-            for i, row in enumerate(ok_sorted.tolist()):
-                values = _gpip_completion(rng, level_name, level, cohort.start, float(size[i, 0]))
-                enrolled = _gpip_enrolled(rng, cohort.start)
-                enrolments.append(
-                    _enrolment("GPIP", cohort.name, level_name, codes[row], enrolled, **values)
-                )
-                if hands_on:
-                    effects.append((row, cohort.start, size[i]))
-    return phases, enrolments, effects
+            ok_rows += got[:k_ok].tolist()
+            wd_rows += [(r, code_icb) for r in got[k_ok:].tolist()]
+    return ok_rows, wd_rows
+
+
+def _gpip_withdrawals(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    cohort: Cohort,
+    level_name: str,
+    withdrawing: list[tuple[int, str]],
+) -> Rows:
+    level = GPIP_LEVELS[level_name]
+    rows = []
+    for row, who in sorted(withdrawing):
+        reasons = ("capacity", "workforce") if who == "QRV" else WITHDRAWAL_REASONS
+        enrolled = _gpip_enrolled(rng, cohort.start)
+        rows.append(_enrolment("GPIP", cohort.name, level_name, codes[row], enrolled,
+                               **_withdrawn(rng, level, cohort.start, reasons)))  # fmt: skip
+    return rows
+
+
+def _gpip_supported(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    panel: Panel,
+    cohort: Cohort,
+    level_name: str,
+    staying: list[int],
+    out: Delivered,
+) -> None:
+    """Enrolment rows of the practices that stay, added to `out`; hands-on levels get effects in the panel."""
+    level = GPIP_LEVELS[level_name]
+    hands_on = level_name in HANDS_ON
+    ok_sorted = np.array(sorted(staying), dtype=np.int64)
+    size = _draw_effects(rng, len(ok_sorted))
+    if hands_on:
+        month = month_of_date(cohort.start)
+        apply_effects(panel, ok_sorted, np.full(len(ok_sorted), month),
+                      size[:, 0], size[:, 1], size[:, 2])  # fmt: skip
+    for i, row in enumerate(ok_sorted.tolist()):
+        values = _gpip_completion(rng, level_name, level, cohort.start, float(size[i, 0]))
+        enrolled = _gpip_enrolled(rng, cohort.start)
+        out.enrolments.append(
+            _enrolment("GPIP", cohort.name, level_name, codes[row], enrolled, **values)
+        )
+        if hands_on:
+            out.effects.append((row, cohort.start, size[i]))
 
 
 def _gpip_enrolled(rng: np.random.Generator, start: dt.date) -> dt.date:
