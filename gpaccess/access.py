@@ -1,6 +1,7 @@
 """Who is looking, and what they may see.
 
-Roles: public (default, no sign-in), national, region (one region), icb (one ICB), admin (loads data).
+Roles: public (default, no sign-in), national, region (one region), icb (one ICB), admin (the role browser uploads
+ask for when sign-in is configured; nothing grants it, so data is loaded from the command line: docs/roles.md).
 Practice identities (codes, names) are shown only to a viewer authorised for that practice's ICB. This is
 enforced in `gpaccess.db.run`, where data is read, so pages, downloads, `figures` and exports all pass the same
 check. Small numbers follow one rule, gpaccess.disclosure.

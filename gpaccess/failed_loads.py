@@ -1,8 +1,9 @@
 """Refused loads, recorded OUTSIDE the database: a refused load must leave the database exactly as it was.
 
 One JSON line per refused batch in `<db>.failed-loads.jsonl` beside the database file: when, who, each file
-(name and SHA-256) and the first problems as file, row, column and what was expected. The value found is never
-written here: a refused line can quote a practice's code and name, and the load history is shown to everyone.
+(name and SHA-256) and the first problems as file, row, column, kind of problem and what was expected
+(`Problem.public`). The value found is never written here: a refused line can quote a practice's code and name,
+and the load history is shown to everyone.
 Whoever loaded the file saw the full message (CLI output, the uploader's result).
 
 The Data page reads these rows through the data seam (`gpaccess.db.run`, query `load_history`, relation
@@ -102,7 +103,7 @@ def read_for(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def read(db: Path) -> pd.DataFrame:
     """Refused loads as load-history rows (one per file), outcome 'refused', with where the first problems
-    were and what was expected (no values)."""
+    were, their kind and what was expected (no values)."""
     path = log_path(db)
     rows: list[dict[str, Any]] = []
     if path.exists():

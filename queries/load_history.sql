@@ -1,5 +1,5 @@
 -- description: Load history: every file loaded or refused (when, outcome, file, kind, rows, months, who, checksum,
---   and for a refused load where its first problems were and what was expected, never the values found)
+--   and for a refused load where its first problems were, their kind and what was expected, never the values found)
 -- grain: one row per file per load (loaded or refused)
 -- parameters: (none)
 -- source: load_log, refused_load

@@ -11,6 +11,8 @@ Every query still runs for this viewer through `gpaccess.db.run`, which is where
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from gpaccess.url_state import Geography
 PERSONA_KEY = "persona"  # session state key and URL parameter
 ROLE_MAP_ENV = "GPACCESS_ROLES"
 
+logger = logging.getLogger(__name__)
+
 
 def role_map_path() -> Path:
     return Path(os.environ.get(ROLE_MAP_ENV) or DATA_DIR / "roles.toml")
@@ -32,10 +36,23 @@ def role_map_path() -> Path:
 def auth_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except FileNotFoundError:
+    except FileNotFoundError:  # no secrets file: no sign-in, as documented
         return False
-    except Exception:  # noqa: BLE001 - malformed or missing secrets: no sign-in
+    except Exception as error:  # noqa: BLE001 - malformed secrets: no sign-in, and the operator is told
+        _log_sign_in_problem("the secrets (.streamlit/secrets.toml) are not readable", error)
         return False
+
+
+def _log_sign_in_problem(what: str, error: Exception) -> None:
+    _log_once(
+        f"Sign-in configuration: {what} ({type(error).__name__}: {error}); showing the public view"
+    )
+
+
+@functools.cache
+def _log_once(message: str) -> None:
+    """Log an error once per process: the app asks on every rerun, and the log must stay readable."""
+    logger.error(message)
 
 
 def decide_viewer(synthetic_demo: bool, geo: Geography) -> Viewer:
@@ -75,6 +92,7 @@ def _signed_in_viewer(geo: Geography) -> Viewer:
         try:
             mapping = load_role_map(role_map_path().read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
+            _log_sign_in_problem(f"the role mapping {role_map_path()} is not readable", error)
             st.warning(f"Role mapping not readable ({plain(error, 200)}); showing the public view.")
             mapping = {}
         email = st.user.get("email")

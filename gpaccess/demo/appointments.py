@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gpaccess.demo.constants import (
+    BAND_SAME_DAY,
     BAND_WEIGHTS_ATTENDED,
     BAND_WEIGHTS_DNA,
     BAND_WEIGHTS_HOME_VISIT,
@@ -202,7 +203,7 @@ def demo_rows(panel: Panel, col: int, seed: int, keep: np.ndarray | None = None)
     band_kind = np.where(_T_STATUS == STATUS_DNA, 1, np.where(_T_STATUS == STATUS_UNKNOWN, 2, 0))
     band_kind = np.where(_T_MODE == MODE_HOME, 3, band_kind)
     band = 1 + _draw(band_cum[band_kind][None, :, :], u_band)
-    band = np.where(_T_SAME_DAY[None, :], 0, band)
+    band = np.where(_T_SAME_DAY[None, :], BAND_SAME_DAY, band)
 
     cat_cum = np.stack(
         [

@@ -31,7 +31,7 @@ from gpaccess.ingest.errors import IngestError, Problem
 from gpaccess.ingest.filescan import FileScan, scan
 from gpaccess.ingest.gpad import create_stage_tables, stage_crosstab_practices, stage_csv
 from gpaccess.ingest.gpad_checks import check_staged
-from gpaccess.ingest.sources import Source, expand
+from gpaccess.ingest.sources import NOT_UTF8, Source, expand
 from gpaccess.ingest.tracker import TrackerBatch, read_tracker_sources
 from gpaccess.ingest.tracker_rules import check_tracker
 
@@ -50,7 +50,8 @@ STAGED_COUNTS_SQL = """
 SELECT source_file, count(*), string_agg(DISTINCT strftime(month, '%Y-%m'), ',' ORDER BY strftime(month, '%Y-%m'))
 FROM stage_crosstab GROUP BY 1
 UNION ALL SELECT source_file, count(*), NULL FROM stage_mapping GROUP BY 1
-UNION ALL SELECT source_file, count(*), string_agg(DISTINCT strftime(extract_date, '%Y-%m'), ',')
+UNION ALL SELECT source_file, count(*),
+    string_agg(DISTINCT strftime(extract_date, '%Y-%m'), ',' ORDER BY strftime(extract_date, '%Y-%m'))
 FROM stage_list_size GROUP BY 1
 """
 
@@ -81,7 +82,7 @@ def ingest_files(
 ) -> LoadReport:
     report = progress or (lambda fraction, message: None)
     if not paths:
-        raise IngestError([Problem("(no files)", "at least one file to load")])
+        raise IngestError([Problem("(no files)", "at least one file to load", kind="no files")])
     with _work_folder(con) as workdir, _bounded(con, workdir), ThreadPoolExecutor(2) as pool:
         sources, problems = expand(list(paths), workdir / "unpacked")
         scans = _start_scans(pool, sources)
@@ -120,12 +121,12 @@ def ingest_files(
 
 
 def _resource_problem(error: BaseException) -> Problem:
-    text = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
     expected = (
         f"a load that fits in {LOAD_MEMORY_LIMIT} of memory and the free disk space beside the database "
         "(free some disk space, or load fewer months at once)"
     )
-    return Problem("(this load)", expected, value=text)
+    return Problem("(this load)", expected, value=text, kind="out of memory or disk space")
 
 
 @contextmanager
@@ -241,6 +242,12 @@ def _encoding_problems(sources: list[Source], scans: dict[Path, Future[FileScan]
         if result.bad_utf8_line is not None:
             expected = "UTF-8 text (this looks like Windows-1252/ANSI: save the file as UTF-8)"
             problems.append(
-                Problem(source.display, expected, result.bad_utf8_line, value=result.bad_utf8_text)
+                Problem(
+                    source.display,
+                    expected,
+                    result.bad_utf8_line,
+                    value=result.bad_utf8_text,
+                    kind=NOT_UTF8,
+                )
             )
     return problems

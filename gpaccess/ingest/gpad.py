@@ -15,16 +15,18 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 import duckdb
 
-from gpaccess.ingest.errors import Problem
+from gpaccess.ingest.errors import Problem, Trouble
 from gpaccess.ingest.formats import (
     ENUM_DIMENSIONS,
     CsvFormat,
     expected_for,
+    kind_for,
 )
 from gpaccess.ingest.sources import Source
 from gpaccess.reference import value_map_rows
@@ -49,7 +51,6 @@ CREATE OR REPLACE TEMP TABLE stage_list_size (source_file VARCHAR, extract_date 
 # slow pass (iter_rows) can read every line DuckDB accepted.
 MAX_LINE_PROBLEMS = 20  # rows named per file when DuckDB cannot read it
 MAX_LINE_BYTES = 65_536
-MAX_VALUE_SHOWN = 200  # characters of a value quoted in a message
 # DuckDB 2.0 skips a line of tens of MB silently (no reject, and rejects after it lost): lines of a MiB or more
 # are found by a read of our own, in a thread beside DuckDB's.
 HUGE_LINE_BYTES = 1 << 20
@@ -110,6 +111,21 @@ GROUP BY GP_CODE
 """
 
 DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
+LINE_TOO_LONG = "line too long"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a CSV as a strict reader sees it: its values, or what is wrong with its shape."""
+
+    row: int  # as `wc -l` numbers it (the header is row 1)
+    text: str
+    fields: list[str] = field(default_factory=list)  # none when its shape is wrong
+    kind: str = ""  # what is wrong with its shape (errors.Problem.kind); "" when it is fine
+    expected: str = ""
+
+    def problem(self, file: str) -> Problem:
+        return Problem(file, self.expected, self.row, value=self.text, kind=self.kind)
 
 
 def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -136,27 +152,37 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source) -> list[Problem]:
         huge_row = huge_line.result()
     if huge_row is not None:  # DuckDB may skip such a line, and rows after it, without a word
         expected = f"a line of at most {MAX_LINE_BYTES:,} bytes (published lines are a few hundred)"
-        return [Problem(source.display, expected, huge_row, value="a line of more than 1 MiB")]
+        return [
+            Problem(
+                source.display,
+                expected,
+                huge_row,
+                value="a line of more than 1 MiB",
+                kind=LINE_TOO_LONG,
+            )
+        ]
     if failure is not None:
         return line_problems(source, fmt) or [_unreadable_problem(source, fmt, failure)]
     if _is_header_only(source):
-        return [Problem(source.display, "data rows after the header", row=2, value="no data rows")]
+        expected = "data rows after the header"
+        return [Problem(source.display, expected, row=2, value="no data rows", kind="no data rows")]
     return []
 
 
 def line_problems(source: Source, fmt: CsvFormat) -> list[Problem]:
     """The rows a strict read cannot take, named by reading the file a line at a time: the line's shape
-    (see `unreadable_lines`), then each typed value. Stops at MAX_LINE_PROBLEMS, so a file of garbage costs
+    (see `checked_lines`), then each typed value. Stops at MAX_LINE_PROBLEMS, so a file of garbage costs
     no more than its first lines."""
     types = dict(fmt.columns)
     problems: list[Problem] = []
-    for row, expected, text, fields in _checked_lines(source.path, len(source.header)):
-        if expected:
-            problems.append(Problem(source.display, expected, row, value=shorten(text)))
-        for name, value in zip(source.header, fields, strict=False):
+    for line in checked_lines(source.path, len(source.header)):
+        if line.kind:
+            problems.append(line.problem(source.display))
+        for name, value in zip(source.header, line.fields, strict=False):
             if value.strip() and not _fits(types[name], value, fmt.dateformat):
-                expected_value = expected_for(types[name], fmt.dateformat)
-                problems.append(Problem(source.display, expected_value, row, name, shorten(value)))
+                expected = expected_for(types[name], fmt.dateformat)
+                kind = kind_for(types[name])
+                problems.append(Problem(source.display, expected, line.row, name, value, kind))
         if len(problems) >= MAX_LINE_PROBLEMS:
             break
     return problems[:MAX_LINE_PROBLEMS]
@@ -188,14 +214,6 @@ def _is_header_only(source: Source) -> bool:
     with open(source.path, "rb") as handle:
         handle.readline(MAX_LINE_BYTES)
         return not handle.read(4096).strip()
-
-
-def shorten(value: str, limit: int = MAX_VALUE_SHOWN) -> str:
-    """A value short enough to quote in a message (a hostile file can hold a line of megabytes)."""
-    if len(value) <= limit:
-        return value
-    more = f"... ({len(value):,} characters)"
-    return value[: limit - len(more)] + more
 
 
 def _fits(duck_type: str, value: str, dateformat: str | None) -> bool:
@@ -238,66 +256,68 @@ def find_huge_line(path: Path) -> int | None:
 
 def _unreadable_problem(source: Source, fmt: CsvFormat, exc: duckdb.Error) -> Problem:
     """DuckDB stopped reading (e.g. "state machine reached an invalid state"): find the line ourselves."""
-    found = find_unreadable_line(source.path, len(source.header))
-    if found is not None:
-        line, expected, text = found
-        return Problem(source.display, expected, line, value=shorten(text))
+    misshapen = (line for line in checked_lines(source.path, len(source.header)) if line.kind)
+    first = next(misshapen, None)
+    if first is not None:
+        return first.problem(source.display)
     message = str(exc)
     match = DUCKDB_LINE.search(message)
     return Problem(
         source.display,
         f"a readable {fmt.description}",
         int(match.group(1)) if match else None,
-        value=shorten(message.splitlines()[0] if message else type(exc).__name__),
+        value=message.splitlines()[0] if message else type(exc).__name__,
+        kind="unreadable CSV",
     )
 
 
-def find_unreadable_line(path: Path, columns: int) -> tuple[int, str, str] | None:
-    """The first line a strict CSV reader cannot take, as (row, what was expected, the line)."""
-    for row, expected, text, _fields in _checked_lines(path, columns):
-        if expected:
-            return row, expected, text
-    return None
-
-
-def _checked_lines(path: Path, columns: int) -> Iterator[tuple[int, str, str, list[str]]]:
-    """Each data line as (row, what was expected or "" when its shape is fine, the line, its values): a
-    carriage return inside a line, a line ending unlike the header's (CRLF or LF), badly quoted values, or a
-    wrong number of values are shape problems (and give no values)."""
+def checked_lines(path: Path, columns: int) -> Iterator[Line]:
+    """Each data line with its values, or any line (the header too) with what is wrong with its shape: a line
+    too long, a carriage return inside a line, a line ending unlike the header's (CRLF or LF), badly quoted
+    values, or a wrong number of values. Blank lines are skipped."""
     header_crlf: bool | None = None
     for number, raw, complete in _raw_lines(path):
         crlf = raw.endswith(b"\r\n")
         body = raw[:-2] if crlf else raw.removesuffix(b"\n")
         text = body.decode("utf-8", errors="replace")
-        if not complete:
-            yield number, f"a line of at most {MAX_LINE_BYTES:,} bytes", text, []
-            continue
-        if b"\r" in body:
-            expected = (
-                "line breaks only between rows (found a carriage return, \\r, inside this line)"
-            )
-            yield number, expected, text, []
-            continue
-        if header_crlf is None:
+        trouble = _broken(body, complete)
+        if trouble is None and header_crlf is None:
             header_crlf = crlf
-        elif raw.endswith(b"\n") and crlf != header_crlf:
-            ending = ("CRLF", "LF") if header_crlf else ("LF", "CRLF")
-            expected = (
-                f"every line ending like the header, in {ending[0]} (this one ends in {ending[1]})"
-            )
-            yield number, expected, text, []
-            continue
-        if number == 1 or not body:
-            continue
-        try:
-            fields = next(csv.reader([text], strict=True), [])
-        except csv.Error:
-            yield number, "a CSV row with correctly quoted values", text, []
-            continue
-        if len(fields) != columns:
-            yield number, f"{columns} columns (found {len(fields)})", text, []
-        else:
-            yield number, "", text, fields
+        elif trouble is None and raw.endswith(b"\n"):
+            trouble = _ending_unlike_header(crlf, header_crlf)
+        if trouble is not None:
+            yield Line(number, text, kind=trouble[0], expected=trouble[1])
+        elif number > 1 and body:
+            yield _parsed(number, text, columns)
+
+
+def _broken(body: bytes, complete: bool) -> Trouble | None:
+    if not complete:
+        return LINE_TOO_LONG, f"a line of at most {MAX_LINE_BYTES:,} bytes"
+    if b"\r" in body:
+        expected = "line breaks only between rows (found a carriage return, \\r, inside this line)"
+        return "carriage return inside a line", expected
+    return None
+
+
+def _ending_unlike_header(crlf: bool, header_crlf: bool | None) -> Trouble | None:
+    if crlf == header_crlf:
+        return None
+    ending = ("CRLF", "LF") if header_crlf else ("LF", "CRLF")
+    expected = f"every line ending like the header, in {ending[0]} (this one ends in {ending[1]})"
+    return "line ending unlike the header's", expected
+
+
+def _parsed(row: int, text: str, columns: int) -> Line:
+    try:
+        fields = next(csv.reader([text], strict=True), [])
+    except csv.Error:
+        expected = "a CSV row with correctly quoted values"
+        return Line(row, text, kind="badly quoted values", expected=expected)
+    if len(fields) != columns:
+        expected = f"{columns} columns (found {len(fields)})"
+        return Line(row, text, kind="wrong number of columns", expected=expected)
+    return Line(row, text, fields)
 
 
 def _raw_lines(path: Path) -> Iterator[tuple[int, bytes, bool]]:

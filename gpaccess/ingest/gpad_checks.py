@@ -14,19 +14,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import duckdb
 
-from gpaccess.ingest.errors import Problem
+from gpaccess.ingest.errors import Problem, Trouble
 from gpaccess.ingest.formats import (
     COUNT_EXPECTED,
+    COUNT_KIND,
     COUNT_PATTERN,
     EARLIEST_DATE,
     MAX_COUNT,
     PRACTICE_CODE_EXPECTED,
+    PRACTICE_CODE_KIND,
     PRACTICE_CODE_PATTERN,
 )
-from gpaccess.ingest.gpad import iter_rows, locate, shorten
+from gpaccess.ingest.gpad import iter_rows, locate
 from gpaccess.reference import CANONICAL, value_map_rows
 
 REQUIRED = (
@@ -60,10 +63,18 @@ CROSSTAB_DATE = "%d%b%Y"
 LIST_SIZE_DATE = "%Y-%m-%d"
 COUNT_RE = re.compile(COUNT_PATTERN)
 PRACTICE_CODE_RE = re.compile(PRACTICE_CODE_PATTERN)
-ICB_EXPECTED = "an ICB code in data/reference/icb_reference.csv (update that file when ICBs change)"
-REGION_EXPECTED = (
-    "a region code in data/reference/icb_reference.csv (update that file when regions change)"
+MISSING: Trouble = ("missing value", "a value (required)")
+NOT_A_COUNT: Trouble = (COUNT_KIND, COUNT_EXPECTED)
+NOT_A_PRACTICE_CODE: Trouble = (PRACTICE_CODE_KIND, PRACTICE_CODE_EXPECTED)
+UNKNOWN_ICB: Trouble = (
+    "unknown ICB code",
+    "an ICB code in data/reference/icb_reference.csv (update that file when ICBs change)",
 )
+UNKNOWN_REGION: Trouble = (
+    "unknown region code",
+    "a region code in data/reference/icb_reference.csv (update that file when regions change)",
+)
+REPEATED_ROW = "repeated row"
 
 # Mapping.csv and the list-size map: (practice, sub-ICB, ICB, region) column names, by staged kind.
 MAPPING_COLUMNS = {
@@ -138,25 +149,27 @@ class Bounds:
     def latest_month(self) -> dt.date:
         return self.today.replace(day=1)
 
-    def month_problem(self, value: str) -> str | None:
-        """What was expected of an APPOINTMENT_MONTH_START_DATE, or None if it is fine."""
+    def month_problem(self, value: str) -> Trouble | None:
+        """What is wrong with an APPOINTMENT_MONTH_START_DATE, or None if it is fine."""
         day = _parse_date(value, CROSSTAB_DATE)
         if day is None:
-            return "a date like 01OCT2025"
+            return "not a date", "a date like 01OCT2025"
         if day.day != 1 or not EARLIEST_DATE <= day <= self.latest_month:
-            return (
+            kind = "not the first day of a month" if day.day != 1 else "month out of range"
+            return kind, (
                 f"the first day of a month, not before {EARLIEST_DATE:%b %Y} "
                 f"and not after {self.latest_month:%b %Y}"
             )
         return None
 
-    def extract_problem(self, value: str) -> str | None:
-        """What was expected of a list-size EXTRACT_DATE, or None if it is fine."""
+    def extract_problem(self, value: str) -> Trouble | None:
+        """What is wrong with a list-size EXTRACT_DATE, or None if it is fine."""
         day = _parse_date(value, LIST_SIZE_DATE)
         if day is None:
-            return "a date like 2025-12-01"
+            return "not a date", "a date like 2025-12-01"
         if not EARLIEST_DATE <= day <= self.today:
-            return f"a date from {EARLIEST_DATE:%Y-%m-%d} to today ({self.today:%Y-%m-%d})"
+            expected = f"a date from {EARLIEST_DATE:%Y-%m-%d} to today ({self.today:%Y-%m-%d})"
+            return "date out of range", expected
         return None
 
 
@@ -188,22 +201,43 @@ def check_staged(
     return problems
 
 
-# One cell's trouble: (column, value, what was expected).
-Cell = tuple[str, str, str]
+class Cell(NamedTuple):
+    """One cell's trouble."""
+
+    column: str
+    value: str
+    kind: str
+    expected: str
 
 
-def _rows_problems(
-    file: str, path: Path, bad_rows: int, cells: Callable[[dict[str, str]], Iterator[Cell]]
+CellCheck = Callable[[dict[str, str]], Iterator[Cell]]
+
+
+def _counted_rows(
+    con: duckdb.DuckDBPyConnection,
+    paths: dict[str, Path],
+    fast_sql: str,
+    params: dict[str, Any],
+    cells: CellCheck,
 ) -> list[Problem]:
+    """Both passes: `fast_sql` counts the bad rows per file (file, count); the slow pass names them."""
+    problems = []
+    for file, bad_rows in con.execute(fast_sql, params).fetchall():
+        problems += _rows_problems(file, paths[file], bad_rows, cells)
+    return problems
+
+
+def _rows_problems(file: str, path: Path, bad_rows: int, cells: CellCheck) -> list[Problem]:
     """The slow pass over one file: name up to MAX_PER_FILE cells the fast pass counted rows for."""
     problems: list[Problem] = []
     for line, row in iter_rows(path):
-        problems += [Problem(file, e, line, c, shorten(v)) for c, v, e in cells(row)]
+        problems += [Problem(file, c.expected, line, c.column, c.value, c.kind) for c in cells(row)]
         if len(problems) >= MAX_PER_FILE:
             break
     if not problems:  # never let a counted problem pass because the slow pass could not point at it
         expected = "rows that pass the checks (these could not be located in the file)"
-        problems.append(Problem(file, expected, value=f"{bad_rows:,} row(s)"))
+        kind = "rows failing checks"
+        problems.append(Problem(file, expected, value=f"{bad_rows:,} row(s)", kind=kind))
     return problems
 
 
@@ -211,31 +245,33 @@ def _crosstab_rows(
     con: duckdb.DuckDBPyConnection, paths: dict[str, Path], bounds: Bounds
 ) -> list[Problem]:
     params = {"earliest": EARLIEST_DATE, "latest": bounds.latest_month}
-    problems = []
-    for file, bad_rows in con.execute(CROSSTAB_FAST_SQL, params).fetchall():
-        problems += _rows_problems(
-            file, paths[file], bad_rows, lambda row: _crosstab_cells(row, bounds)
-        )
-    return problems
+    cells = partial(_crosstab_cells, bounds=bounds)
+    return _counted_rows(con, paths, CROSSTAB_FAST_SQL, params, cells)
 
 
 def _crosstab_cells(row: dict[str, str], bounds: Bounds) -> Iterator[Cell]:
     for column in REQUIRED:
         value = row.get(column) or ""
-        expected: str | None = None
-        if not value.strip():
-            expected = "a value (required)"
-        elif column in DIMENSION_COLUMNS:
-            if value not in PUBLISHED[DIMENSION_COLUMNS[column]]:
-                expected = "one of: " + ", ".join(CANONICAL[DIMENSION_COLUMNS[column]])
-        elif column == "GP_CODE":
-            expected = None if is_practice_code(value) else PRACTICE_CODE_EXPECTED
-        elif column == "COUNT_OF_APPOINTMENTS":
-            expected = None if is_count(value) else COUNT_EXPECTED
-        elif column == "APPOINTMENT_MONTH_START_DATE":
-            expected = bounds.month_problem(value)
-        if expected is not None:
-            yield column, value, expected
+        trouble = _crosstab_trouble(column, value, bounds)
+        if trouble is not None:
+            yield Cell(column, value, *trouble)
+
+
+def _crosstab_trouble(column: str, value: str, bounds: Bounds) -> Trouble | None:
+    if not value.strip():
+        return MISSING
+    if column in DIMENSION_COLUMNS:
+        dimension = DIMENSION_COLUMNS[column]
+        if value in PUBLISHED[dimension]:
+            return None
+        return "not a published value", "one of: " + ", ".join(CANONICAL[dimension])
+    if column == "GP_CODE":
+        return None if is_practice_code(value) else NOT_A_PRACTICE_CODE
+    if column == "COUNT_OF_APPOINTMENTS":
+        return None if is_count(value) else NOT_A_COUNT
+    if column == "APPOINTMENT_MONTH_START_DATE":
+        return bounds.month_problem(value)
+    return None
 
 
 def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
@@ -257,7 +293,8 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> l
                 f"{expected} (repeated at {where})",
                 row,
                 ", ".join(("APPOINTMENT_MONTH_START_DATE", *KEY_COLUMNS)),
-                shorten(f"{month:%b %Y} / " + " / ".join(key)),
+                f"{month:%b %Y} / " + " / ".join(key),
+                REPEATED_ROW,
             )
         )
     return problems
@@ -297,11 +334,9 @@ def _unknown_sub_icbs(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) ->
         expected = (
             "a sub-ICB location code known from reference data or a Mapping.csv in the same load"
         )
-        problems.append(
-            Problem(
-                file, expected, line[0] if line else None, "SUB_ICB_LOCATION_CODE", shorten(code)
-            )
-        )
+        row = line[0] if line else None
+        kind = "unknown sub-ICB code"
+        problems.append(Problem(file, expected, row, "SUB_ICB_LOCATION_CODE", code, kind))
     return problems
 
 
@@ -329,42 +364,45 @@ def _mapping_cells(
     practice, sub_icb, icb, region = columns
     for column in columns:
         value = row.get(column) or ""
+        trouble: Trouble | None = None
         if not value.strip():
-            yield column, value, "a value (required)"
+            trouble = MISSING
         elif column == practice and not is_practice_code(value):
-            yield column, value, PRACTICE_CODE_EXPECTED
+            trouble = NOT_A_PRACTICE_CODE
         elif column == icb and value not in icbs:
-            yield column, value, ICB_EXPECTED
+            trouble = UNKNOWN_ICB
         elif column == region and value not in regions:
-            yield column, value, REGION_EXPECTED
+            trouble = UNKNOWN_REGION
+        if trouble is not None:
+            yield Cell(column, value, *trouble)
 
 
 def _list_size_rows(
     con: duckdb.DuckDBPyConnection, paths: dict[str, Path], bounds: Bounds
 ) -> list[Problem]:
     params = {"earliest": EARLIEST_DATE, "today": bounds.today}
-    problems = []
-    for file, bad_rows in con.execute(LIST_SIZE_FAST_SQL, params).fetchall():
-        problems += _rows_problems(
-            file, paths[file], bad_rows, lambda row: _list_size_cells(row, bounds)
-        )
-    return problems
+    cells = partial(_list_size_cells, bounds=bounds)
+    return _counted_rows(con, paths, LIST_SIZE_FAST_SQL, params, cells)
 
 
 def _list_size_cells(row: dict[str, str], bounds: Bounds) -> Iterator[Cell]:
     for column in ("CODE", "EXTRACT_DATE", "NUMBER_OF_PATIENTS"):
         value = row.get(column) or ""
-        expected: str | None = None
-        if not value.strip():
-            expected = "a value (required)"
-        elif column == "CODE" and row.get("TYPE") == "GP":
-            expected = None if is_practice_code(value) else PRACTICE_CODE_EXPECTED
-        elif column == "EXTRACT_DATE":
-            expected = bounds.extract_problem(value)
-        elif column == "NUMBER_OF_PATIENTS":
-            expected = None if is_count(value) else COUNT_EXPECTED
-        if expected is not None:
-            yield column, value, expected
+        trouble = _list_size_trouble(column, value, row.get("TYPE") == "GP", bounds)
+        if trouble is not None:
+            yield Cell(column, value, *trouble)
+
+
+def _list_size_trouble(column: str, value: str, is_gp: bool, bounds: Bounds) -> Trouble | None:
+    if not value.strip():
+        return MISSING
+    if column == "CODE" and is_gp:
+        return None if is_practice_code(value) else NOT_A_PRACTICE_CODE
+    if column == "EXTRACT_DATE":
+        return bounds.extract_problem(value)
+    if column == "NUMBER_OF_PATIENTS":
+        return None if is_count(value) else NOT_A_COUNT
+    return None
 
 
 def _list_size_duplicates(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]) -> list[Problem]:
@@ -383,7 +421,8 @@ def _list_size_duplicates(con: duckdb.DuckDBPyConnection, paths: dict[str, Path]
                 f"one row per practice and extract date for TYPE GP, SEX ALL, AGE ALL (repeated at {where})",
                 row,
                 "CODE, EXTRACT_DATE",
-                shorten(f"{code} / {extract_date:%Y-%m-%d}"),
+                f"{code} / {extract_date:%Y-%m-%d}",
+                REPEATED_ROW,
             )
         )
     return problems

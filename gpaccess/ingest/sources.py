@@ -22,6 +22,8 @@ from gpaccess.ingest.tracker_format import SHEETS, TrackerSheet
 HEAD_BYTES = 65536
 CROSSTAB_PREFIX = "Practice_Level_Crosstab"
 MiB = 1 << 20
+NO_ROOM = "not enough disk space"
+NOT_UTF8 = "not UTF-8"
 MAX_CSV_BYTES = 512 * MiB  # one published month of the national crosstab is about 190 MB
 MAX_ZIP_BYTES = 1024 * MiB
 MAX_UNZIPPED_BYTES = 2048 * MiB  # a monthly zip: Mapping.csv and three months, about 600 MB
@@ -56,7 +58,7 @@ def expand(paths: list[Path], workdir: Path) -> tuple[list[Source], list[Problem
 def _expand_one(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]:
     name = path.name
     if not path.is_file():
-        return [], [Problem(name, "an existing file", value=str(path))]
+        return [], [Problem(name, "an existing file", value=str(path), kind="file not found")]
     size = path.stat().st_size
     if path.suffix.lower() == ".xlsx":
         problem = _too_big(name, size, MAX_TRACKER_BYTES, "a programme tracker workbook")
@@ -76,7 +78,8 @@ def _expand_one(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
 def _too_big(name: str, size: int, limit: int, what: str) -> Problem | None:
     if size <= limit:
         return None
-    return Problem(name, f"{what} of at most {limit // MiB:,} MiB ({LIMITS_DOC})", value=_mib(size))
+    expected = f"{what} of at most {limit // MiB:,} MiB ({LIMITS_DOC})"
+    return Problem(name, expected, value=_mib(size), kind="file too large")
 
 
 def _mib(size: int) -> str:
@@ -89,19 +92,22 @@ def _zip_bomb(path: Path, total_limit: int, what: str) -> Problem | None:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        return Problem(path.name, f"{what} that opens as a zip", value=str(error)[:200])
+        expected = f"{what} that opens as a zip"
+        return Problem(path.name, expected, value=str(error), kind="not an openable zip")
     total = sum(m.file_size for m in members)
     if len(members) > MAX_ZIP_MEMBERS * 20:
         expected = f"{what} of at most {MAX_ZIP_MEMBERS * 20:,} parts"
-        return Problem(path.name, expected, value=f"{len(members):,} parts")
+        return Problem(path.name, expected, value=f"{len(members):,} parts", kind="too many parts")
     if total > total_limit:
         expected = f"{what} that unpacks to at most {total_limit // MiB:,} MiB ({LIMITS_DOC})"
-        return Problem(path.name, expected, value=f"{_mib(total)} unpacked")
+        value = f"{_mib(total)} unpacked"
+        return Problem(path.name, expected, value=value, kind="unpacks too large")
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > MiB and ratio > MAX_ZIP_RATIO:
             expected = f"compression of at most {MAX_ZIP_RATIO} to 1 (a zip bomb expands more; {LIMITS_DOC})"
-            return Problem(f"{path.name}/{member.filename}", expected, value=f"{ratio:,.0f} to 1")
+            display, value = f"{path.name}/{member.filename}", f"{ratio:,.0f} to 1"
+            return Problem(display, expected, value=value, kind="compressed too far (zip bomb)")
     return None
 
 
@@ -117,7 +123,7 @@ def _expand_zip(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
         if not any(n.startswith(CROSSTAB_PREFIX) for n in names):
             found = ", ".join(names) or "no CSV files"
             expected = f"a GPAD zip holding {CROSSTAB_PREFIX}_*.csv files"
-            return [], [Problem(path.name, expected, value=found[:200])]
+            return [], [Problem(path.name, expected, value=found, kind="no crosstab in the zip")]
         problem = _member_limits(path, members, workdir)
         if problem:
             return [], [problem]
@@ -142,7 +148,8 @@ def _expand_zip(path: Path, workdir: Path) -> tuple[list[Source], list[Problem]]
 def _member_limits(path: Path, members: list[zipfile.ZipInfo], workdir: Path) -> Problem | None:
     if len(members) > MAX_ZIP_MEMBERS:
         expected = f"a GPAD zip of at most {MAX_ZIP_MEMBERS} CSV files"
-        return Problem(path.name, expected, value=f"{len(members)} CSV files")
+        value = f"{len(members)} CSV files"
+        return Problem(path.name, expected, value=value, kind="too many files in the zip")
     for member in members:
         if member.file_size > MAX_CSV_BYTES:
             display = f"{path.name}/{Path(member.filename).name}"
@@ -152,7 +159,7 @@ def _member_limits(path: Path, members: list[zipfile.ZipInfo], workdir: Path) ->
     free = shutil.disk_usage(workdir).free
     if needed + 256 * MiB > free:
         expected = f"room to unpack it: {_mib(needed)} and 256 MiB to spare in {workdir}"
-        return Problem(path.name, expected, value=f"{_mib(free)} free")
+        return Problem(path.name, expected, value=f"{_mib(free)} free", kind=NO_ROOM)
     return None
 
 
@@ -165,11 +172,11 @@ def _extract(
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
-        return Problem(display, "a zip member that unpacks cleanly", value=str(error)[:200])
+        expected = "a zip member that unpacks cleanly"
+        return Problem(display, expected, value=str(error), kind="damaged zip member")
     except OSError as error:  # disk full, or the temp folder went away
-        return Problem(
-            display, f"room on the disk to unpack it in {target.parent}", value=str(error)[:200]
-        )
+        expected = f"room on the disk to unpack it in {target.parent}"
+        return Problem(display, expected, value=str(error), kind=NO_ROOM)
     return None
 
 
@@ -178,16 +185,17 @@ def recognise_csv(source: Source) -> Problem | None:
     with open(source.path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
-        return Problem(
-            source.display, "a CSV file with a header row and data rows", value="an empty file"
-        )
+        expected = "a CSV file with a header row and data rows"
+        return Problem(source.display, expected, value="an empty file", kind="empty file")
     if b"\x00" in head:
-        return Problem(source.display, "a CSV text file", value="binary content (not CSV)")
+        value = "binary content (not CSV)"
+        return Problem(source.display, "a CSV text file", value=value, kind="not a text file")
     first_line = head.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Problem(source.display, "UTF-8 text", row=1, value="bytes that are not UTF-8")
+        value = "bytes that are not UTF-8"
+        return Problem(source.display, "UTF-8 text", row=1, value=value, kind=NOT_UTF8)
     source.header = next(csv.reader(io.StringIO(text)))
     return _match_header(source)
 
@@ -216,7 +224,8 @@ def _closest_format_problem(source: Source) -> Problem:
             source.display,
             f"the header row of a published file ({known})",
             row=1,
-            value=",".join(source.header)[:200],
+            value=",".join(source.header),
+            kind="not a published file's header",
         )
     missing = [n for n in names if n not in header]
     extra = [n for n in source.header if n not in set(names)]
@@ -235,5 +244,6 @@ def _closest_format_problem(source: Source) -> Problem:
         f"the columns of the {description} ({detail})",
         row=1,
         column=", ".join(missing or extra or duplicated),
-        value=",".join(source.header)[:200],
+        value=",".join(source.header),
+        kind="wrong columns",
     )

@@ -4,11 +4,12 @@ support. Date ranges are checked here because they depend on the load's ``today`
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from gpaccess.ingest.errors import Problem
+from gpaccess.ingest.errors import Problem, Trouble
 from gpaccess.ingest.tracker import SheetRows, TrackerBatch
 from gpaccess.ingest.tracker_format import EARLIEST_DATE, PLANNING_YEARS
 
@@ -35,7 +36,10 @@ def check_tracker(
     if "barriers" in batch.sheets:
         icbs = {r[0] for r in con.execute(ICBS_SQL).fetchall()}
         problems += _unknown_values(
-            batch.sheets["barriers"], "icb_code", icbs, "an ICB code (e.g. QRV)"
+            batch.sheets["barriers"],
+            "icb_code",
+            icbs,
+            ("unknown ICB code", "an ICB code (e.g. QRV)"),
         )
     programmes = _programmes(con, batch)
     if "phases" in batch.sheets:
@@ -43,7 +47,7 @@ def check_tracker(
             batch.sheets["phases"],
             "programme",
             programmes,
-            "a programme listed in the programmes sheet",
+            ("unknown programme", "a programme listed in the programmes sheet"),
         )
     if "enrolments" in batch.sheets:
         problems += _enrolment_rules(batch.sheets["enrolments"], _phases(con, batch))
@@ -78,7 +82,14 @@ def _date_ranges(sheet: SheetRows, today: dt.date) -> list[Problem]:
             continue
         latest, expected = (latest_plan, planned) if column.planning else (today, happened)
         problems += [
-            Problem(sheet.display, expected, line, column.name, row[column.name].isoformat())
+            Problem(
+                sheet.display,
+                expected,
+                line,
+                column.name,
+                row[column.name].isoformat(),
+                "date out of range",
+            )
             for line, row in _rows(sheet)
             if row[column.name] is not None and not EARLIEST_DATE <= row[column.name] <= latest
         ]
@@ -103,18 +114,56 @@ def _unknown_practices(sheet: SheetRows, known: set[str]) -> list[Problem]:
             unknown[0][0],
             "practice_code",
             f"{len(unknown)} unknown: {listed}{more}",
+            "unknown practice code",
         )
     ]
 
 
 def _unknown_values(
-    sheet: SheetRows, column: str, allowed: set[str], expected: str
+    sheet: SheetRows, column: str, allowed: set[str], trouble: Trouble
 ) -> list[Problem]:
+    kind, expected = trouble
     return [
-        Problem(sheet.display, expected, line, column, row[column])
+        Problem(sheet.display, expected, line, column, row[column], kind)
         for line, row in _rows(sheet)
         if row[column] not in allowed
     ]
+
+
+RowsByKey = dict[
+    tuple[Any, ...], dict[str, Any]
+]  # rows of a sheet (or the store) by a Reference's key
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A row's reference to a row of another sheet (or the store) by key, and what to say when there is none."""
+
+    key: tuple[str, ...]
+    column: str  # the column a problem names
+    kind: str
+    expected: str
+
+    def of(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[c] for c in self.key)
+
+    def missing(self, sheet: SheetRows, line: int, row: dict[str, Any]) -> Problem:
+        value = " / ".join(str(v) for v in self.of(row))
+        return Problem(sheet.display, self.expected, line, self.column, value, self.kind)
+
+
+PHASE_OF_ENROLMENT = Reference(
+    ("programme", "phase", "level"),
+    "phase",
+    "unknown phase",
+    "a programme, phase and level listed in the phases sheet",
+)
+ENROLMENT_OF_ACTION = Reference(
+    ("programme", "phase", "practice_code"),
+    "practice_code",
+    "practice not enrolled",
+    "a practice enrolled in that programme and phase",
+)
 
 
 def _programmes(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> set[str]:
@@ -123,11 +172,9 @@ def _programmes(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> set[str]
     return {r[0] for r in con.execute(PROGRAMMES_SQL).fetchall()}
 
 
-def _phases(
-    con: duckdb.DuckDBPyConnection, batch: TrackerBatch
-) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _phases(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> RowsByKey:
     if "phases" in batch.sheets:
-        return {(r["programme"], r["phase"], r["level"]): r for r in batch.rows("phases")}
+        return {PHASE_OF_ENROLMENT.of(r): r for r in batch.rows("phases")}
     names = (
         "programme",
         "phase",
@@ -137,18 +184,16 @@ def _phases(
         "modules_planned",
     )
     rows = [dict(zip(names, r, strict=True)) for r in con.execute(PHASES_SQL).fetchall()]
-    return {(r["programme"], r["phase"], r["level"]): r for r in rows}
+    return {PHASE_OF_ENROLMENT.of(r): r for r in rows}
 
 
-def _enrolments(
-    con: duckdb.DuckDBPyConnection, batch: TrackerBatch
-) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _enrolments(con: duckdb.DuckDBPyConnection, batch: TrackerBatch) -> RowsByKey:
     if "enrolments" in batch.sheets:
         rows = batch.rows("enrolments")
     else:
         names = ("programme", "phase", "practice_code", "started_date", "ended_date", "status")
         rows = [dict(zip(names, r, strict=True)) for r in con.execute(ENROLMENTS_SQL).fetchall()]
-    return {(r["programme"], r["phase"], r["practice_code"]): r for r in rows}
+    return {ENROLMENT_OF_ACTION.of(r): r for r in rows}
 
 
 DELIVERY_LIMITS = (
@@ -158,22 +203,12 @@ DELIVERY_LIMITS = (
 )
 
 
-def _enrolment_rules(
-    sheet: SheetRows, phases: dict[tuple[str, str, str], dict[str, Any]]
-) -> list[Problem]:
+def _enrolment_rules(sheet: SheetRows, phases: RowsByKey) -> list[Problem]:
     problems = []
     for line, row in _rows(sheet):
-        phase = phases.get((row["programme"], row["phase"], row["level"]))
+        phase = phases.get(PHASE_OF_ENROLMENT.of(row))
         if phase is None:
-            problems.append(
-                Problem(
-                    sheet.display,
-                    "a programme, phase and level listed in the phases sheet",
-                    line,
-                    "phase",
-                    f"{row['programme']} / {row['phase']} / {row['level']}",
-                )
-            )
+            problems.append(PHASE_OF_ENROLMENT.missing(sheet, line, row))
         else:
             problems += _delivery_limits(sheet.display, line, row, phase)
         problems += _date_order(sheet.display, line, row)
@@ -185,6 +220,7 @@ def _enrolment_rules(
                     line,
                     "withdrawal_reason",
                     "",
+                    "missing withdrawal reason",
                 )
             )
     return problems
@@ -203,6 +239,7 @@ def _delivery_limits(
                     line,
                     done,
                     str(row[done]),
+                    "more than planned",
                 )
             )
     return problems
@@ -219,6 +256,7 @@ def _date_order(display: str, line: int, row: dict[str, Any]) -> list[Problem]:
                 line,
                 "started_date",
                 started.isoformat(),
+                "dates out of order",
             )
         )
     if ended and started and ended < started:
@@ -229,27 +267,18 @@ def _date_order(display: str, line: int, row: dict[str, Any]) -> list[Problem]:
                 line,
                 "ended_date",
                 ended.isoformat(),
+                "dates out of order",
             )
         )
     return problems
 
 
-def _action_rules(
-    sheet: SheetRows, enrolments: dict[tuple[str, str, str], dict[str, Any]], today: dt.date
-) -> list[Problem]:
+def _action_rules(sheet: SheetRows, enrolments: RowsByKey, today: dt.date) -> list[Problem]:
     problems = []
     for line, row in _rows(sheet):
-        enrolment = enrolments.get((row["programme"], row["phase"], row["practice_code"]))
+        enrolment = enrolments.get(ENROLMENT_OF_ACTION.of(row))
         if enrolment is None:
-            problems.append(
-                Problem(
-                    sheet.display,
-                    "a practice enrolled in that programme and phase",
-                    line,
-                    "practice_code",
-                    f"{row['practice_code']} ({row['programme']} {row['phase']})",
-                )
-            )
+            problems.append(ENROLMENT_OF_ACTION.missing(sheet, line, row))
             continue
         start, end = enrolment["started_date"], enrolment["ended_date"] or today
         adopted = row["adopted_date"]
@@ -262,6 +291,7 @@ def _action_rules(
                     line,
                     "adopted_date",
                     adopted.isoformat(),
+                    "adopted outside support",
                 )
             )
     return problems

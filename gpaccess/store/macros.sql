@@ -1,5 +1,5 @@
 -- Shared SQL for queries/: table macros that queries call so that each query states its own logic, not the
--- scope filter or the support ranking again. Each macro is one statement starting `CREATE OR REPLACE MACRO`
+-- scope filter, the assessed practices or the support ranking again. Each macro is one statement starting `CREATE OR REPLACE MACRO`
 -- at the start of a line, its description as comments inside it (gpaccess.store.connect splits them there).
 --
 -- gpaccess.store.ensure_schema stores them, with their version (a hash of this file) as the macro
@@ -41,6 +41,39 @@ CREATE OR REPLACE MACRO enrolments_in_scope(scope_region, scope_icb, scope_progr
     WHERE (scope_region IS NULL OR p.region_code = scope_region)
       AND (scope_icb IS NULL OR p.icb_code = scope_icb)
       AND (scope_programme IS NULL OR e.programme = scope_programme);
+
+CREATE OR REPLACE MACRO assessed_enrolments(scope_region, scope_icb, scope_programme, scope_phase) AS TABLE
+    -- enrolments_in_scope rows assessed for productivity gains: support started, not withdrawn, productivity_gain
+    -- recorded (as in gains_by_phase), in phase scope_phase (NULL = all phases).
+    SELECT *
+    FROM enrolments_in_scope(scope_region, scope_icb, scope_programme)
+    WHERE status <> 'withdrawn' AND started_date IS NOT NULL AND productivity_gain IS NOT NULL
+      AND (scope_phase IS NULL OR phase = scope_phase);
+
+CREATE OR REPLACE MACRO assessed_practices(scope_region, scope_icb, scope_programme, scope_phase) AS TABLE
+    -- One row per programme and practice with an assessed enrolment (a practice counts once per programme):
+    -- programme, practice_code, gained (productivity gains in any of its assessed phases).
+    SELECT programme, practice_code, bool_or(productivity_gain) AS gained
+    FROM assessed_enrolments(scope_region, scope_icb, scope_programme, scope_phase)
+    GROUP BY programme, practice_code;
+
+CREATE OR REPLACE MACRO adopted_actions(scope_region, scope_icb, scope_programme, scope_phase) AS TABLE
+    -- The high impact actions each assessed practice adopted in its assessed enrolments: one row per programme,
+    -- practice and action (an action adopted in several assessed phases counts once).
+    SELECT DISTINCT a.programme, a.practice_code, a.action_number
+    FROM action_adopted AS a
+    JOIN assessed_enrolments(scope_region, scope_icb, scope_programme, scope_phase) AS e
+        USING (programme, phase, practice_code);
+
+CREATE OR REPLACE MACRO assessed_action_grid(scope_region, scope_icb, scope_programme, scope_phase) AS TABLE
+    -- One row per assessed practice (per programme) and each of the ten high impact actions: programme,
+    -- practice_code, gained, action_number, action_name, adopter (it adopted that action).
+    SELECT s.programme, s.practice_code, s.gained, h.action_number, h.action_name,
+           d.action_number IS NOT NULL AS adopter
+    FROM assessed_practices(scope_region, scope_icb, scope_programme, scope_phase) AS s
+    CROSS JOIN high_impact_action AS h
+    LEFT JOIN adopted_actions(scope_region, scope_icb, scope_programme, scope_phase) AS d
+      ON d.programme = s.programme AND d.practice_code = s.practice_code AND d.action_number = h.action_number;
 
 CREATE OR REPLACE MACRO support_ranking(scope_region, scope_icb, measure, first_month, last_month) AS TABLE
     -- Support identification (docs/roles.md): one row per practice ranked in its ICB on `measure` over the

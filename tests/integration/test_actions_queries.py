@@ -18,23 +18,13 @@ import pytest
 from gpaccess.access import Viewer
 from gpaccess.charts import actions
 from gpaccess.db import run
+from gpaccess.reference import HIGH_IMPACT_ACTIONS
 from gpaccess.scope import Scope
 from gpaccess.store import connect_writable
 
 D = dt.date
 NATIONAL_VIEWER = Viewer("national", None, None)
-ACTIONS = [
-    (1, "Active signposting"),
-    (2, "New consultation types"),
-    (3, "Reduce DNAs"),
-    (4, "Develop the team"),
-    (5, "Productive work flows"),
-    (6, "Personal productivity"),
-    (7, "Partnership working"),
-    (8, "Social prescribing"),
-    (9, "Support self-care"),
-    (10, "Develop QI expertise"),
-]
+ACTIONS = HIGH_IMPACT_ACTIONS  # fixture input (the store seeds the same), not an expected value
 REGIONS = [("Y56", "London"), ("Y60", "Midlands")]
 ICBS = [  # icb, region, number of practices
     ("QRV", "Y56", 24),
@@ -109,8 +99,6 @@ def build_actions_store(path: Path) -> Path:
                 "INSERT INTO practice VALUES (?, ?, NULL, NULL, 'X', ?, ?, 'test')",
                 [code, f"Practice {code}", icb, region],
             )
-        con.execute("DELETE FROM high_impact_action")
-        con.executemany("INSERT INTO high_impact_action VALUES (?, ?)", ACTIONS)
         for programme, phase, level, code, enrolled, started, ended, status, gain in ENROLMENTS:
             con.execute(
                 "INSERT INTO enrolment (programme, phase, level, practice_code, enrolled_date, "

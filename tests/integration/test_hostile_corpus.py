@@ -438,6 +438,65 @@ CASES = [
 ]
 
 
+# What the public load history says each case is (the kind of problem: never the value). Problems found while
+# reading a tracker (gpaccess/ingest/tracker.py) do not name a kind yet.
+COUNT_IDS = [c.id for c in CASES if c.id.startswith("count_") and c.id != "count_blank"]
+COUNT_IDS += [
+    "list_size_decimal",
+    "list_size_over_int32",
+    "list_size_negative",
+    "zip_with_bad_count",
+]
+PUBLIC_KINDS = {
+    **dict.fromkeys(COUNT_IDS, "not a valid count"),
+    **dict.fromkeys(["count_blank", "blank_practice", "mapping_practice_blank"], "missing value"),
+    **dict.fromkeys(["month_future", "month_ancient", "month_future_lf"], "month out of range"),
+    "month_mid_month": "not the first day of a month",
+    **dict.fromkeys(
+        ["month_garbage", "month_iso_format", "list_size_impossible_date"], "not a date"
+    ),
+    **dict.fromkeys(["unknown_mode", "status_wrong_case"], "not a published value"),
+    **dict.fromkeys(
+        ["practice_code_not_ods", "practice_code_formula", "mapping_practice_not_ods"],
+        "not a practice code",
+    ),
+    "unknown_sub_icb": "unknown sub-ICB code",
+    "duplicate_key": "repeated row",
+    **dict.fromkeys(["too_many_columns", "too_few_columns"], "wrong number of columns"),
+    "unbalanced_quote": "badly quoted values",
+    "cr_inside_line": "carriage return inside a line",
+    **dict.fromkeys(
+        ["nul_byte", "binary_file", "utf16_file", "zip_cut_in_half"], "not a text file"
+    ),
+    "cp1252_byte": "not UTF-8",
+    "huge_line": "line too long",
+    "garbage_after_header": "wrong number of columns",
+    "empty_file": "empty file",
+    "header_only": "no data rows",
+    "renamed_column": "wrong columns",
+    **dict.fromkeys(
+        ["csv_over_size_limit", "zip_over_size_limit", "tracker_over_size_limit"], "file too large"
+    ),
+    "missing_file": "file not found",
+    "mapping_unknown_icb": "unknown ICB code",
+    "mapping_unknown_region": "unknown region code",
+    "list_size_future_extract": "date out of range",
+    **dict.fromkeys(["zip_bomb_ratio", "tracker_zip_bomb"], "compressed too far (zip bomb)"),
+    "zip_declares_3_gib": "unpacks too large",
+    "zip_60_members": "too many files in the zip",
+    "zip_bad_crc": "damaged zip member",
+    "zip_without_crosstab": "no crosstab in the zip",
+    **dict.fromkeys(["tracker_date_2098", "tracker_date_1900"], "date out of range"),
+    "tracker_not_a_workbook": "not an openable zip",
+    "tracker_csv_unknown_practice": "unknown practice code",
+}
+
+
+def test_every_gpad_and_file_case_has_a_public_kind():
+    assert set(PUBLIC_KINDS) <= {case.id for case in CASES}
+    assert {case.id for case in CASES if not case.id.startswith("tracker_")} <= set(PUBLIC_KINDS)
+
+
 def test_the_corpus_covers_at_least_60_variants():
     assert len(CASES) >= 60
     assert len({case.id for case in CASES}) == len(CASES)
@@ -514,6 +573,7 @@ def test_hostile_file_is_refused_cleanly(case, base_db, identities, tmp_path, ca
     history = public_history(db)
     codes, names = identities
     assert "refused" in history
+    assert PUBLIC_KINDS.get(case.id, "") in history  # what kind of problem, never the value
     assert not set(re.findall(r"[A-Z][A-Z0-9][0-9]{4}", history)) & codes
     assert not [name for name in names if name in history]
     assert list(tmp_path.glob("*.ingest-work")) == []  # the load's work folder is cleared

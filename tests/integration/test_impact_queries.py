@@ -70,6 +70,14 @@ def small_store(
     return con
 
 
+def accelerate_completed(
+    codes: list[str], started: dt.date = dt.date(2022, 6, 1)
+) -> list[tuple[str, str, str, str, dt.date, str]]:
+    """Enrolment rows (programme, phase, level, practice, started, status): each practice completed
+    Accelerate phase 1."""
+    return [("Accelerate", "Phase 1", "intensive", code, started, "completed") for code in codes]
+
+
 def seeded_store(
     seed: int, effect: float, per_icb: int = 80
 ) -> tuple[duckdb.DuckDBPyConnection, float]:
@@ -98,17 +106,9 @@ def seeded_store(
     ramp = np.clip((months - s + 1) / 6, 0, 1)
     sizes = np.exp(rng.normal(9.0, 0.4, n)).astype(int)
     shares[supported] += effect * ramp[None, :]
-    enrol = [
-        (
-            "Accelerate",
-            "Phase 1",
-            "intensive",
-            practices["code"][i],
-            dt.date(2022, 6, 10),
-            "completed",
-        )
-        for i in supported
-    ]
+    enrol = accelerate_completed(
+        [practices["code"][i] for i in supported], started=dt.date(2022, 6, 10)
+    )
     naive = float(
         (
             shares[supported, s + 6 : s + 12].mean(axis=1)
@@ -163,17 +163,7 @@ def test_matching_rules_nearest_same_icb_never_supported_and_caliper():
     icbs = ["A"] * 5 + ["A"] * 5 + ["A", "A", "B", "C", "A"]
     regions = ["R1"] * 13 + ["R2", "R1"]
     practices, shares, sizes = tiny(levels, icbs, regions, [8000] * 15)
-    enrol = [
-        (
-            "Accelerate",
-            "Phase 1",
-            "intensive",
-            practices["code"][i],
-            dt.date(2022, 6, 1),
-            "completed",
-        )
-        for i in range(5)
-    ]
+    enrol = accelerate_completed([practices["code"][i] for i in range(5)])
     enrol.append(
         ("GPIP", "Cohort 1", "universal", practices["code"][14], dt.date(2023, 7, 1), "completed")
     )
@@ -190,17 +180,7 @@ def test_same_region_used_only_when_the_icb_has_no_match():
     icbs = ["A"] * 5 + ["A", "A"] + ["B"] * 5 + ["C"]
     regions = ["R1"] * 12 + ["R2"]
     practices, shares, sizes = tiny(levels, icbs, regions, [8000] * 13)
-    enrol = [
-        (
-            "Accelerate",
-            "Phase 1",
-            "intensive",
-            practices["code"][i],
-            dt.date(2022, 6, 1),
-            "completed",
-        )
-        for i in range(5)
-    ]
+    enrol = accelerate_completed([practices["code"][i] for i in range(5)])
     con = small_store(practices, shares, enrol, sizes)
     params = {**query_params("face_to_face"), "k_comparators": 1}
     panel = run(con, "impact_panel", PUBLIC, Scope(programme="Accelerate"), **params)
@@ -222,17 +202,7 @@ def test_list_size_matters_for_the_match():
     levels = [40, 41, 42, 43, 44, 40.1, 40.2, 41.2, 42.2, 43.2, 44.2]
     sizes = [8000, 8000, 8000, 8000, 8000, 30000, 8000, 8000, 8000, 8000, 8000]
     practices, shares, sizes_arr = tiny(levels, ["A"] * 11, ["R1"] * 11, sizes)
-    enrol = [
-        (
-            "Accelerate",
-            "Phase 1",
-            "intensive",
-            practices["code"][i],
-            dt.date(2022, 6, 1),
-            "completed",
-        )
-        for i in range(5)
-    ]
+    enrol = accelerate_completed([practices["code"][i] for i in range(5)])
     con = small_store(practices, shares, enrol, sizes_arr)
     params = {**query_params("face_to_face"), "k_comparators": 1}
     panel = run(con, "impact_panel", PUBLIC, Scope(programme="Accelerate"), **params)

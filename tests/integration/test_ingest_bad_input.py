@@ -525,7 +525,7 @@ def test_latest_month_follows_the_load_day(store, realdata):
 
 def test_slow_pass_reads_any_bytes(tmp_path):
     """iter_rows and the line finder never raise: huge fields, NUL bytes, stray carriage returns, bad UTF-8."""
-    from gpaccess.ingest.gpad import find_unreadable_line, iter_rows
+    from gpaccess.ingest.gpad import checked_lines, iter_rows
 
     path = tmp_path / "hostile.csv"
     unclosed_quote = b'"' + (b"z" * 60_000 + b"\r\n") * 3  # one field past csv's 131,072 limit
@@ -537,8 +537,19 @@ def test_slow_pass_reads_any_bytes(tmp_path):
     assert rows[0] == (2, {"A": "1", "B": "2"})
     assert (6, {"A": "3", "B": "\x00\ufffd"}) in rows
     assert rows[-1] == (9, {"A": "6", "B": "6"})
-    assert find_unreadable_line(path, 2) == (
-        3,
+    lines = list(checked_lines(path, 2))
+    assert [(line.row, line.kind) for line in lines] == [
+        (2, ""),
+        (3, "badly quoted values"),
+        (4, "wrong number of columns"),
+        (5, "wrong number of columns"),
+        (6, ""),
+        (7, "line too long"),
+        (8, "carriage return inside a line"),
+        (9, ""),
+    ]
+    assert (lines[1].expected, lines[1].text) == (
         "a CSV row with correctly quoted values",
         '"' + "z" * 60_000,
     )
+    assert lines[4].fields == ["3", "\x00\ufffd"]
