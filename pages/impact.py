@@ -32,7 +32,13 @@ if ctx.synthetic_demo:
 
 left, middle, right = st.columns(3)
 if ctx.scope.programme == "All":
-    programme = left.radio("Programme", ["Accelerate", "GPIP"], horizontal=True, key="impact_prog")
+    programme = left.radio(
+        "Programme of the headline figures",
+        ["Accelerate", "GPIP"],
+        horizontal=True,
+        key="impact_prog",
+        help="The charts show each programme; the figures above them and the table are for this one.",
+    )
 else:
     programme = ctx.scope.programme
     left.markdown(f"**Programme:** {programme} (from the filters)")
@@ -94,7 +100,15 @@ with c3:
         "never in any programme; same ICB, else same region",
     )
 
-charts = PageCharts("impact", ctx, programme=programme, phase=chosen_phase, level=chosen_level)
+# the charts: each programme of the filters (both when All, as in the board pack); the tiles above and the
+# table below: the programme chosen here
+charts = PageCharts(
+    "impact",
+    ctx,
+    programme=None if ctx.scope.programme == "All" else programme,
+    phase=chosen_phase,
+    level=chosen_level,
+)
 charts.show("Face-to-face share: supported against comparable practices", subheader=False)
 
 st.subheader("Month by month, from the start of support")
