@@ -13,16 +13,18 @@ import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.gains import with_small_number_rule
-from gpaccess.charts.phases import (
+from gpaccess.charts.board import (
     PERCENT_AXIS,
-    TO_DATE,
     add_to_facets,
     board_style,
     labels_at_zero,
-    listing,
     programme_bar,
     programme_facets,
+)
+from gpaccess.charts.gains import with_small_number_rule
+from gpaccess.charts.words import (
+    TO_DATE,
+    listing,
     short_icb_name,
     subtitle_for,
 )

@@ -12,20 +12,22 @@ from plotly.subplots import make_subplots
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.phases import (
+from gpaccess.charts.board import (
     PERCENT_AXIS,
-    TO_DATE,
     add_to_facets,
     board_style,
     count_axis,
     labels_at_zero,
+    programme_bar,
+    programme_facets,
+    programme_panels,
+)
+from gpaccess.charts.words import (
+    TO_DATE,
     leaders,
     listing,
     phase_label,
     plural,
-    programme_bar,
-    programme_facets,
-    programme_panels,
     short_icb_name,
     subtitle_for,
 )

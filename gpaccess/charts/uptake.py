@@ -11,21 +11,23 @@ import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.gains import with_small_number_rule
-from gpaccess.charts.phases import (
+from gpaccess.charts.board import (
     ROW_PX,
-    TO_DATE,
     add_to_facets,
     axis_end,
     board_style,
     count_axis,
     labels_at_zero,
-    leaders,
     legend_once,
-    listing,
-    plural,
     programme_bar,
     programme_facets,
+)
+from gpaccess.charts.gains import with_small_number_rule
+from gpaccess.charts.words import (
+    TO_DATE,
+    leaders,
+    listing,
+    plural,
     short_icb_name,
     subtitle_for,
 )
