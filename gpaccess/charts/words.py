@@ -32,6 +32,16 @@ def short_icb_name(name: str) -> str:
     )
 
 
+def action_label(number: int, name: str) -> str:
+    """'1 Active signposting'."""
+    return f"{int(number)} {name}"
+
+
+def scope_and_phase(scope_label: str, phase: str | None) -> str:
+    """'England' or, for one phase or cohort, 'England · Phase 1'."""
+    return scope_label if not phase else f"{scope_label} · {phase}"
+
+
 def join_words(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     words = list(words)
