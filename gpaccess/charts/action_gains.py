@@ -5,6 +5,8 @@ actions). Groups with fewer than 5 practices show 'fewer than 5'. Pure: no Strea
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,9 +16,8 @@ from gpaccess.charts.board import (
     PERCENT_AXIS,
     add_to_facets,
     board_style,
-    labels_at_zero,
-    programme_bar,
     programme_facets,
+    share_bars,
 )
 from gpaccess.charts.gains import with_small_number_rule
 from gpaccess.charts.words import (
@@ -32,6 +33,14 @@ ASSOCIATION = "an association, not evidence that the action caused the gains"
 ASSOCIATION_SHORT = "association, not cause"
 ADOPTERS = ("Adopted the action", theme.NHS_BLUE, "")
 NON_ADOPTERS = ("Did not adopt it", theme.NHS_MID_GREY, "/")
+# what each chart shows (its subtitle) and why that is an association (its note)
+BY_ACTION = "share with productivity gains, practices that adopted each action v those that did not"
+BY_ACTION_CAVEAT = f"Practices chose their actions, and practices that adopt more may differ in other ways: {ASSOCIATION}."
+BY_COUNT = "share with productivity gains by the number of high impact actions adopted"
+BY_COUNT_CAVEAT = (
+    "Practices that adopted more actions may differ in other ways: "
+    f"{ASSOCIATION.replace('the action', 'adopting more actions')}."
+)
 
 
 # --- gains among adopters and non-adopters -------------------------------------------------------------------------
@@ -40,6 +49,33 @@ def gains_by_action(
 ) -> Chart:
     """Share with productivity gains among adopters and among non-adopters of each action, each with its n
     (frame: actions_by_programme). An association: practices chose their actions."""
+    data = adopters_and_non_adopters(frame)
+    title = _gains_finding(data)
+    subtitle = _association_subtitle(scope_label, phase, period_label, BY_ACTION)
+    draw = partial(_gains_figure, data, title=title, subtitle=subtitle)
+    notes = _association_notes(BY_ACTION_CAVEAT)
+    alt = _gains_alt(data, scope_label)
+    return Chart("actions_gains", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _association_subtitle(scope_label: str, phase: str | None, period_label: str, what: str) -> str:
+    """The subtitle of a chart of gains by the actions adopted: it shows an association, not a cause."""
+    return subtitle_for(
+        scope_and_phase(scope_label, phase), period_label, f"{what} · {ASSOCIATION_SHORT}"
+    )
+
+
+def _association_notes(caveat: str) -> tuple[str, ...]:
+    """Why the chart shows an association (`caveat`), and how groups of fewer than 5 practices show."""
+    return (
+        caveat,
+        f"A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a percentage.",
+    )
+
+
+def adopters_and_non_adopters(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per programme and action: the share with gains among adopters and among non-adopters, each under the
+    small-number rule, and the difference in points (frame: actions_by_programme)."""
     base = frame[
         [
             "programme",
@@ -74,64 +110,59 @@ def gains_by_action(
             for n, a in zip(frame["action_number"], frame["action_name"], strict=True)
         ],
     )
-    data = data[(data["adopters"] + data["non_adopters"]) > 0].reset_index(drop=True)
+    return data[(data["adopters"] + data["non_adopters"]) > 0].reset_index(drop=True)
+
+
+def _gains_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """A facet per programme: adopters' and non-adopters' bars side by side for each action."""
     programmes = list(dict.fromkeys(data["programme"]))
     figure = programme_facets(
         programmes, len(data), x_title="Practices with productivity gains (%)"
     )
-
-    def traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-        out: list[go.BaseTraceType] = []
-        for who, (words, colour, pattern) in (
-            ("adopters", ADOPTERS),
-            ("non_adopters", NON_ADOPTERS),
-        ):
-            pct, shown_as = rows[f"{who}_gains_pct"], rows[f"{who}_shown_as"]
-            out.append(
-                go.Bar(
-                    y=list(rows["action"]),
-                    x=list(pct.astype(float).fillna(0)),
-                    orientation="h",
-                    text=[
-                        s.replace(" adopters", "").replace(" non-adopters", "")
-                        if pd.notna(p)
-                        else s
-                        for p, s in zip(pct, shown_as, strict=True)
-                    ],
-                    textposition="outside",
-                    cliponaxis=False,
-                    name=words,
-                    legendgroup=who,
-                    showlegend=programme == programmes[0],
-                    marker={
-                        "color": colour,
-                        "pattern": {
-                            "shape": pattern,
-                            "fgcolor": theme.NHS_WHITE,
-                            "fillmode": "overlay",
-                        },
-                    },
-                    hovertemplate="%{y}: %{text}<extra>" + words + "</extra>",
-                )
-            )
-        return out
-
-    add_to_facets(figure, data, programmes, traces)
+    add_to_facets(
+        figure,
+        data,
+        programmes,
+        lambda programme, rows: _group_bars(rows, programme, first=programme == programmes[0]),
+    )
     figure.update_layout(barmode="group", bargap=0.25)
     figure.update_xaxes(**PERCENT_AXIS)
-    title = _gains_finding(data)
-    subtitle = subtitle_for(
-        scope_and_phase(scope_label, phase),
-        period_label,
-        f"share with productivity gains, practices that adopted each action v those that did not · {ASSOCIATION_SHORT}",
+    return board_style(
+        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=20, legend=True
     )
-    board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=20, legend=True)
-    notes = (
-        f"Practices chose their actions, and practices that adopt more may differ in other ways: {ASSOCIATION}.",
-        f"A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a percentage.",
-    )
-    alt = _gains_alt(data, scope_label)
-    return Chart("actions_gains", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+
+
+def _group_bars(rows: pd.DataFrame, programme: str, *, first: bool) -> list[go.BaseTraceType]:
+    """Adopters' and non-adopters' share with gains per action (a bar at 0 with words where too few)."""
+    out: list[go.BaseTraceType] = []
+    for who, (words, colour, pattern) in (("adopters", ADOPTERS), ("non_adopters", NON_ADOPTERS)):
+        pct, shown_as = rows[f"{who}_gains_pct"], rows[f"{who}_shown_as"]
+        out.append(
+            go.Bar(
+                y=list(rows["action"]),
+                x=list(pct.astype(float).fillna(0)),
+                orientation="h",
+                text=[
+                    s.replace(" adopters", "").replace(" non-adopters", "") if pd.notna(p) else s
+                    for p, s in zip(pct, shown_as, strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                name=words,
+                legendgroup=who,
+                showlegend=first,
+                marker={
+                    "color": colour,
+                    "pattern": {
+                        "shape": pattern,
+                        "fgcolor": theme.NHS_WHITE,
+                        "fillmode": "overlay",
+                    },
+                },
+                hovertemplate="%{y}: %{text}<extra>" + words + "</extra>",
+            )
+        )
+    return out
 
 
 def _gains_finding(data: pd.DataFrame) -> str:
@@ -183,31 +214,29 @@ def gains_by_count(
         [f"{int(n)} action{'' if n == 1 else 's'}" for n in frame["actions_adopted"]],
     )
     data = data[data["assessed"] > 0].reset_index(drop=True)
+    title = _count_finding(data)
+    subtitle = _association_subtitle(scope_label, phase, period_label, BY_COUNT)
+    draw = partial(_count_figure, data, title=title, subtitle=subtitle)
+    notes = _association_notes(BY_COUNT_CAVEAT)
+    alt = _count_alt(data, scope_label)
+    return Chart("actions_count_gains", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _count_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
     programmes = list(dict.fromkeys(data["programme"]))
     figure = programme_facets(
         programmes, len(data), x_title="Practices with productivity gains (%)"
     )
-
-    def traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-        shown = rows["gains_pct"].notna()
-        bar = programme_bar(
-            programme,
-            rows.loc[shown, "group"],
-            rows.loc[shown, "gains_pct"],
-            rows.loc[shown, "shown_as"],
-            "%{y} adopted: %{x:.1f}% with gains",
-        )
-        return [bar, labels_at_zero(rows.loc[~shown, "group"], rows.loc[~shown, "shown_as"])]
-
-    add_to_facets(figure, data, programmes, traces)
-    figure.update_xaxes(**PERCENT_AXIS)
-    title = _count_finding(data)
-    subtitle = subtitle_for(
-        scope_and_phase(scope_label, phase),
-        period_label,
-        f"share with productivity gains by the number of high impact actions adopted · {ASSOCIATION_SHORT}",
+    bars = partial(
+        share_bars,
+        label="group",
+        share="gains_pct",
+        text="shown_as",
+        hover="%{y} adopted: %{x:.1f}% with gains",
     )
-    board_style(
+    add_to_facets(figure, data, programmes, bars)
+    figure.update_xaxes(**PERCENT_AXIS)
+    return board_style(
         figure,
         title=title,
         subtitle=subtitle,
@@ -215,12 +244,6 @@ def gains_by_count(
         rows=data["group"].nunique(),
         legend=False,
     )
-    notes = (
-        f"Practices that adopted more actions may differ in other ways: {ASSOCIATION.replace('the action', 'adopting more actions')}.",
-        f"A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a percentage.",
-    )
-    alt = _count_alt(data, scope_label)
-    return Chart("actions_count_gains", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
 
 
 def _count_finding(data: pd.DataFrame) -> str:

@@ -9,6 +9,8 @@ Pure: no Streamlit.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,42 +65,44 @@ def adoption_by_programme(
         ],
     )
     data = data[data["assessed"] > 0].reset_index(drop=True)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices that adopted it (%)")
-
-    def traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-        shown = rows["adopted_pct"].notna()
-        text = [
-            f"{fmt_pct(p, 0)} of {fmt_int(n)}"
-            for p, n in zip(
-                rows.loc[shown, "adopted_pct"], rows.loc[shown, "assessed"], strict=True
-            )
-        ]
-        bar = programme_bar(
-            programme,
-            rows.loc[shown, "action"],
-            rows.loc[shown, "adopted_pct"],
-            text,
-            "%{y}: %{x:.1f}% adopted",
-        )
-        return [bar, labels_at_zero(rows.loc[~shown, "action"], rows.loc[~shown, "shown_as"])]
-
-    add_to_facets(figure, data, programmes, traces)
-    figure.update_xaxes(**PERCENT_AXIS)
     title = _adoption_finding(data)
     subtitle = subtitle_for(
         scope_and_phase(scope_label, phase),
         period_label,
         "share of supported practices with an assessed outcome that adopted each action",
     )
-    board_style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=10, legend=False
-    )
+    draw = partial(_adoption_figure, data, title=title, subtitle=subtitle)
     notes = (
         f"Programmes with {FEWER_THAN} practices assessed show '{FEWER_THAN}' instead of a percentage.",
     )
     alt = _adoption_alt(data, scope_label)
-    return Chart("actions_adoption", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+    return Chart("actions_adoption", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _adoption_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title="Practices that adopted it (%)")
+    add_to_facets(figure, data, programmes, _adoption_traces)
+    figure.update_xaxes(**PERCENT_AXIS)
+    return board_style(
+        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=10, legend=False
+    )
+
+
+def _adoption_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
+    shown = rows["adopted_pct"].notna()
+    text = [
+        f"{fmt_pct(p, 0)} of {fmt_int(n)}"
+        for p, n in zip(rows.loc[shown, "adopted_pct"], rows.loc[shown, "assessed"], strict=True)
+    ]
+    bar = programme_bar(
+        programme,
+        rows.loc[shown, "action"],
+        rows.loc[shown, "adopted_pct"],
+        text,
+        "%{y}: %{x:.1f}% adopted",
+    )
+    return [bar, labels_at_zero(rows.loc[~shown, "action"], rows.loc[~shown, "shown_as"])]
 
 
 def _adoption_finding(data: pd.DataFrame) -> str:
@@ -183,6 +187,39 @@ def adoption_by_area(
     data["action"] = [
         action_label(n, a) for n, a in zip(data["action_number"], data["action_name"], strict=True)
     ]
+    title = _area_finding(data, words)
+    subtitle = subtitle_for(
+        scope_and_phase(f"{scope_label} · {programme}", phase),
+        period_label,
+        f"% of supported practices with an assessed outcome that adopted each action, by {words}",
+    )
+    draw = partial(_area_figure, data, programme, title=title, subtitle=subtitle)
+    notes = (
+        f"A {words} with {FEWER_THAN} practices assessed shows no percentages ('{FEWER_THAN}').",
+    )
+    alt = _area_alt(data, words, scope_label)
+    key = f"actions_adoption_by_{by}_{programme.lower()}"
+    return Chart(key, title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _area_figure(data: pd.DataFrame, programme: str, *, title: str, subtitle: str) -> go.Figure:
+    """A table of cells, areas down and actions across, with the column labels on top."""
+    heatmap, rows = _area_heatmap(data, programme)
+    figure = go.Figure(heatmap)
+    board_style(
+        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=rows, legend=False
+    )
+    figure.update_yaxes(autorange="reversed", type="category", showgrid=False)
+    figure.update_xaxes(side="top", tickangle=-35, type="category", showgrid=False)
+    figure.update_layout(
+        margin={"t": figure.layout.margin.t + 120},
+        height=figure.layout.height + 120,
+    )
+    return figure
+
+
+def _area_heatmap(data: pd.DataFrame, programme: str) -> tuple[go.Heatmap, int]:
+    """The cells (% adopted, labelled) and the number of areas (rows); an area's label gives its n."""
     numbers = sorted(dict.fromkeys(data["action_number"]))
     areas = sorted(dict.fromkeys(data["area"]))
     wide = data.pivot_table(
@@ -194,46 +231,24 @@ def adoption_by_area(
         for a in areas
     ]
     z = wide.to_numpy(dtype=float)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[f"{n} {SHORT_NAMES.get(int(n), '')}" for n in numbers],
-            y=labels,
-            text=[["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in z],
-            texttemplate="%{text}",
-            # cells from white to NHS light blue under black text: 7:1 at least on every cell (to NHS blue, no
-            # text colour reads at 4.5:1 on the cells in the middle of the scale)
-            textfont={"color": theme.FONT_COLOUR},
-            zmin=0,
-            zmax=100,
-            colorscale=[[0, theme.NHS_WHITE], [1, theme.NHS_LIGHT_BLUE]],
-            showscale=False,
-            hovertemplate="%{y}<br>%{x}: %{z:.1f}% adopted<extra>" + programme + "</extra>",
-            xgap=2,
-            ygap=2,
-        )
+    heatmap = go.Heatmap(
+        z=z,
+        x=[f"{n} {SHORT_NAMES.get(int(n), '')}" for n in numbers],
+        y=labels,
+        text=[["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in z],
+        texttemplate="%{text}",
+        # cells from white to NHS light blue under black text: 7:1 at least on every cell (to NHS blue, no
+        # text colour reads at 4.5:1 on the cells in the middle of the scale)
+        textfont={"color": theme.FONT_COLOUR},
+        zmin=0,
+        zmax=100,
+        colorscale=[[0, theme.NHS_WHITE], [1, theme.NHS_LIGHT_BLUE]],
+        showscale=False,
+        hovertemplate="%{y}<br>%{x}: %{z:.1f}% adopted<extra>" + programme + "</extra>",
+        xgap=2,
+        ygap=2,
     )
-    title = _area_finding(data, words)
-    subtitle = subtitle_for(
-        scope_and_phase(f"{scope_label} · {programme}", phase),
-        period_label,
-        f"% of supported practices with an assessed outcome that adopted each action, by {words}",
-    )
-    board_style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=len(areas), legend=False
-    )
-    figure.update_yaxes(autorange="reversed", type="category", showgrid=False)
-    figure.update_xaxes(side="top", tickangle=-35, type="category", showgrid=False)
-    figure.update_layout(
-        margin={"t": figure.layout.margin.t + 120},
-        height=figure.layout.height + 120,
-    )
-    notes = (
-        f"A {words} with {FEWER_THAN} practices assessed shows no percentages ('{FEWER_THAN}').",
-    )
-    alt = _area_alt(data, words, scope_label)
-    key = f"actions_adoption_by_{by}_{programme.lower()}"
-    return Chart(key, title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+    return heatmap, len(areas)
 
 
 def _area_finding(data: pd.DataFrame, words: str) -> str:

@@ -4,6 +4,8 @@ ICBs are named; practices never are. Pure: no Streamlit.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,11 +13,8 @@ from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int
 from gpaccess.charts.board import (
     ROW_PX,
-    add_to_facets,
     board_style,
-    count_axis,
-    programme_bar,
-    programme_facets,
+    count_bar_facets,
 )
 from gpaccess.charts.words import (
     leaders,
@@ -36,49 +35,35 @@ def barriers_by_kind(frame: pd.DataFrame, scope_label: str, period_label: str) -
         + ("" if pd.isna(a) else f" ({fmt_int(a)} practices where stated)")
         for i, a in zip(data["icbs"], data["practices_affected"], strict=True)
     ]
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="ICBs reporting the barrier")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, r: [programme_bar(p, r["kind"], r["icbs"], r["label"], "%{y}: %{x:,} ICBs")],
-    )
-    figure.update_xaxes(**count_axis(data["icbs"], 1.7))
     title = _barriers_finding(data)
     subtitle = subtitle_for(
         scope_label,
         f"reported {period_label}",
         "ICBs naming each barrier (an ICB can name several)",
     )
-    board_style(
-        figure,
+    draw = partial(
+        count_bar_facets,
+        data,
+        label="kind",
+        count="icbs",
+        text="label",
+        hover="%{y}: %{x:,} ICBs",
+        x_title="ICBs reporting the barrier",
+        room=1.7,
         title=title,
         subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["kind"].nunique(),
-        legend=False,
+    )
+    reported = "; ".join(
+        f"{r.programme}, {r.barrier}: {r.label}" for r in data.itertuples(index=False)
     )
     alt = (
         f"Bar chart of ICBs reporting each participation barrier in {scope_label}, {period_label}. "
-        + (
-            "; ".join(
-                f"{r.programme}, {r.barrier}: {r.label}" for r in data.itertuples(index=False)
-            )
-            or "No barriers reported"
-        )
+        + (reported or "No barriers reported")
         + "."
     )
-    return Chart(
-        "barriers_by_kind",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="label"),
-        alt,
-        SOURCE_TRACKER,
-        ("Practices affected are summed where ICBs gave a number.",),
-    )
+    notes = ("Practices affected are summed where ICBs gave a number.",)
+    plotted = data.drop(columns="label")
+    return Chart("barriers_by_kind", title, subtitle, draw, plotted, alt, SOURCE_TRACKER, notes)
 
 
 def _barriers_finding(data: pd.DataFrame) -> str:
@@ -118,6 +103,26 @@ def barrier_table(frame: pd.DataFrame, scope_label: str, period_label: str) -> C
             "detail": frame["detail"].fillna(""),
         }
     )
+    title = _table_finding(data)
+    subtitle = subtitle_for(
+        scope_label, f"reported {period_label}", "one line per barrier an ICB reported"
+    )
+    draw = partial(_table_figure, data, title=title, subtitle=subtitle)
+    parts = [
+        f"{r.icb}, {r.reported}, {r.programme}: {r.barrier} (practices affected: {r.affected})"
+        + (f", {r.detail}" if r.detail else "")
+        for r in data.itertuples(index=False)
+    ]
+    alt = (
+        f"Table of participation barriers reported by ICBs in {scope_label}, {period_label}. "
+        f"{listing(parts) if parts else 'No reports.'}"
+    )
+    shown = data.rename(columns=TABLE_COLUMNS)
+    return Chart("barrier_reports", title, subtitle, draw, shown, alt, SOURCE_TRACKER)
+
+
+def _table_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """A Plotly table of the reports, rows in alternate shades."""
     figure = go.Figure(
         go.Table(
             columnwidth=[2.2, 1.1, 1, 1.3, 1, 4],
@@ -136,10 +141,6 @@ def barrier_table(frame: pd.DataFrame, scope_label: str, period_label: str) -> C
             },
         )
     )
-    title = _table_finding(data)
-    subtitle = subtitle_for(
-        scope_label, f"reported {period_label}", "one line per barrier an ICB reported"
-    )
     board_style(
         figure,
         title=title,
@@ -149,24 +150,7 @@ def barrier_table(frame: pd.DataFrame, scope_label: str, period_label: str) -> C
         legend=False,
     )
     figure.update_layout(margin={"l": 10, "r": 10, "b": 80})
-    parts = [
-        f"{r.icb}, {r.reported}, {r.programme}: {r.barrier} (practices affected: {r.affected})"
-        + (f", {r.detail}" if r.detail else "")
-        for r in data.itertuples(index=False)
-    ]
-    alt = (
-        f"Table of participation barriers reported by ICBs in {scope_label}, {period_label}. "
-        f"{listing(parts) if parts else 'No reports.'}"
-    )
-    return Chart(
-        "barrier_reports",
-        title,
-        subtitle,
-        figure,
-        data.rename(columns=TABLE_COLUMNS),
-        alt,
-        SOURCE_TRACKER,
-    )
+    return figure
 
 
 def _table_finding(data: pd.DataFrame) -> str:

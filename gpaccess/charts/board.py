@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gpaccess import theme
-from gpaccess.charts.base import style
+from gpaccess.charts.base import SOURCE_TRACKER, fmt_int, style
 
 PROGRAMME_PATTERNS = {"Accelerate": "", "GPIP": "/"}
 ROW_PX = 26
@@ -170,3 +170,70 @@ def count_axis(values: pd.Series, factor: float) -> dict[str, object]:
     """x axis settings for counts of practices or ICBs: from 0 with room for labels, whole-number ticks."""
     end = axis_end(values, factor)
     return {"range": [0, end], "dtick": 1 if end <= 10 else None, "tickformat": ",d"}
+
+
+def count_bar_facets(
+    data: pd.DataFrame,
+    *,
+    label: str,
+    count: str,
+    text: str | None,
+    hover: str,
+    x_title: str,
+    room: float,
+    title: str,
+    subtitle: str,
+) -> go.Figure:
+    """Bars of the `count` column, one per `label`, a facet per programme, each labelled with the `text` column
+    (None: the count itself), on a count axis from 0 with `room` for the labels, in board style."""
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title=x_title)
+
+    def bars(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
+        words = rows[count].map(fmt_int) if text is None else rows[text]
+        return [programme_bar(programme, rows[label], rows[count], words, hover)]
+
+    add_to_facets(figure, data, programmes, bars)
+    figure.update_xaxes(**count_axis(data[count], room))
+    return board_style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_TRACKER,
+        rows=data[label].nunique(),
+        legend=False,
+    )
+
+
+def plan_markers(
+    y: Sequence[str], x: pd.Series, *, name: str, group: str, first: bool, size: int, hover: str
+) -> go.Scatter:
+    """A black upright line at each planned value (e.g. planned places), named in the legend by the first
+    facet only."""
+    return go.Scatter(
+        y=y,
+        x=x,
+        mode="markers",
+        name=name,
+        legendgroup=group,
+        showlegend=first,
+        marker={
+            "symbol": "line-ns-open",
+            "size": size,
+            "line": {"width": 3},
+            "color": theme.NHS_BLACK,
+        },
+        hovertemplate=hover,
+    )
+
+
+def share_bars(
+    programme: str, rows: pd.DataFrame, *, label: str, share: str, text: str, hover: str
+) -> list[go.BaseTraceType]:
+    """A programme's bars of the `share` column, one per `label`, labelled with the `text` column; where the
+    share is not shown (too few practices), the `text` words at the axis instead of a bar."""
+    shown = rows[share].notna()
+    bar = programme_bar(
+        programme, rows.loc[shown, label], rows.loc[shown, share], rows.loc[shown, text], hover
+    )
+    return [bar, labels_at_zero(rows.loc[~shown, label], rows.loc[~shown, text])]

@@ -4,13 +4,15 @@ against the plan, per phase or cohort and level. Pure: no Streamlit.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_pct
-from gpaccess.charts.board import axis_end, board_style
+from gpaccess.charts.board import axis_end, board_style, plan_markers
 from gpaccess.charts.words import TO_DATE, join_words, listing, phase_label, subtitle_for
 from gpaccess.disclosure import SMALL_NUMBER
 
@@ -84,6 +86,18 @@ def support_delivery(
 ) -> Chart:
     """Mean modules, group sessions and on-site visits delivered per practice against the plan."""
     data = delivery_table(frame, small_number)
+    title = _delivery_finding(data)
+    subtitle = subtitle_for(
+        scope_label, period_label, "mean delivered per practice supported, against plan"
+    )
+    draw = partial(_delivery_figure, data, title=title, subtitle=subtitle)
+    alt = _delivery_alt(data, scope_label)
+    notes = (f"Means over fewer than {small_number} practices are not shown.",)
+    return Chart("support_delivery", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _delivery_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """A facet per support component: mean delivered bars, the plan marked, words beside each."""
     components = [w for w, _, _ in COMPONENTS.values() if w in set(data["component"])]
     figure = make_subplots(
         rows=1,
@@ -99,24 +113,11 @@ def support_delivery(
         figure.update_xaxes(
             range=[0, axis_end(part["planned_per_practice"], 1.8)], row=1, col=column
         )
-    title = _delivery_finding(data)
-    subtitle = subtitle_for(
-        scope_label, period_label, "mean delivered per practice supported, against plan"
-    )
     rows = data[["programme", "phase", "level"]].drop_duplicates().shape[0]
     board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=rows)
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(showgrid=True, gridcolor=theme.NHS_PALE_GREY, title="Per practice")
-    return Chart(
-        "support_delivery",
-        title,
-        subtitle,
-        figure,
-        data,
-        _delivery_alt(data, scope_label),
-        SOURCE_TRACKER,
-        (f"Means over fewer than {small_number} practices are not shown.",),
-    )
+    return figure
 
 
 def _delivery_traces(part: pd.DataFrame, *, first: bool) -> list[go.BaseTraceType]:
@@ -134,20 +135,14 @@ def _delivery_traces(part: pd.DataFrame, *, first: bool) -> list[go.BaseTraceTyp
         marker={"color": theme.NHS_BLUE},
         hovertemplate="%{y}: %{x} per practice<extra>Mean delivered</extra>",
     )
-    plan = go.Scatter(
-        y=[lb for lb, s in zip(labels, shown, strict=True) if s],
-        x=part.loc[shown, "planned_per_practice"],
-        mode="markers",
+    plan = plan_markers(
+        [lb for lb, s in zip(labels, shown, strict=True) if s],
+        part.loc[shown, "planned_per_practice"],
         name="Planned per practice",
-        legendgroup="plan",
-        showlegend=first,
-        marker={
-            "symbol": "line-ns-open",
-            "size": 20,
-            "line": {"width": 3},
-            "color": theme.NHS_BLACK,
-        },
-        hovertemplate="%{y}: %{x} planned<extra></extra>",
+        group="plan",
+        first=first,
+        size=20,
+        hover="%{y}: %{x} planned<extra></extra>",
     )
     end = part[["mean_delivered", "planned_per_practice"]].astype("Float64").max(axis=1)
     words = go.Scatter(

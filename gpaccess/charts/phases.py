@@ -6,6 +6,8 @@ Support delivered is in `charts.delivery`; the layout and words the board charts
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -24,6 +26,7 @@ from gpaccess.charts.board import (
     labels_at_zero,
     legend_height,
     legend_once,
+    plan_markers,
     programme_bar,
     programme_facets,
     programme_panels,
@@ -98,6 +101,24 @@ def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_D
     empty = 0 if national else int((data["enrolled"] == 0).sum())
     if not national:
         data = data[data["enrolled"] > 0].reset_index(drop=True)
+    title = _status_finding(data)
+    subtitle = subtitle_for(
+        scope_label, period_label, "practices by status, per phase or cohort and level"
+    )
+    notes: tuple[str, ...] = (
+        () if national else ("Planned numbers are national: shown for England only.",)
+    )
+    if empty:
+        notes += (
+            f"{plural(empty, 'phase or cohort level')} with no practice from {scope_label} not shown.",
+        )
+    draw = partial(_status_figure, data, title=title, subtitle=subtitle)
+    alt = _status_alt(data, scope_label)
+    return Chart("phase_status", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _status_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """Stacked bars per phase in a panel per kind of support, the planned number marked."""
     panels = support_panels(data)
     figure = make_subplots(
         rows=max(len(panels), 1),
@@ -110,10 +131,6 @@ def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_D
         for trace in _status_traces(part, labels, first=row == 1):
             figure.add_trace(trace, row=row, col=1)
         figure.update_xaxes(range=[0, axis_end(_bar_end(part), 2.0)], row=row, col=1)
-    title = _status_finding(data)
-    subtitle = subtitle_for(
-        scope_label, period_label, "practices by status, per phase or cohort and level"
-    )
     board_style(
         figure,
         title=title,
@@ -125,23 +142,7 @@ def phase_status(frame: pd.DataFrame, scope_label: str, period_label: str = TO_D
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(showgrid=True, gridcolor=theme.NHS_PALE_GREY)
     figure.update_xaxes(title="Practices", row=max(len(panels), 1), col=1)
-    notes: tuple[str, ...] = (
-        () if national else ("Planned numbers are national: shown for England only.",)
-    )
-    if empty:
-        notes += (
-            f"{plural(empty, 'phase or cohort level')} with no practice from {scope_label} not shown.",
-        )
-    return Chart(
-        "phase_status",
-        title,
-        subtitle,
-        figure,
-        data,
-        _status_alt(data, scope_label),
-        SOURCE_TRACKER,
-        notes,
-    )
+    return figure
 
 
 def _bar_end(part: pd.DataFrame) -> pd.Series:
@@ -186,20 +187,14 @@ def _status_traces(part: pd.DataFrame, labels: list[str], *, first: bool) -> lis
     )
     if part["planned"].notna().any():
         traces.append(
-            go.Scatter(
-                y=labels,
-                x=part["planned"],
-                mode="markers",
+            plan_markers(
+                labels,
+                part["planned"],
                 name="Planned places",
-                legendgroup="planned",
-                showlegend=first,
-                marker={
-                    "symbol": "line-ns-open",
-                    "size": 22,
-                    "line": {"width": 3},
-                    "color": theme.NHS_BLACK,
-                },
-                hovertemplate="%{y}: %{x:,} planned<extra></extra>",
+                group="planned",
+                first=first,
+                size=22,
+                hover="%{y}: %{x:,} planned<extra></extra>",
             )
         )
     return traces
@@ -256,25 +251,23 @@ def phase_timeline(frame: pd.DataFrame, scope_label: str) -> Chart:
     data["length"] = [
         _length_words(w, lv) for w, lv in zip(data["weeks"], data["level"], strict=True)
     ]
+    title = _timeline_finding(data)
+    subtitle = f"{scope_label} · all phases and cohorts · core support from start to planned end"
+    draw = partial(_timeline_figure, data, title=title, subtitle=subtitle)
+    alt = _timeline_alt(data, scope_label)
+    return Chart("phase_timeline", title, subtitle, draw, data, alt, SOURCE_TRACKER)
+
+
+def _timeline_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
     figure = go.Figure()
     for programme, rows in data.groupby("programme", sort=False):
         figure.add_trace(_timeline_bar(str(programme), rows))
-    title = _timeline_finding(data)
-    subtitle = f"{scope_label} · all phases and cohorts · core support from start to planned end"
     board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=len(data))
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(
         type="date", showgrid=True, gridcolor=theme.NHS_PALE_GREY, tickformat="%b %Y"
     )
-    return Chart(
-        "phase_timeline",
-        title,
-        subtitle,
-        figure,
-        data,
-        _timeline_alt(data, scope_label),
-        SOURCE_TRACKER,
-    )
+    return figure
 
 
 def _length_words(weeks: object, level: str) -> str:

@@ -7,6 +7,8 @@ ICBs are organisations and are named; practices never are. Pure: no Streamlit.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -17,10 +19,9 @@ from gpaccess.charts.board import (
     add_to_facets,
     axis_end,
     board_style,
-    labels_at_zero,
     legend_once,
-    programme_bar,
     programme_facets,
+    share_bars,
 )
 from gpaccess.charts.gains import with_small_number_rule
 from gpaccess.charts.withdrawals import telephony_blocked, withdrawal_reasons, withdrawals_by_icb
@@ -73,32 +74,30 @@ def uptake_rows(frame: pd.DataFrame, programme: str) -> pd.DataFrame:
 def uptake_share(frame: pd.DataFrame, programme: str, scope_label: str) -> Chart:
     """Practices enrolled (hands-on) as a share of each ICB's practices, by programme."""
     data = uptake_rows(frame, programme)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices enrolled (%)")
-    add_to_facets(figure, data, programmes, _share_traces)
-    figure.update_xaxes(range=[0, axis_end(data["enrolled_pct"], 1.6)], ticksuffix="%")
     title = uptake_finding(data)
     subtitle = subtitle_for(
         scope_label, TO_DATE, "practices enrolled for hands-on support, % of the ICB's practices"
     )
-    board_style(
+    draw = partial(_share_figure, data, title=title, subtitle=subtitle)
+    alt = _share_alt(data, scope_label)
+    plotted = data.drop(columns="label")
+    return Chart(
+        "uptake_share", title, subtitle, draw, plotted, alt, SOURCE_TRACKER, (UPTAKE_NOTE,)
+    )
+
+
+def _share_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title="Practices enrolled (%)")
+    add_to_facets(figure, data, programmes, _share_traces)
+    figure.update_xaxes(range=[0, axis_end(data["enrolled_pct"], 1.6)], ticksuffix="%")
+    return board_style(
         figure,
         title=title,
         subtitle=subtitle,
         source=SOURCE_TRACKER,
         rows=data["icb"].nunique(),
         legend=False,
-    )
-    alt = _share_alt(data, scope_label)
-    return Chart(
-        "uptake_share",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="label"),
-        alt,
-        SOURCE_TRACKER,
-        (UPTAKE_NOTE,),
     )
 
 
@@ -122,16 +121,9 @@ def _share_alt(data: pd.DataFrame, scope_label: str) -> str:
     )
 
 
-def _share_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-    shown = rows["enrolled_pct"].notna()
-    bar = programme_bar(
-        programme,
-        rows.loc[shown, "icb"],
-        rows.loc[shown, "enrolled_pct"],
-        rows.loc[shown, "label"],
-        "%{y}: %{x:.1f}% enrolled",
-    )
-    return [bar, labels_at_zero(rows.loc[~shown, "icb"], rows.loc[~shown, "label"])]
+_share_traces = partial(
+    share_bars, label="icb", share="enrolled_pct", text="label", hover="%{y}: %{x:.1f}% enrolled"
+)
 
 
 def uptake_finding(data: pd.DataFrame) -> str:
@@ -186,12 +178,38 @@ def compare_with_reference(
     return data.sort_values(["programme", "region_name", "icb"]).reset_index(drop=True)
 
 
+REFERENCE_COLUMNS = [
+    "programme",
+    "icb_code",
+    "icb_name",
+    "region_name",
+    "practices",
+    "enrolled",
+    "enrolled_pct",
+    "region_pct",
+    "england_pct",
+]
+
+
 def uptake_against_reference(
     frame: pd.DataFrame, national: pd.DataFrame, programme: str, scope_label: str
 ) -> Chart:
     """Each ICB's share enrolled (dot) against its region's (open diamond) and England's (dashed line),
     ICBs grouped under their region's name."""
     data = compare_with_reference(frame, national, programme)
+    title = reference_finding(data)
+    subtitle = subtitle_for(
+        scope_label, TO_DATE, "share of practices enrolled; ICBs grouped by region"
+    )
+    draw = partial(_reference_figure, data, title=title, subtitle=subtitle)
+    alt = _reference_alt(data, scope_label)
+    plotted = data[REFERENCE_COLUMNS]
+    return Chart(
+        "uptake_vs_reference", title, subtitle, draw, plotted, alt, SOURCE_TRACKER, (UPTAKE_NOTE,)
+    )
+
+
+def _reference_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
     programmes = list(dict.fromkeys(data["programme"]))
     england = {
         p: float(data.loc[data["programme"] == p, "england_pct"].iloc[0]) for p in programmes
@@ -220,10 +238,6 @@ def uptake_against_reference(
     )
     top = axis_end(data[["enrolled_pct", "region_pct", "england_pct"]].astype("Float64"), 1.15)
     figure.update_xaxes(range=[0, top], ticksuffix="%")
-    title = reference_finding(data)
-    subtitle = subtitle_for(
-        scope_label, TO_DATE, "share of practices enrolled; ICBs grouped by region"
-    )
     board_style(
         figure,
         title=title,
@@ -232,27 +246,7 @@ def uptake_against_reference(
         rows=data["icb"].nunique() + data["region_name"].nunique(),
     )
     figure.update_yaxes(type="multicategory", autorange="reversed")
-    columns = [
-        "programme",
-        "icb_code",
-        "icb_name",
-        "region_name",
-        "practices",
-        "enrolled",
-        "enrolled_pct",
-        "region_pct",
-        "england_pct",
-    ]
-    return Chart(
-        "uptake_vs_reference",
-        title,
-        subtitle,
-        figure,
-        data[columns],
-        _reference_alt(data, scope_label),
-        SOURCE_TRACKER,
-        (UPTAKE_NOTE,),
-    )
+    return figure
 
 
 def _grouped(rows: pd.DataFrame) -> list[list[str]]:
@@ -335,6 +329,7 @@ def _reference_alt(data: pd.DataFrame, scope_label: str) -> str:
 
 __all__ = [
     "FEWER_THAN",
+    "REFERENCE_COLUMNS",
     "TABLE_COLUMNS",
     "UPTAKE_NOTE",
     "barrier_table",

@@ -4,13 +4,16 @@ GPIP by the digital telephony criterion. ICBs are named; practices never are. Pu
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
+import plotly.graph_objects as go
 
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int
 from gpaccess.charts.board import (
-    add_to_facets,
     board_style,
     count_axis,
+    count_bar_facets,
     programme_bar,
     programme_facets,
 )
@@ -33,42 +36,29 @@ def withdrawals_by_icb(frame: pd.DataFrame, programme: str, scope_label: str) ->
     ].copy()
     data.insert(1, "icb", data["icb_name"].map(short_icb_name))
     data = data.sort_values(["programme", "icb"]).reset_index(drop=True)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices that withdrew")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, r: [
-            programme_bar(
-                p,
-                r["icb"],
-                r["withdrawn"],
-                r["withdrawn"].map(fmt_int),
-                "%{y}: %{x:,} practices withdrew",
-            )
-        ],
-    )
-    figure.update_xaxes(**count_axis(data["withdrawn"], 1.25))
     in_scope = rows["icb_code"].nunique()
     title = _withdrawals_finding(data, in_scope)
     subtitle = subtitle_for(
         scope_label, TO_DATE, "practices that withdrew, ICBs with any withdrawal"
     )
-    board_style(
-        figure,
+    draw = partial(
+        count_bar_facets,
+        data,
+        label="icb",
+        count="withdrawn",
+        text=None,
+        hover="%{y}: %{x:,} practices withdrew",
+        x_title="Practices that withdrew",
+        room=1.25,
         title=title,
         subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["icb"].nunique(),
-        legend=False,
     )
     parts = [f"{r.programme}, {r.icb}: {r.withdrawn}" for r in data.itertuples(index=False)]
     alt = (
         f"Bar chart of practices that withdrew, by ICB and programme, in {scope_label}. "
         f"{listing(parts) if parts else 'No withdrawals.'} Other ICBs in scope (of {in_scope}) had none."
     )
-    return Chart("withdrawals_by_icb", title, subtitle, figure, data, alt, SOURCE_TRACKER)
+    return Chart("withdrawals_by_icb", title, subtitle, draw, data, alt, SOURCE_TRACKER)
 
 
 def _withdrawals_finding(data: pd.DataFrame, icbs_in_scope: int) -> str:
@@ -86,45 +76,40 @@ def withdrawal_reasons(frame: pd.DataFrame, scope_label: str) -> Chart:
     """Practices that withdrew, by reason and programme (frame: withdrawal_reasons)."""
     data = frame[["programme", "withdrawal_reason", "practices"]].copy()
     data["reason"] = data["withdrawal_reason"].str.capitalize()
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices that withdrew")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, r: [
-            programme_bar(
-                p,
-                r["reason"],
-                r["practices"],
-                r["practices"].map(fmt_int),
-                "%{y}: %{x:,} practices",
-            )
-        ],
-    )
-    figure.update_xaxes(**count_axis(data["practices"], 1.25))
     title = _reasons_finding(data)
     subtitle = subtitle_for(scope_label, TO_DATE, "practices that withdrew, by the reason recorded")
-    board_style(
-        figure,
+    draw = partial(
+        count_bar_facets,
+        data,
+        label="reason",
+        count="practices",
+        text=None,
+        hover="%{y}: %{x:,} practices",
+        x_title="Practices that withdrew",
+        room=1.25,
         title=title,
         subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["reason"].nunique(),
-        legend=False,
     )
-    alt = (
+    return Chart(
+        "withdrawal_reasons",
+        title,
+        subtitle,
+        draw,
+        data,
+        _reasons_alt(data, scope_label),
+        SOURCE_TRACKER,
+    )
+
+
+def _reasons_alt(data: pd.DataFrame, scope_label: str) -> str:
+    reasons = "; ".join(
+        f"{r.programme}, {r.withdrawal_reason}: {r.practices}" for r in data.itertuples(index=False)
+    )
+    return (
         f"Bar chart of practices that withdrew by reason in {scope_label}. "
-        + (
-            "; ".join(
-                f"{r.programme}, {r.withdrawal_reason}: {r.practices}"
-                for r in data.itertuples(index=False)
-            )
-            or "No withdrawals"
-        )
+        + (reasons or "No withdrawals")
         + "."
     )
-    return Chart("withdrawal_reasons", title, subtitle, figure, data, alt, SOURCE_TRACKER)
 
 
 def _reasons_finding(data: pd.DataFrame) -> str:
@@ -139,6 +124,9 @@ def _reasons_finding(data: pd.DataFrame) -> str:
 
 
 # --- digital telephony ------------------------------------------------------------------------------------------------
+TELEPHONY_NOTE = "Blocked = wished to enrol but not live with digital telephony on the date eligibility was assessed."
+
+
 def telephony_blocked(frame: pd.DataFrame, scope_label: str) -> Chart:
     """Practices that wished to join GPIP but were blocked by the digital telephony criterion, per ICB."""
     data = frame.loc[
@@ -150,6 +138,22 @@ def telephony_blocked(frame: pd.DataFrame, scope_label: str) -> Chart:
         f"{fmt_int(b)} of {fmt_int(w)} that wished to join"
         for b, w in zip(data["blocked"], data["wished_to_enrol"], strict=True)
     ]
+    title = _blocked_finding(data)
+    subtitle = f"{scope_label} · latest eligibility assessment · ICBs with any practice blocked"
+    draw = partial(_blocked_figure, data, title=title, subtitle=subtitle)
+    alt = (
+        f"Bar chart of practices blocked from GPIP by the digital telephony criterion in {scope_label}. "
+        + ("; ".join(f"{r.icb}: {r.label}" for r in data.itertuples(index=False)) or "None blocked")
+        + f". {len(frame) - len(data)} other ICBs in scope had none."
+    )
+    plotted = data.drop(columns="label")
+    return Chart(
+        "telephony_blocked", title, subtitle, draw, plotted, alt, SOURCE_TRACKER, (TELEPHONY_NOTE,)
+    )
+
+
+def _blocked_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """One GPIP facet: a bar per ICB with any practice blocked."""
     figure = programme_facets(["GPIP"], len(data), x_title="Practices blocked")
     figure.add_trace(
         programme_bar(
@@ -159,28 +163,8 @@ def telephony_blocked(frame: pd.DataFrame, scope_label: str) -> Chart:
         col=1,
     )
     figure.update_xaxes(**count_axis(data["blocked"], 1.8))
-    title = _blocked_finding(data)
-    subtitle = f"{scope_label} · latest eligibility assessment · ICBs with any practice blocked"
-    board_style(
+    return board_style(
         figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=len(data), legend=False
-    )
-    alt = (
-        f"Bar chart of practices blocked from GPIP by the digital telephony criterion in {scope_label}. "
-        + ("; ".join(f"{r.icb}: {r.label}" for r in data.itertuples(index=False)) or "None blocked")
-        + f". {len(frame) - len(data)} other ICBs in scope had none."
-    )
-    note = (
-        "Blocked = wished to enrol but not live with digital telephony on the date eligibility was assessed.",
-    )
-    return Chart(
-        "telephony_blocked",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="label"),
-        alt,
-        SOURCE_TRACKER,
-        note,
     )
 
 
