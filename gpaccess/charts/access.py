@@ -3,6 +3,8 @@ support identification reach (counts only, small numbers suppressed)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -31,6 +33,24 @@ def mode_mix(frame: pd.DataFrame, scope_label: str, period_label: str) -> Chart:
     data = pd.DataFrame({"month": pd.to_datetime(frame["month"]).dt.date})
     for column, _label, _, _ in MODES:
         data[f"{column}_pct"] = (100.0 * frame[column] / frame["appointments"]).round(1)
+    latest = data.iloc[-1]
+    title = (
+        f"In {latest['month']:%b %Y}, {latest['face_to_face_pct']:.0f}% of appointments were face to face "
+        f"and {latest['telephone_pct']:.0f}% by telephone"
+    )
+    subtitle = f"{scope_label} · monthly, {period_label} · share of all appointments by mode"
+    draw = partial(_mode_figure, data, title=title, subtitle=subtitle)
+    alt = (
+        f"Stacked bar chart of the share of appointments by mode in {scope_label}, monthly from "
+        f"{data['month'].iloc[0]:%B %Y} to {latest['month']:%B %Y}. Latest month: "
+        + ", ".join(f"{label.lower()} {latest[f'{c}_pct']:.1f}%" for c, label, _, _ in MODES)
+        + "."
+    )
+    return Chart("mode_mix", title, subtitle, draw, data, alt, SOURCE_GPAD)
+
+
+def _mode_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """Stacked bars per month, a colour and pattern per mode."""
     figure = go.Figure()
     for column, label, colour, pattern in MODES:
         figure.add_bar(
@@ -40,23 +60,10 @@ def mode_mix(frame: pd.DataFrame, scope_label: str, period_label: str) -> Chart:
             marker={"color": colour, "pattern": {"shape": pattern}},
             hovertemplate=f"{label}: %{{y:.1f}}%<extra>%{{x|%b %Y}}</extra>",
         )
-    latest = data.iloc[-1]
-    title = (
-        f"In {latest['month']:%b %Y}, {latest['face_to_face_pct']:.0f}% of appointments were face to face "
-        f"and {latest['telephone_pct']:.0f}% by telephone"
-    )
-    subtitle = f"{scope_label} · monthly, {period_label} · share of all appointments by mode"
     figure.update_layout(
         barmode="stack", yaxis={"title": "Share of appointments (%)", "range": [0, 100]}
     )
-    style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
-    alt = (
-        f"Stacked bar chart of the share of appointments by mode in {scope_label}, monthly from "
-        f"{data['month'].iloc[0]:%B %Y} to {latest['month']:%B %Y}. Latest month: "
-        + ", ".join(f"{label.lower()} {latest[f'{c}_pct']:.1f}%" for c, label, _, _ in MODES)
-        + "."
-    )
-    return Chart("mode_mix", title, subtitle, figure, data, alt, SOURCE_GPAD)
+    return style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
 
 
 ICB_MEASURES = {
@@ -83,6 +90,24 @@ def icbs_compared(
     data[column] = data[column].astype(float).round(1)
     data["selected"] = data["icb_code"] == highlight
     data = data.sort_values(column, ascending=True).reset_index(drop=True)
+    top, bottom = data.iloc[-1], data.iloc[0]
+    title = (
+        f"{label.split(' (')[0]} ranged from {fmt.format(bottom[column])} ({bottom['icb_name']}) to "
+        f"{fmt.format(top[column])} ({top['icb_name']})"
+    )
+    subtitle = f"ICBs of {area_label} · {period_label}"
+    draw = partial(_icbs_figure, data, column, title=title, subtitle=subtitle)
+    alt = (
+        f"Bar chart of {label.lower()} for the {len(data)} ICBs of {area_label}, {period_label}: "
+        + "; ".join(f"{r.icb_name} {fmt.format(getattr(r, column))}" for r in data.itertuples())
+        + "."
+    )
+    return Chart(f"icbs_{column}", title, subtitle, draw, data, alt, SOURCE_GPAD)
+
+
+def _icbs_figure(data: pd.DataFrame, column: str, *, title: str, subtitle: str) -> go.Figure:
+    """A bar per ICB, the selected ICB darker and hatched and said in words."""
+    label, fmt = ICB_MEASURES[column]
     chosen = data["selected"]
     figure = go.Figure(
         go.Bar(
@@ -101,12 +126,6 @@ def icbs_compared(
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    top, bottom = data.iloc[-1], data.iloc[0]
-    title = (
-        f"{label.split(' (')[0]} ranged from {fmt.format(bottom[column])} ({bottom['icb_name']}) to "
-        f"{fmt.format(top[column])} ({top['icb_name']})"
-    )
-    subtitle = f"ICBs of {area_label} · {period_label}"
     figure.update_layout(
         xaxis={"title": label, "range": [0, float(data[column].max()) * 1.2]}, showlegend=False
     )
@@ -119,12 +138,7 @@ def icbs_compared(
         height=max(380, 140 + 28 * len(data)),
     )
     figure.update_layout(margin={"l": 260})
-    alt = (
-        f"Bar chart of {label.lower()} for the {len(data)} ICBs of {area_label}, {period_label}: "
-        + "; ".join(f"{r.icb_name} {fmt.format(getattr(r, column))}" for r in data.itertuples())
-        + "."
-    )
-    return Chart(f"icbs_{column}", title, subtitle, figure, data, alt, SOURCE_GPAD)
+    return figure
 
 
 def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) -> Chart:
@@ -135,6 +149,29 @@ def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) 
     data = data[["band", "band_from", "band_to", "practices"]]
     total = int(frame["practices_total"].iloc[0]) if len(frame) else 0
     median = float(frame["median_share"].iloc[0]) if total else float("nan")
+    title = (
+        f"Half of the {total:,} practices had a face-to-face share below {median:.1f}%"
+        if total
+        else ("No practice had appointments in this month")
+    )
+    subtitle = f"{scope_label} · {month_label} · practices per 5-point band of face-to-face share"
+    draw = partial(_spread_figure, data, median if total else None, title=title, subtitle=subtitle)
+    alt = (
+        f"Histogram of the face-to-face share of {total:,} practices in {scope_label}, {month_label}, in bands of "
+        "5 percentage points: "
+        + "; ".join(f"{r.band} {r.practices}" for r in data.itertuples() if r.practices)
+        + f". Median {median:.1f}%. Practices are not named or ranked."
+    )
+    notes = ("Practices are counted, not named: this chart shows the spread, not a league table.",)
+    return Chart(
+        "practice_share_distribution", title, subtitle, draw, data, alt, SOURCE_GPAD, notes
+    )
+
+
+def _spread_figure(
+    data: pd.DataFrame, median: float | None, *, title: str, subtitle: str
+) -> go.Figure:
+    """A histogram of practices per band, the median dashed (none when no practice had appointments)."""
     figure = go.Figure(
         go.Bar(
             x=data["band_from"] + 2.5,
@@ -145,7 +182,7 @@ def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) 
             hovertemplate="%{customdata}: %{y} practices<extra></extra>",
         )
     )
-    if total:
+    if median is not None:
         figure.add_vline(x=median, line={"color": theme.NHS_DARK_GREY, "dash": "dash"})
         figure.add_annotation(
             x=median,
@@ -155,12 +192,6 @@ def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) 
             showarrow=False,
             yanchor="bottom",
         )
-    title = (
-        f"Half of the {total:,} practices had a face-to-face share below {median:.1f}%"
-        if total
-        else ("No practice had appointments in this month")
-    )
-    subtitle = f"{scope_label} · {month_label} · practices per 5-point band of face-to-face share"
     figure.update_layout(
         xaxis={
             "title": "Face-to-face share of the practice's appointments (%)",
@@ -171,17 +202,14 @@ def share_distribution(frame: pd.DataFrame, scope_label: str, month_label: str) 
         showlegend=False,
         bargap=0,
     )
-    style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
-    alt = (
-        f"Histogram of the face-to-face share of {total:,} practices in {scope_label}, {month_label}, in bands of "
-        "5 percentage points: "
-        + "; ".join(f"{r.band} {r.practices}" for r in data.itertuples() if r.practices)
-        + f". Median {median:.1f}%. Practices are not named or ranked."
-    )
-    notes = ("Practices are counted, not named: this chart shows the spread, not a league table.",)
-    return Chart(
-        "practice_share_distribution", title, subtitle, figure, data, alt, SOURCE_GPAD, notes
-    )
+    return style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
+
+
+REACH_STYLES = {  # series -> colour, pattern, text colour
+    "Lowest 20%, in Accelerate or GPIP": (theme.NHS_BLUE, "", theme.NHS_WHITE),
+    "Lowest 20%, in neither programme": (theme.NHS_WARM_YELLOW, "/", theme.NHS_BLACK),
+    "In a programme, not in the lowest 20%": (theme.NHS_PALE_GREY, ".", theme.NHS_BLACK),
+}
 
 
 def support_reach(
@@ -192,6 +220,24 @@ def support_reach(
     Counts below 5 are suppressed ("fewer than 5", no bar) except for `exact_for` (the viewer's own ICB).
     frame: support_reach.sql."""
     label = SUPPORT_MEASURES[measure].label
+    data = reach_table(frame, exact_for)
+    title = _reach_finding(frame, label)
+    subtitle = f"{scope_label} · {window_label} · practices per ICB"
+    draw = partial(_reach_figure, data, title=title, subtitle=subtitle)
+    alt = (
+        f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} ({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
+        + "; ".join(
+            f"{r.icb}, {r.series[0].lower()}{r.series[1:]}: {r.shown_as}" for r in data.itertuples()
+        )
+        + "."
+    )
+    notes = (f"Counts below {SMALL_NUMBER} show '{FEWER_THAN}' and no bar.",)
+    return Chart(f"support_reach_{measure}", title, subtitle, draw, data, alt, SOURCE_BOTH, notes)
+
+
+def reach_table(frame: pd.DataFrame, exact_for: str | None) -> pd.DataFrame:
+    """A row per ICB and series (REACH_STYLES) with its count of practices, suppressed below 5 except for
+    `exact_for`, and the count in words."""
     rows = []
     for r in frame.itertuples(index=False):
         exact = r.icb_code == exact_for
@@ -211,13 +257,24 @@ def support_reach(
             )
     data = pd.DataFrame(rows, columns=["icb", "series", "practices", "shown_as"])
     data["practices"] = data["practices"].astype("Int64")
+    return data
+
+
+def _reach_finding(frame: pd.DataFrame, label: str) -> str:
+    lowest = int(frame["lowest"].sum())
+    reached = int(frame["lowest_in_either"].sum())
+    share = shown_share(reached, lowest, ranking=True, digits=0)
+    return (
+        f"{share} of the practices in their ICB's lowest 20% on {label.lower()} are or were in Accelerate or GPIP"
+        if share.endswith("%")
+        else f"{FEWER_THAN} practices in the lowest 20% on {label.lower()} are in a programme"
+    )
+
+
+def _reach_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """Stacked bars per ICB, a colour and pattern per series, the count in words inside each bar."""
     figure = go.Figure()
-    styles = {  # colour, pattern, text colour
-        "Lowest 20%, in Accelerate or GPIP": (theme.NHS_BLUE, "", theme.NHS_WHITE),
-        "Lowest 20%, in neither programme": (theme.NHS_WARM_YELLOW, "/", theme.NHS_BLACK),
-        "In a programme, not in the lowest 20%": (theme.NHS_PALE_GREY, ".", theme.NHS_BLACK),
-    }
-    for series, (colour, pattern, text_colour) in styles.items():
+    for series, (colour, pattern, text_colour) in REACH_STYLES.items():
         part = data[data["series"] == series]
         figure.add_bar(
             y=part["icb"],
@@ -240,15 +297,6 @@ def support_reach(
             insidetextanchor="middle",
             hovertemplate="%{y}: %{text}<extra>" + series + "</extra>",
         )
-    lowest = int(frame["lowest"].sum())
-    reached = int(frame["lowest_in_either"].sum())
-    share = shown_share(reached, lowest, ranking=True, digits=0)
-    title = (
-        f"{share} of the practices in their ICB's lowest 20% on {label.lower()} are or were in Accelerate or GPIP"
-        if share.endswith("%")
-        else f"{FEWER_THAN} practices in the lowest 20% on {label.lower()} are in a programme"
-    )
-    subtitle = f"{scope_label} · {window_label} · practices per ICB"
     figure.update_layout(barmode="stack", xaxis={"title": "Practices", "rangemode": "tozero"})
     icbs = data["icb"].nunique()
     style(
@@ -266,15 +314,13 @@ def support_reach(
             "traceorder": "normal",
         },
     )
-    alt = (
-        f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} ({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
-        + "; ".join(
-            f"{r.icb}, {r.series[0].lower()}{r.series[1:]}: {r.shown_as}" for r in data.itertuples()
-        )
-        + "."
-    )
-    notes = (f"Counts below {SMALL_NUMBER} show '{FEWER_THAN}' and no bar.",)
-    return Chart(f"support_reach_{measure}", title, subtitle, figure, data, alt, SOURCE_BOTH, notes)
+    return figure
+
+
+SUPPORT_LIST_NOTE = (
+    "OFFICIAL-SENSITIVE: practice names are for the ICB's own use in offering support; NHS England "
+    "committed to no league tables and no published practice names."
+)
 
 
 def support_list(frame: pd.DataFrame, measure: str, scope_label: str, window_label: str) -> Chart:
@@ -291,6 +337,24 @@ def support_list(frame: pd.DataFrame, measure: str, scope_label: str, window_lab
             "in_gpip": frame["in_gpip"].map({True: "yes", False: "no"}),
         }
     )
+    in_programme = int((frame["in_accelerate"] | frame["in_gpip"]).sum())
+    title = (
+        f"{len(data)} practices are in {scope_label}'s lowest 20% on {label.lower()}; "
+        f"{in_programme} of them are or were in Accelerate or GPIP"
+    )
+    subtitle = f"OFFICIAL-SENSITIVE · {scope_label} · {window_label} · for the ICB's own use, do not publish"
+    draw = partial(_list_figure, data, label, title=title, subtitle=subtitle)
+    alt = (
+        f"Table of the {len(data)} practices in {scope_label}'s lowest 20% on {label.lower()}, {window_label}, "
+        f"ranked from the lowest; {in_programme} are or were in a programme."
+    )
+    return Chart(
+        "support_list", title, subtitle, draw, data, alt, SOURCE_BOTH, (SUPPORT_LIST_NOTE,)
+    )
+
+
+def _list_figure(data: pd.DataFrame, label: str, *, title: str, subtitle: str) -> go.Figure:
+    """A Plotly table of the named practices, the measure's `label` heading its values."""
     headers = [
         "Rank in ICB (1 = lowest)",
         "Practice code",
@@ -309,25 +373,10 @@ def support_list(frame: pd.DataFrame, measure: str, scope_label: str, window_lab
             cells={"values": [data[c] for c in data.columns], "align": "left"},
         )
     )
-    in_programme = int((frame["in_accelerate"] | frame["in_gpip"]).sum())
-    title = (
-        f"{len(data)} practices are in {scope_label}'s lowest 20% on {label.lower()}; "
-        f"{in_programme} of them are or were in Accelerate or GPIP"
-    )
-    subtitle = f"OFFICIAL-SENSITIVE · {scope_label} · {window_label} · for the ICB's own use, do not publish"
-    style(
+    return style(
         figure,
         title=title,
         subtitle=subtitle,
         source=SOURCE_BOTH,
         height=max(420, 160 + 28 * len(data)),
     )
-    alt = (
-        f"Table of the {len(data)} practices in {scope_label}'s lowest 20% on {label.lower()}, {window_label}, "
-        f"ranked from the lowest; {in_programme} are or were in a programme."
-    )
-    notes = (
-        "OFFICIAL-SENSITIVE: practice names are for the ICB's own use in offering support; NHS England "
-        "committed to no league tables and no published practice names.",
-    )
-    return Chart("support_list", title, subtitle, figure, data, alt, SOURCE_BOTH, notes)

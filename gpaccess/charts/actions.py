@@ -3,44 +3,45 @@ non-adopters of each action (an association, not evidence that an action caused 
 
 Denominator everywhere: supported practices with an assessed outcome (productivity gain recorded yes or no) in
 scope, once per programme. Groups with fewer than 5 practices show 'fewer than 5' (the rule in
-`gpaccess.charts.gains`). Pure: no Streamlit.
+`gpaccess.charts.gains`). Gains among adopters are in `charts.action_gains`, importable from here as before.
+Pure: no Streamlit.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
+from gpaccess.charts.action_gains import (
+    ADOPTERS,
+    ASSOCIATION,
+    ASSOCIATION_SHORT,
+    NON_ADOPTERS,
+    gains_by_action,
+    gains_by_count,
+)
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.gains import with_small_number_rule
-from gpaccess.charts.phases import (
+from gpaccess.charts.board import (
     PERCENT_AXIS,
-    TO_DATE,
     add_to_facets,
     board_style,
     labels_at_zero,
-    listing,
     programme_bar,
     programme_facets,
+)
+from gpaccess.charts.gains import with_small_number_rule
+from gpaccess.charts.words import (
+    TO_DATE,
+    action_label,
+    listing,
+    scope_and_phase,
     short_icb_name,
     subtitle_for,
 )
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER
-
-ASSOCIATION = "an association, not evidence that the action caused the gains"
-ASSOCIATION_SHORT = "association, not cause"
-ADOPTERS = ("Adopted the action", theme.NHS_BLUE, "")
-NON_ADOPTERS = ("Did not adopt it", theme.NHS_MID_GREY, "/")
-
-
-def action_label(number: int, name: str) -> str:
-    """'1 Active signposting'."""
-    return f"{int(number)} {name}"
-
-
-def _scope_words(scope_label: str, phase: str | None) -> str:
-    return scope_label if not phase else f"{scope_label} · {phase}"
 
 
 # --- adoption by programme ---------------------------------------------------------------------------------------
@@ -64,42 +65,44 @@ def adoption_by_programme(
         ],
     )
     data = data[data["assessed"] > 0].reset_index(drop=True)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices that adopted it (%)")
-
-    def traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-        shown = rows["adopted_pct"].notna()
-        text = [
-            f"{fmt_pct(p, 0)} of {fmt_int(n)}"
-            for p, n in zip(
-                rows.loc[shown, "adopted_pct"], rows.loc[shown, "assessed"], strict=True
-            )
-        ]
-        bar = programme_bar(
-            programme,
-            rows.loc[shown, "action"],
-            rows.loc[shown, "adopted_pct"],
-            text,
-            "%{y}: %{x:.1f}% adopted",
-        )
-        return [bar, labels_at_zero(rows.loc[~shown, "action"], rows.loc[~shown, "shown_as"])]
-
-    add_to_facets(figure, data, programmes, traces)
-    figure.update_xaxes(**PERCENT_AXIS)
     title = _adoption_finding(data)
     subtitle = subtitle_for(
-        _scope_words(scope_label, phase),
+        scope_and_phase(scope_label, phase),
         period_label,
         "share of supported practices with an assessed outcome that adopted each action",
     )
-    board_style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=10, legend=False
-    )
+    draw = partial(_adoption_figure, data, title=title, subtitle=subtitle)
     notes = (
         f"Programmes with {FEWER_THAN} practices assessed show '{FEWER_THAN}' instead of a percentage.",
     )
     alt = _adoption_alt(data, scope_label)
-    return Chart("actions_adoption", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+    return Chart("actions_adoption", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _adoption_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title="Practices that adopted it (%)")
+    add_to_facets(figure, data, programmes, _adoption_traces)
+    figure.update_xaxes(**PERCENT_AXIS)
+    return board_style(
+        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=10, legend=False
+    )
+
+
+def _adoption_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
+    shown = rows["adopted_pct"].notna()
+    text = [
+        f"{fmt_pct(p, 0)} of {fmt_int(n)}"
+        for p, n in zip(rows.loc[shown, "adopted_pct"], rows.loc[shown, "assessed"], strict=True)
+    ]
+    bar = programme_bar(
+        programme,
+        rows.loc[shown, "action"],
+        rows.loc[shown, "adopted_pct"],
+        text,
+        "%{y}: %{x:.1f}% adopted",
+    )
+    return [bar, labels_at_zero(rows.loc[~shown, "action"], rows.loc[~shown, "shown_as"])]
 
 
 def _adoption_finding(data: pd.DataFrame) -> str:
@@ -184,6 +187,39 @@ def adoption_by_area(
     data["action"] = [
         action_label(n, a) for n, a in zip(data["action_number"], data["action_name"], strict=True)
     ]
+    title = _area_finding(data, words)
+    subtitle = subtitle_for(
+        scope_and_phase(f"{scope_label} · {programme}", phase),
+        period_label,
+        f"% of supported practices with an assessed outcome that adopted each action, by {words}",
+    )
+    draw = partial(_area_figure, data, programme, title=title, subtitle=subtitle)
+    notes = (
+        f"A {words} with {FEWER_THAN} practices assessed shows no percentages ('{FEWER_THAN}').",
+    )
+    alt = _area_alt(data, words, scope_label)
+    key = f"actions_adoption_by_{by}_{programme.lower()}"
+    return Chart(key, title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _area_figure(data: pd.DataFrame, programme: str, *, title: str, subtitle: str) -> go.Figure:
+    """A table of cells, areas down and actions across, with the column labels on top."""
+    heatmap, rows = _area_heatmap(data, programme)
+    figure = go.Figure(heatmap)
+    board_style(
+        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=rows, legend=False
+    )
+    figure.update_yaxes(autorange="reversed", type="category", showgrid=False)
+    figure.update_xaxes(side="top", tickangle=-35, type="category", showgrid=False)
+    figure.update_layout(
+        margin={"t": figure.layout.margin.t + 120},
+        height=figure.layout.height + 120,
+    )
+    return figure
+
+
+def _area_heatmap(data: pd.DataFrame, programme: str) -> tuple[go.Heatmap, int]:
+    """The cells (% adopted, labelled) and the number of areas (rows); an area's label gives its n."""
     numbers = sorted(dict.fromkeys(data["action_number"]))
     areas = sorted(dict.fromkeys(data["area"]))
     wide = data.pivot_table(
@@ -195,46 +231,24 @@ def adoption_by_area(
         for a in areas
     ]
     z = wide.to_numpy(dtype=float)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[f"{n} {SHORT_NAMES.get(int(n), '')}" for n in numbers],
-            y=labels,
-            text=[["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in z],
-            texttemplate="%{text}",
-            # cells from white to NHS light blue under black text: 7:1 at least on every cell (to NHS blue, no
-            # text colour reads at 4.5:1 on the cells in the middle of the scale)
-            textfont={"color": theme.FONT_COLOUR},
-            zmin=0,
-            zmax=100,
-            colorscale=[[0, theme.NHS_WHITE], [1, theme.NHS_LIGHT_BLUE]],
-            showscale=False,
-            hovertemplate="%{y}<br>%{x}: %{z:.1f}% adopted<extra>" + programme + "</extra>",
-            xgap=2,
-            ygap=2,
-        )
+    heatmap = go.Heatmap(
+        z=z,
+        x=[f"{n} {SHORT_NAMES.get(int(n), '')}" for n in numbers],
+        y=labels,
+        text=[["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in z],
+        texttemplate="%{text}",
+        # cells from white to NHS light blue under black text: 7:1 at least on every cell (to NHS blue, no
+        # text colour reads at 4.5:1 on the cells in the middle of the scale)
+        textfont={"color": theme.FONT_COLOUR},
+        zmin=0,
+        zmax=100,
+        colorscale=[[0, theme.NHS_WHITE], [1, theme.NHS_LIGHT_BLUE]],
+        showscale=False,
+        hovertemplate="%{y}<br>%{x}: %{z:.1f}% adopted<extra>" + programme + "</extra>",
+        xgap=2,
+        ygap=2,
     )
-    title = _area_finding(data, words)
-    subtitle = subtitle_for(
-        _scope_words(f"{scope_label} · {programme}", phase),
-        period_label,
-        f"% of supported practices with an assessed outcome that adopted each action, by {words}",
-    )
-    board_style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=len(areas), legend=False
-    )
-    figure.update_yaxes(autorange="reversed", type="category", showgrid=False)
-    figure.update_xaxes(side="top", tickangle=-35, type="category", showgrid=False)
-    figure.update_layout(
-        margin={"t": figure.layout.margin.t + 120},
-        height=figure.layout.height + 120,
-    )
-    notes = (
-        f"A {words} with {FEWER_THAN} practices assessed shows no percentages ('{FEWER_THAN}').",
-    )
-    alt = _area_alt(data, words, scope_label)
-    key = f"actions_adoption_by_{by}_{programme.lower()}"
-    return Chart(key, title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+    return heatmap, len(areas)
 
 
 def _area_finding(data: pd.DataFrame, words: str) -> str:
@@ -282,221 +296,17 @@ def _area_alt(data: pd.DataFrame, words: str, scope_label: str) -> str:
     )
 
 
-# --- gains among adopters and non-adopters -------------------------------------------------------------------------
-def gains_by_action(
-    frame: pd.DataFrame, scope_label: str, phase: str | None = None, period_label: str = TO_DATE
-) -> Chart:
-    """Share with productivity gains among adopters and among non-adopters of each action, each with its n
-    (frame: actions_by_programme). An association: practices chose their actions."""
-    base = frame[
-        [
-            "programme",
-            "action_number",
-            "action_name",
-            "adopters",
-            "adopters_with_gains",
-            "non_adopters",
-            "non_adopters_with_gains",
-        ]
-    ]
-    data = with_small_number_rule(
-        base, n="adopters", part="adopters_with_gains", pct="adopters_gains_pct", unit="adopters"
-    )
-    data = data.rename(columns={"shown_as": "adopters_shown_as"})
-    data = with_small_number_rule(
-        data,
-        n="non_adopters",
-        part="non_adopters_with_gains",
-        pct="non_adopters_gains_pct",
-        unit="non-adopters",
-    )
-    data = data.rename(columns={"shown_as": "non_adopters_shown_as"})
-    data["difference_points"] = (data["adopters_gains_pct"] - data["non_adopters_gains_pct"]).round(
-        1
-    )
-    data.insert(
-        1,
-        "action",
-        [
-            action_label(n, a)
-            for n, a in zip(frame["action_number"], frame["action_name"], strict=True)
-        ],
-    )
-    data = data[(data["adopters"] + data["non_adopters"]) > 0].reset_index(drop=True)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(
-        programmes, len(data), x_title="Practices with productivity gains (%)"
-    )
-
-    def traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-        out: list[go.BaseTraceType] = []
-        for who, (words, colour, pattern) in (
-            ("adopters", ADOPTERS),
-            ("non_adopters", NON_ADOPTERS),
-        ):
-            pct, shown_as = rows[f"{who}_gains_pct"], rows[f"{who}_shown_as"]
-            out.append(
-                go.Bar(
-                    y=list(rows["action"]),
-                    x=list(pct.astype(float).fillna(0)),
-                    orientation="h",
-                    text=[
-                        s.replace(" adopters", "").replace(" non-adopters", "")
-                        if pd.notna(p)
-                        else s
-                        for p, s in zip(pct, shown_as, strict=True)
-                    ],
-                    textposition="outside",
-                    cliponaxis=False,
-                    name=words,
-                    legendgroup=who,
-                    showlegend=programme == programmes[0],
-                    marker={
-                        "color": colour,
-                        "pattern": {
-                            "shape": pattern,
-                            "fgcolor": theme.NHS_WHITE,
-                            "fillmode": "overlay",
-                        },
-                    },
-                    hovertemplate="%{y}: %{text}<extra>" + words + "</extra>",
-                )
-            )
-        return out
-
-    add_to_facets(figure, data, programmes, traces)
-    figure.update_layout(barmode="group", bargap=0.25)
-    figure.update_xaxes(**PERCENT_AXIS)
-    title = _gains_finding(data)
-    subtitle = subtitle_for(
-        _scope_words(scope_label, phase),
-        period_label,
-        f"share with productivity gains, practices that adopted each action v those that did not · {ASSOCIATION_SHORT}",
-    )
-    board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=20, legend=True)
-    notes = (
-        f"Practices chose their actions, and practices that adopt more may differ in other ways: {ASSOCIATION}.",
-        f"A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a percentage.",
-    )
-    alt = _gains_alt(data, scope_label)
-    return Chart("actions_gains", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
-
-
-def _gains_finding(data: pd.DataFrame) -> str:
-    both = data.dropna(subset=["difference_points"])
-    if both.empty:
-        return (
-            "Too few adopters and non-adopters to compare productivity gains by high impact action"
-        )
-    parts = []
-    for programme, rows in both.groupby("programme", sort=False):
-        top = rows.sort_values(
-            ["difference_points", "action_number"], ascending=[False, True]
-        ).iloc[0]
-        if top["difference_points"] < 1:
-            parts.append(f"{programme}: no action with a higher share among its adopters")
-            continue
-        parts.append(
-            f"{programme}: {top['action_name']}, {fmt_pct(top['adopters_gains_pct'], 0)} of adopters v "
-            f"{fmt_pct(top['non_adopters_gains_pct'], 0)} of non-adopters"
-        )
-    return "Widest gap in productivity gains (association, not cause). " + "; ".join(parts)
-
-
-def _gains_alt(data: pd.DataFrame, scope_label: str) -> str:
-    if data.empty:
-        return f"Bar chart for {scope_label}: no supported practice with an assessed outcome."
-    parts = [
-        f"{r.programme}, {r.action}: {r.adopters_shown_as} with gains v {r.non_adopters_shown_as}"
-        for r in data.itertuples(index=False)
-    ]
-    return (
-        f"Bar chart of the share of practices with productivity gains among practices that adopted each high "
-        f"impact action and those that did not, in {scope_label}; {ASSOCIATION}. {listing(parts, limit=20)}"
-    )
-
-
-# --- number of actions adopted -------------------------------------------------------------------------------------
-def gains_by_count(
-    frame: pd.DataFrame, scope_label: str, phase: str | None = None, period_label: str = TO_DATE
-) -> Chart:
-    """Share with productivity gains by the number of actions a practice adopted, each with its n
-    (frame: actions_count_gains)."""
-    data = with_small_number_rule(
-        frame, n="assessed", part="with_gains", pct="gains_pct", unit="assessed"
-    )
-    data.insert(
-        1,
-        "group",
-        [f"{int(n)} action{'' if n == 1 else 's'}" for n in frame["actions_adopted"]],
-    )
-    data = data[data["assessed"] > 0].reset_index(drop=True)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(
-        programmes, len(data), x_title="Practices with productivity gains (%)"
-    )
-
-    def traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-        shown = rows["gains_pct"].notna()
-        bar = programme_bar(
-            programme,
-            rows.loc[shown, "group"],
-            rows.loc[shown, "gains_pct"],
-            rows.loc[shown, "shown_as"],
-            "%{y} adopted: %{x:.1f}% with gains",
-        )
-        return [bar, labels_at_zero(rows.loc[~shown, "group"], rows.loc[~shown, "shown_as"])]
-
-    add_to_facets(figure, data, programmes, traces)
-    figure.update_xaxes(**PERCENT_AXIS)
-    title = _count_finding(data)
-    subtitle = subtitle_for(
-        _scope_words(scope_label, phase),
-        period_label,
-        f"share with productivity gains by the number of high impact actions adopted · {ASSOCIATION_SHORT}",
-    )
-    board_style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["group"].nunique(),
-        legend=False,
-    )
-    notes = (
-        f"Practices that adopted more actions may differ in other ways: {ASSOCIATION.replace('the action', 'adopting more actions')}.",
-        f"A group with {FEWER_THAN} practices shows '{FEWER_THAN}' instead of a percentage.",
-    )
-    alt = _count_alt(data, scope_label)
-    return Chart("actions_count_gains", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
-
-
-def _count_finding(data: pd.DataFrame) -> str:
-    shown = data[data["gains_pct"].notna()]
-    if shown.empty:
-        return "Too few practices assessed to compare productivity gains by the number of actions adopted"
-    parts = []
-    for programme, rows in shown.groupby("programme", sort=False):
-        if len(rows) == 1:
-            r = rows.iloc[0]
-            parts.append(f"{programme}: {fmt_pct(r['gains_pct'], 0)} with {r['group']}")
-            continue
-        few, many = rows.iloc[0], rows.iloc[-1]
-        parts.append(
-            f"{programme}: {fmt_pct(few['gains_pct'], 0)} with {few['group']}, "
-            f"{fmt_pct(many['gains_pct'], 0)} with {many['group']}"
-        )
-    return (
-        "Practices with productivity gains by the number of actions adopted (association, not cause). "
-        + "; ".join(parts)
-    )
-
-
-def _count_alt(data: pd.DataFrame, scope_label: str) -> str:
-    if data.empty:
-        return f"Bar chart for {scope_label}: no supported practice with an assessed outcome."
-    parts = [f"{r.programme}, {r.group}: {r.shown_as}" for r in data.itertuples(index=False)]
-    return (
-        f"Bar chart of the share of practices with productivity gains by the number of high impact actions "
-        f"adopted, in {scope_label}; {ASSOCIATION.replace('the action', 'adopting more actions')}. {listing(parts, limit=22)}"
-    )
+__all__ = [
+    "ADOPTERS",
+    "AREAS",
+    "ASSOCIATION",
+    "ASSOCIATION_SHORT",
+    "NON_ADOPTERS",
+    "SHORT_NAMES",
+    "action_label",
+    "adoption_by_area",
+    "adoption_by_programme",
+    "area_programmes",
+    "gains_by_action",
+    "gains_by_count",
+]

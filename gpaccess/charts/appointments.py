@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -76,7 +77,8 @@ def spc_chart(
     period = describe_period(series["month"].min(), series["month"].max())
     rebased = f", re-based {', '.join(f'{d:%b %Y}' for d in rebase)}" if rebase else ""
     subtitle = f"{scope_label} · monthly, {period} · limits from the first 12 months{rebased}"
-    figure = spc_figure(
+    draw = partial(
+        spc_figure,
         table,
         title=title,
         subtitle=subtitle,
@@ -88,16 +90,8 @@ def spc_chart(
         columns={"date": "month", "value": column, "lcl": "lower_limit", "ucl": "upper_limit"}
     )
     notes = (measure.note,) if measure.note else ()
-    return Chart(
-        f"spc_{column}",
-        title,
-        subtitle,
-        figure,
-        data,
-        _alt_text(table, measure, summary, scope_label),
-        SOURCE_GPAD,
-        notes,
-    ), summary
+    alt = _alt_text(table, measure, summary, scope_label)
+    return Chart(f"spc_{column}", title, subtitle, draw, data, alt, SOURCE_GPAD, notes), summary
 
 
 def _month_start(value: dt.date) -> dt.date:

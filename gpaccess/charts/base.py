@@ -25,7 +25,10 @@ SOURCE_TRACKER = "Source: programme tracker (NHS England and ICBs)."
 @dataclass(frozen=True)
 class Chart:
     """`draw` makes the Plotly figure (or is one): it runs the first time `figure` is asked for, so an export
-    that writes native slides from `data` never builds a figure, and a cached chart builds its figure once."""
+    that writes native slides from `data` never builds a figure, and a cached chart builds its figure once.
+
+    The chart functions in gpaccess.charts pass a `draw` bound to the frames they computed (`data` among
+    them), read when the figure is first drawn: treat `data` as read-only (`dataclasses.replace` for another)."""
 
     key: str  # stable identifier, e.g. "supported_over_time"
     title: str  # the finding, in words

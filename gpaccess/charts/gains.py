@@ -6,26 +6,30 @@ the group shows 'fewer than 5' instead. Pure: no Streamlit.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.phases import (
+from gpaccess.charts.board import (
     PERCENT_AXIS,
-    TO_DATE,
     add_to_facets,
     board_style,
-    count_axis,
+    count_bar_facets,
     labels_at_zero,
+    programme_facets,
+    programme_panels,
+    share_bars,
+)
+from gpaccess.charts.words import (
+    TO_DATE,
     leaders,
     listing,
     phase_label,
     plural,
-    programme_bar,
-    programme_facets,
-    programme_panels,
     short_icb_name,
     subtitle_for,
 )
@@ -76,8 +80,22 @@ def gains_share(
     data.insert(1, "group", [name_of(r) for r in frame.itertuples(index=False)])
     empty = int((data["assessed"] == 0).sum())
     data = data[data["assessed"] > 0].reset_index(drop=True)
+    title = gains_finding(data, words)
+    subtitle = subtitle_for(scope_label, period_label, f"practices assessed, by {words}")
+    notes = [
+        f"Groups with {FEWER_THAN} practices assessed show '{FEWER_THAN}' instead of a percentage."
+    ]
+    if empty:
+        notes.append(f"{empty} {words} rows with no practice assessed are not shown.")
+    draw = partial(_share_figure, data, by_phase=by == "phase", title=title, subtitle=subtitle)
+    alt = _share_alt(data, words, scope_label)
+    return Chart(f"gains_by_{by}", title, subtitle, draw, data, alt, SOURCE_TRACKER, tuple(notes))
+
+
+def _share_figure(data: pd.DataFrame, *, by_phase: bool, title: str, subtitle: str) -> go.Figure:
+    """Bars per group, a facet per programme: side by side, or one above the other for phases (which differ
+    between programmes)."""
     programmes = list(dict.fromkeys(data["programme"]))
-    by_phase = by == "phase"  # phases differ between programmes: one panel above the other
     if by_phase:
         counts = [int((data["programme"] == p).sum()) for p in programmes]
         figure = programme_panels(programmes, counts, x_title="Practices with gains (%)")
@@ -85,9 +103,7 @@ def gains_share(
         figure = programme_facets(programmes, len(data), x_title="Practices with gains (%)")
     add_to_facets(figure, data, programmes, _share_traces, vertical=by_phase)
     figure.update_xaxes(**PERCENT_AXIS)
-    title = gains_finding(data, words)
-    subtitle = subtitle_for(scope_label, period_label, f"practices assessed, by {words}")
-    board_style(
+    return board_style(
         figure,
         title=title,
         subtitle=subtitle,
@@ -95,33 +111,15 @@ def gains_share(
         rows=len(data) + 3 * len(programmes) if by_phase else data["group"].nunique(),
         legend=False,
     )
-    notes = [
-        f"Groups with {FEWER_THAN} practices assessed show '{FEWER_THAN}' instead of a percentage."
-    ]
-    if empty:
-        notes.append(f"{empty} {words} rows with no practice assessed are not shown.")
-    return Chart(
-        f"gains_by_{by}",
-        title,
-        subtitle,
-        figure,
-        data,
-        _share_alt(data, words, scope_label),
-        SOURCE_TRACKER,
-        tuple(notes),
-    )
 
 
-def _share_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-    shown = rows["gains_pct"].notna()
-    bar = programme_bar(
-        programme,
-        rows.loc[shown, "group"],
-        rows.loc[shown, "gains_pct"],
-        rows.loc[shown, "shown_as"],
-        "%{y}: %{x:.1f}% with gains",
-    )
-    return [bar, labels_at_zero(rows.loc[~shown, "group"], rows.loc[~shown, "shown_as"])]
+_share_traces = partial(
+    share_bars,
+    label="group",
+    share="gains_pct",
+    text="shown_as",
+    hover="%{y}: %{x:.1f}% with gains",
+)
 
 
 def gains_finding(data: pd.DataFrame, words: str) -> str:
@@ -186,6 +184,20 @@ def hours_released(frame: pd.DataFrame, scope_label: str, period_label: str = TO
     labels = [
         phase_label(*r) for r in data[["programme", "phase", "level"]].itertuples(index=False)
     ]
+    title = _hours_finding(data)
+    subtitle = subtitle_for(
+        scope_label, period_label, "hours a month released, per phase or cohort"
+    )
+    notes = (
+        f"Phases with {FEWER_THAN} practices reporting hours are not shown and not in the totals.",
+    )
+    draw = partial(_hours_figure, data, labels, title=title, subtitle=subtitle)
+    alt = _hours_alt(data, labels, scope_label)
+    return Chart("hours_released", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
+
+
+def _hours_figure(data: pd.DataFrame, labels: list[str], *, title: str, subtitle: str) -> go.Figure:
+    """Total and mean hours side by side, clinical and admin bars per phase."""
     figure = make_subplots(
         rows=1,
         cols=2,
@@ -217,29 +229,13 @@ def hours_released(frame: pd.DataFrame, scope_label: str, period_label: str = TO
         figure.add_trace(
             labels_at_zero(hidden_labels, data.loc[hidden, "shown_as"]), row=1, col=column
         )
-    title = _hours_finding(data)
-    subtitle = subtitle_for(
-        scope_label, period_label, "hours a month released, per phase or cohort"
-    )
     board_style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=2 * len(data))
     figure.update_layout(barmode="group")
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(
         rangemode="tozero", showgrid=True, gridcolor=theme.NHS_PALE_GREY, title="Hours a month"
     )
-    notes = (
-        f"Phases with {FEWER_THAN} practices reporting hours are not shown and not in the totals.",
-    )
-    return Chart(
-        "hours_released",
-        title,
-        subtitle,
-        figure,
-        data,
-        _hours_alt(data, labels, scope_label),
-        SOURCE_TRACKER,
-        notes,
-    )
+    return figure
 
 
 def _hours_text(value: object) -> str:
@@ -294,38 +290,29 @@ def gain_kinds(frame: pd.DataFrame, scope_label: str, period_label: str = TO_DAT
         f"{fmt_int(c)}" + ("" if pd.isna(p) else f" ({fmt_pct(p, 0)})")
         for c, p in zip(data["practices"], data["share_pct"], strict=True)
     ]
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, rows: [
-            programme_bar(
-                p, rows["kind"], rows["practices"], rows["label"], "%{y}: %{x:,} practices"
-            )
-        ],
-    )
     title = _kinds_finding(data)
     subtitle = subtitle_for(
         scope_label,
         period_label,
         "practices with gains, by kind of gain (a practice can report several)",
     )
-    board_style(
-        figure,
+    draw = partial(
+        count_bar_facets,
+        data,
+        label="kind",
+        count="practices",
+        text="label",
+        hover="%{y}: %{x:,} practices",
+        x_title="Practices",
+        room=1.35,
         title=title,
         subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["kind"].nunique(),
-        legend=False,
     )
-    figure.update_xaxes(**count_axis(data["practices"], 1.35))
-    alt = _kinds_alt(data, scope_label)
     notes = (
         f"Percentages are of practices with gains and a kind recorded; not shown for {FEWER_THAN}.",
     )
-    return Chart("gain_kinds", title, subtitle, figure, data, alt, SOURCE_TRACKER, notes)
+    alt = _kinds_alt(data, scope_label)
+    return Chart("gain_kinds", title, subtitle, draw, data, alt, SOURCE_TRACKER, notes)
 
 
 def _kinds_finding(data: pd.DataFrame) -> str:

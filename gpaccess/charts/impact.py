@@ -5,13 +5,15 @@ Only aggregates are plotted: means of supported practices and of their matched c
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_GPAD, SOURCE_TRACKER, Chart, style
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count
-from gpaccess.impact import DESIGN, MEASURES, Design, DidResult
+from gpaccess.impact import DESIGN, MEASURES, Design, DidResult, Measure
 
 SOURCE = f"{SOURCE_GPAD} {SOURCE_TRACKER}"
 ARMS = {
@@ -67,6 +69,25 @@ def event_study_chart(
     measure = MEASURES[result.measure]
     data = frame[["arm", "relative_month", "practices", "mean", "ci_low", "ci_high"]].copy()
     data = data.round({"mean": 3, "ci_low": 3, "ci_high": 3})
+    title = finding(result, programme)
+    subtitle = (
+        f"{programme} · {scope_label} · {measure.label.lower()}, monthly mean by months since the support "
+        f"started ({result.n_supported:,} supported, {result.n_comparators:,} comparison practices)"
+    )
+    draw = partial(_event_figure, data, design, measure.axis, title=title, subtitle=subtitle)
+    alt = _event_alt(data, result, programme, scope_label)
+    notes = (
+        f"Bands (dashed lines on slides) are 95% confidence intervals; months with fewer than "
+        f"{SMALL_NUMBER} practices in a group are left out.",
+    )
+    key = f"impact_event_{result.measure}_{programme.lower()}"
+    return Chart(key, title, subtitle, draw, data, alt, SOURCE, notes)
+
+
+def _event_figure(
+    data: pd.DataFrame, design: Design, y_title: str, *, title: str, subtitle: str
+) -> go.Figure:
+    """A line and its 95% band per arm, the before and after windows shaded, the start marked."""
     figure = go.Figure()
     for arm, (name, colour, dash, symbol) in ARMS.items():
         rows = data[data["arm"] == arm].sort_values("relative_month")
@@ -96,6 +117,17 @@ def event_study_chart(
                 " %{customdata[0]:,} practices<extra>" + name + "</extra>"
             ),
         )
+    _mark_windows(figure, design)
+    style(figure, title=title, subtitle=subtitle, source=SOURCE, height=480)
+    figure.update_xaxes(
+        title="Months relative to the month support started (0 = first month)", dtick=3
+    )
+    figure.update_yaxes(title=y_title)
+    return figure
+
+
+def _mark_windows(figure: go.Figure, design: Design) -> None:
+    """The before and after windows shaded and named, and a dotted line where support starts."""
     pre = (-design.pre_months - 0.5, -0.5)
     post = (design.post_first - 0.5, design.post_last + 0.5)
     for (x0, x1), label in ((pre, "before window"), (post, "after window")):
@@ -121,23 +153,6 @@ def event_study_chart(
         yanchor="bottom",
         font={"size": 11, "color": theme.NHS_BLACK},
     )
-    title = finding(result, programme)
-    subtitle = (
-        f"{programme} · {scope_label} · {measure.label.lower()}, monthly mean by months since the support "
-        f"started ({result.n_supported:,} supported, {result.n_comparators:,} comparison practices)"
-    )
-    style(figure, title=title, subtitle=subtitle, source=SOURCE, height=480)
-    figure.update_xaxes(
-        title="Months relative to the month support started (0 = first month)", dtick=3
-    )
-    figure.update_yaxes(title=measure.axis)
-    alt = _event_alt(data, result, programme, scope_label)
-    notes = (
-        f"Bands (dashed lines on slides) are 95% confidence intervals; months with fewer than "
-        f"{SMALL_NUMBER} practices in a group are left out.",
-    )
-    key = f"impact_event_{result.measure}_{programme.lower()}"
-    return Chart(key, title, subtitle, figure, data, alt, SOURCE, notes)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -186,6 +201,28 @@ def before_after_chart(result: DidResult, programme: str, scope_label: str) -> C
             }
         )
     data = pd.DataFrame(rows, columns=["group", "before", "after", "change"])
+    title = finding(result, programme)
+    subtitle = (
+        f"{programme} · {scope_label} · {measure.label.lower()}: mean of the before window against the "
+        "after window"
+    )
+    draw = partial(_before_after_figure, data, measure, title=title, subtitle=subtitle)
+    if data.empty:
+        alt = f"Bar chart for {programme} in {scope_label}: no practices to compare."
+    else:
+        alt = "Bar chart of the mean before and after support. " + " ".join(
+            f"{r.group}: {r.before:.{measure.digits}f} before, {r.after:.{measure.digits}f} after "
+            f"({r.change:+.{measure.digits}f})."
+            for r in data.itertuples()
+        )
+    key = f"impact_before_after_{result.measure}_{programme.lower()}"
+    return Chart(key, title, subtitle, draw, data, alt, SOURCE)
+
+
+def _before_after_figure(
+    data: pd.DataFrame, measure: Measure, *, title: str, subtitle: str
+) -> go.Figure:
+    """Before and after bars side by side for each group, each labelled with its value."""
     figure = go.Figure()
     for column, colour, pattern in (
         ("before", theme.NHS_MID_GREY, ""),
@@ -200,24 +237,10 @@ def before_after_chart(result: DidResult, programme: str, scope_label: str) -> C
             textposition="outside",
             hovertemplate="%{x}: %{y:.2f}<extra>" + column + "</extra>",
         )
-    title = finding(result, programme)
-    subtitle = (
-        f"{programme} · {scope_label} · {measure.label.lower()}: mean of the before window against the "
-        "after window"
-    )
     style(figure, title=title, subtitle=subtitle, source=SOURCE)
     figure.update_layout(barmode="group")
     figure.update_yaxes(title=measure.axis, rangemode="tozero")
-    if data.empty:
-        alt = f"Bar chart for {programme} in {scope_label}: no practices to compare."
-    else:
-        alt = "Bar chart of the mean before and after support. " + " ".join(
-            f"{r.group}: {r.before:.{measure.digits}f} before, {r.after:.{measure.digits}f} after "
-            f"({r.change:+.{measure.digits}f})."
-            for r in data.itertuples()
-        )
-    key = f"impact_before_after_{result.measure}_{programme.lower()}"
-    return Chart(key, title, subtitle, figure, data, alt, SOURCE)
+    return figure
 
 
 def _count(n: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,6 +17,16 @@ SYMBOLS = {"Accelerate": "circle", "GPIP": "square"}
 def supported_over_time(frame: pd.DataFrame, scope_label: str) -> Chart:
     """Cumulative practices supported by programme (frame: programme, month, started, cumulative_practices)."""
     data = frame[["programme", "month", "started", "cumulative_practices"]].copy()
+    totals = data.groupby("programme")["cumulative_practices"].max()
+    title = _finding(totals)
+    subtitle = f"{scope_label} · cumulative practices whose support had started, by month"
+    draw = partial(_supported_figure, data, title=title, subtitle=subtitle)
+    alt = _alt_text(data, totals, scope_label)
+    return Chart("supported_over_time", title, subtitle, draw, data, alt, SOURCE_TRACKER)
+
+
+def _supported_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """A stepped line per programme, each with its own colour, dash and marker."""
     figure = go.Figure()
     for programme, rows in data.groupby("programme", sort=True):
         figure.add_scatter(
@@ -30,13 +42,9 @@ def supported_over_time(frame: pd.DataFrame, scope_label: str) -> Chart:
             marker={"symbol": SYMBOLS.get(str(programme), "diamond"), "size": 6},
             hovertemplate="%{x|%b %Y}: %{y:,} practices<extra>" + str(programme) + "</extra>",
         )
-    totals = data.groupby("programme")["cumulative_practices"].max()
-    title = _finding(totals)
-    subtitle = f"{scope_label} · cumulative practices whose support had started, by month"
     style(figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER)
     figure.update_yaxes(title="Practices supported (cumulative)", rangemode="tozero")
-    alt = _alt_text(data, totals, scope_label)
-    return Chart("supported_over_time", title, subtitle, figure, data, alt, SOURCE_TRACKER)
+    return figure
 
 
 def _finding(totals: pd.Series) -> str:

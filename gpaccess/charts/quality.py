@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -147,6 +148,17 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
 def coverage_over_time(frame: pd.DataFrame, scope_label: str) -> Chart:
     """Coverage of the scope by month, with the 95% line below which pages carry a caveat."""
     data = scope_coverage(frame)[["month", "practices_open", "open_with_data", "coverage_pct"]]
+    title = _coverage_finding(data, scope_label)
+    first, last = _period(data)
+    subtitle = f"{scope_label} · {describe_period(first, last)} · share of open practices with appointment data"
+    draw = partial(_coverage_figure, data, title=title, subtitle=subtitle)
+    alt = _coverage_alt(data, scope_label)
+    return Chart(
+        "coverage_over_time", title, subtitle, draw, data, alt, SOURCE_GPAD, (COVERAGE_NOTE,)
+    )
+
+
+def _coverage_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
     figure = go.Figure()
     figure.add_scatter(
         x=data["month"],
@@ -164,17 +176,11 @@ def coverage_over_time(frame: pd.DataFrame, scope_label: str) -> Chart:
         annotation_text=f"{POOR_COVERAGE_PCT:.0f}%: below this, pages show a caveat",
         annotation_position="bottom right",
     )
-    title = _coverage_finding(data, scope_label)
-    first, last = _period(data)
-    subtitle = f"{scope_label} · {describe_period(first, last)} · share of open practices with appointment data"
     style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
     low = data["coverage_pct"].min()
     bottom = 0 if pd.isna(low) else max(0.0, min(90.0, float(low) - 5))
     figure.update_yaxes(title="Open practices with data (%)", range=[bottom, 101], ticksuffix="%")
-    alt = _coverage_alt(data, scope_label)
-    return Chart(
-        "coverage_over_time", title, subtitle, figure, data, alt, SOURCE_GPAD, (COVERAGE_NOTE,)
-    )
+    return figure
 
 
 def _coverage_alt(data: pd.DataFrame, scope_label: str) -> str:
@@ -244,31 +250,23 @@ def coverage_by_icb(frame: pd.DataFrame, scope_label: str) -> Chart:
             strict=True,
         )
     ]
-    figure = go.Figure(
-        go.Bar(
-            y=data["icb"],
-            x=data["coverage_pct"].fillna(0),
-            orientation="h",
-            text=labels,
-            textposition="outside",
-            marker={
-                "color": [
-                    theme.NHS_ORANGE if b else theme.NHS_BLUE for b in data["below_threshold"]
-                ],
-                "pattern": {
-                    "shape": ["/" if b else "" for b in data["below_threshold"]],
-                    "fillmode": "overlay",
-                    "fgcolor": theme.NHS_WHITE,
-                },
-            },
-            hovertemplate="%{y}: %{text}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    figure.add_vline(x=POOR_COVERAGE_PCT, line={"dash": "dash", "color": theme.NHS_DARK_GREY})
     month = pd.Timestamp(data["month"].iloc[0]) if not data.empty else None
+    title = _icb_coverage_finding(data, month)
+    when = "" if month is None else f"{month:%b %Y} · "
+    subtitle = (
+        f"{scope_label} · {when}share of open practices with data, lowest first; dashed line 95%"
+    )
+    draw = partial(_icb_coverage_figure, data, labels, title=title, subtitle=subtitle)
+    alt = _icb_coverage_alt(data, labels, scope_label)
+    shown = data.drop(columns="icb_name")
+    return Chart(
+        "coverage_by_icb", title, subtitle, draw, shown, alt, SOURCE_GPAD, (COVERAGE_NOTE,)
+    )
+
+
+def _icb_coverage_finding(data: pd.DataFrame, month: pd.Timestamp | None) -> str:
     below = int(data["below_threshold"].sum())
-    title = (
+    return (
         "No ICB data held for this scope"
         if data.empty
         else f"{below} of {len(data)} ICBs had appointment data for fewer than 95% of open practices "
@@ -276,19 +274,9 @@ def coverage_by_icb(frame: pd.DataFrame, scope_label: str) -> Chart:
         if below
         else f"Every ICB had appointment data for at least 95% of open practices in {month:%B %Y}"
     )
-    when = "" if month is None else f"{month:%b %Y} · "
-    subtitle = (
-        f"{scope_label} · {when}share of open practices with data, lowest first; dashed line 95%"
-    )
-    style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_GPAD,
-        height=max(380, 170 + 28 * len(data)),
-    )
-    figure.update_xaxes(range=[0, 135], ticksuffix="%")
-    figure.update_yaxes(autorange="reversed")
+
+
+def _icb_coverage_alt(data: pd.DataFrame, labels: list[str], scope_label: str) -> str:
     described = [f"{icb}: {label}" for icb, label in zip(data["icb"], labels, strict=True)]
     if len(described) > 12:
         below_list = [d for d, b in zip(described, data["below_threshold"], strict=True) if b]
@@ -298,20 +286,53 @@ def coverage_by_icb(frame: pd.DataFrame, scope_label: str) -> Chart:
             f"below 95%: {'; '.join(below_list) if below_list else 'none'}",
             "the data table lists every ICB",
         ]
-    alt = (
+    return (
         f"Bar chart of each ICB's share of open practices with appointment data in {scope_label}, "
         f"lowest first. " + "; ".join(described) + "."
     )
-    return Chart(
-        "coverage_by_icb",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="icb_name"),
-        alt,
-        SOURCE_GPAD,
-        (COVERAGE_NOTE,),
+
+
+def _icb_coverage_figure(
+    data: pd.DataFrame, labels: list[str], *, title: str, subtitle: str
+) -> go.Figure:
+    """A bar per ICB, those below the threshold in orange and hatched, the threshold dashed."""
+    below = data["below_threshold"]
+    figure = go.Figure(
+        go.Bar(
+            y=data["icb"],
+            x=data["coverage_pct"].fillna(0),
+            orientation="h",
+            text=labels,
+            textposition="outside",
+            marker={
+                "color": [theme.NHS_ORANGE if b else theme.NHS_BLUE for b in below],
+                "pattern": {
+                    "shape": ["/" if b else "" for b in below],
+                    "fillmode": "overlay",
+                    "fgcolor": theme.NHS_WHITE,
+                },
+            },
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            showlegend=False,
+        )
     )
+    figure.add_vline(x=POOR_COVERAGE_PCT, line={"dash": "dash", "color": theme.NHS_DARK_GREY})
+    style(
+        figure,
+        title=title,
+        subtitle=subtitle,
+        source=SOURCE_GPAD,
+        height=max(380, 170 + 28 * len(data)),
+    )
+    figure.update_xaxes(range=[0, 135], ticksuffix="%")
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+QUALITY_NOTE = (
+    "GPAD counts only appointments recorded in practice systems mapped to the national categories; "
+    '"Unmapped" and "Inconsistent Mapping" are appointments whose local slot type could not be mapped.'
+)
 
 
 def recording_quality(frame: pd.DataFrame, scope_label: str) -> Chart:
@@ -325,6 +346,18 @@ def recording_quality(frame: pd.DataFrame, scope_label: str) -> Chart:
         for column in QUALITY_SHARES:
             part = column.removesuffix("_pct")
             data[column] = (100.0 * data[part] / data["appointments"]).round(2)
+    first, last = _period(data)
+    title = _quality_finding(data)
+    subtitle = f"{scope_label} · {describe_period(first, last)} · share of all appointments"
+    draw = partial(_quality_figure, data, title=title, subtitle=subtitle)
+    alt = _quality_alt(data, scope_label)
+    return Chart(
+        "recording_quality", title, subtitle, draw, data, alt, SOURCE_GPAD, (QUALITY_NOTE,)
+    )
+
+
+def _quality_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """A line per recording problem, each with its own dash and marker."""
     figure = go.Figure()
     for column, (name, dash, symbol) in QUALITY_SHARES.items():
         figure.add_scatter(
@@ -336,13 +369,14 @@ def recording_quality(frame: pd.DataFrame, scope_label: str) -> Chart:
             marker={"symbol": symbol, "size": 7},
             hovertemplate="%{x|%b %Y}: %{y:.2f}%<extra>" + name + "</extra>",
         )
-    first, last = _period(data)
-    title = _quality_finding(data)
-    subtitle = f"{scope_label} · {describe_period(first, last)} · share of all appointments"
     style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
     figure.update_yaxes(title="Share of appointments (%)", rangemode="tozero", ticksuffix="%")
+    return figure
+
+
+def _quality_alt(data: pd.DataFrame, scope_label: str) -> str:
     shown = data if len(data) <= 6 else data.iloc[[0, -1]]
-    alt = (
+    return (
         f"Line chart of recording quality in {scope_label} by month"
         + ("" if len(data) <= 6 else " (first and latest month; the data table lists every month)")
         + ". "
@@ -353,11 +387,6 @@ def recording_quality(frame: pd.DataFrame, scope_label: str) -> Chart:
             for _, r in shown.iterrows()
         )
     )
-    note = (
-        "GPAD counts only appointments recorded in practice systems mapped to the national categories; "
-        '"Unmapped" and "Inconsistent Mapping" are appointments whose local slot type could not be mapped.',
-    )
-    return Chart("recording_quality", title, subtitle, figure, data, alt, SOURCE_GPAD, note)
 
 
 def _quality_finding(data: pd.DataFrame) -> str:
@@ -371,9 +400,38 @@ def _quality_finding(data: pd.DataFrame) -> str:
     )
 
 
+DROPPED_NOTE = (
+    "A practice that dropped out may have closed or merged, or its data may be missing this month. "
+    "Months with no month before them in the data are not counted."
+)
+
+
 def dropped_out(frame: pd.DataFrame, scope_label: str) -> Chart:
     """Practices whose data dropped out (in the data the month before, not this month) and practices that joined."""
     data = scope_coverage(frame)[["month", "dropped_out", "joined"]]
+    first, last = _period(data)
+    title = _dropped_finding(data, scope_label)
+    subtitle = f"{scope_label} · {describe_period(first, last)} · practices, month on month"
+    draw = partial(_dropped_figure, data, title=title, subtitle=subtitle)
+    alt = (
+        f"Bar chart of practices whose data dropped out or joined in {scope_label}, by month. "
+        + (_dropped_alt(data) if not data.empty else "No months held.")
+    )
+    return Chart("dropped_out", title, subtitle, draw, data, alt, SOURCE_GPAD, (DROPPED_NOTE,))
+
+
+def _dropped_finding(data: pd.DataFrame, scope_label: str) -> str:
+    total = int(data["dropped_out"].sum()) if not data.empty else 0
+    if total == 0:
+        return "No practice's data dropped out from one month to the next"
+    text = f"{fmt_int(total)} times a practice's data stopped from one month to the next in {scope_label}"
+    if len(data) > 1:
+        text += f"; most in {pd.Timestamp(data.loc[data['dropped_out'].idxmax(), 'month']):%B %Y}"
+    return text
+
+
+def _dropped_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    """Bars per month: practices whose data dropped out (orange, hatched) and practices that joined."""
     figure = go.Figure()
     figure.add_bar(
         x=data["month"],
@@ -392,31 +450,10 @@ def dropped_out(frame: pd.DataFrame, scope_label: str) -> Chart:
         marker={"color": theme.NHS_BLUE},
         hovertemplate="%{x|%b %Y}: %{y:,} joined<extra></extra>",
     )
-    first, last = _period(data)
-    total = int(data["dropped_out"].sum()) if not data.empty else 0
-    title = (
-        "No practice's data dropped out from one month to the next"
-        if total == 0
-        else f"{fmt_int(total)} times a practice's data stopped from one month to the next in {scope_label}"
-        + (
-            f"; most in {pd.Timestamp(data.loc[data['dropped_out'].idxmax(), 'month']):%B %Y}"
-            if len(data) > 1
-            else ""
-        )
-    )
-    subtitle = f"{scope_label} · {describe_period(first, last)} · practices, month on month"
     style(figure, title=title, subtitle=subtitle, source=SOURCE_GPAD)
     figure.update_layout(barmode="group")
     figure.update_yaxes(title="Practices", rangemode="tozero", tickformat=",d")
-    alt = (
-        f"Bar chart of practices whose data dropped out or joined in {scope_label}, by month. "
-        + (_dropped_alt(data) if not data.empty else "No months held.")
-    )
-    note = (
-        "A practice that dropped out may have closed or merged, or its data may be missing this month. "
-        "Months with no month before them in the data are not counted.",
-    )
-    return Chart("dropped_out", title, subtitle, figure, data, alt, SOURCE_GPAD, note)
+    return figure
 
 
 def _dropped_alt(data: pd.DataFrame) -> str:

@@ -16,20 +16,34 @@ Pure: no Streamlit. The figure is not changed; the copy is made once per figure 
 
 from __future__ import annotations
 
-import base64
-import numbers
 import re
-import textwrap
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
+from gpaccess.charts.screen_text import (
+    AXIS_TEXT_CHARS,
+    BAR_TEXT_CHARS,
+    BAR_TEXT_SIZE,
+    CHAR_PX,
+    COLUMN_LABEL_CHARS,
+    DATE,
+    HEATMAP_LABEL_CHARS,
+    HEATMAP_TEXT_SIZE,
+    LABEL_CHARS,
+    PHONE_PLOT_PX,
+    axis_name,
+    bar_labels,
+    heatmap_labels,
+    join_lines,
+    two_lines,
+    widest_label_px,
+    wrap,
+)
 
 # Sizes for a 390 px phone, where the page leaves a chart 358 px. Titles are drawn in Streamlit's font (Source
-# Sans, 16 px: about 7.5 px a character at most); other chart text in Arial.
+# Sans, 16 px: about 7.5 px a character at most); other chart text in Arial (sizes in `charts.screen_text`).
 TITLE_CHARS = 42  # a title line
 SUBTITLE_CHARS = 62  # a subtitle line (superscript, 70% of TITLE_SIZE)
 TITLE_SIZE = 16
@@ -40,42 +54,10 @@ AXIS_LABELS_PX = 60  # a value axis's tick labels and title beside the plot, at 
 PANEL_TITLES_PX = 30  # room for facets' titles (make_subplots puts them just above the plot)
 STACK_GAP_PX = 96  # between stacked facets: axis labels and title above, facet title below
 LEGEND_ROW_PX = 24
-LABEL_CHARS = 24  # a line of a bar chart's category label
-COLUMN_LABEL_CHARS = 16  # a line of a category label under an upright bar
 Y_TITLE_CHARS = 24  # a line of a y axis's title (upright beside the plot)
-HEATMAP_LABEL_CHARS = 14  # a line of a heatmap's row label: its columns need the width
-HEATMAP_TEXT_SIZE = 11
-BAR_TEXT_CHARS = 18  # text beside a bar up to this long keeps to one line, longer takes two
-AXIS_TEXT_CHARS = 22  # a line of words at the axis in place of a bar ("fewer than 5 practices")
-BAR_TEXT_SIZE = 12
 TALL_ROWS = 1.4  # plot height for rows of two lines, against one
-CHAR_PX = 6.8  # width of a character of 12 px text, on average (for the room text needs)
-PHONE_PLOT_PX = 330  # a chart's width on a phone, less its right margin
-DATE = re.compile(r"\d{4}-\d{2}")  # a date as Plotly's typed data holds it: not a category label
 SOURCE_NAME = "source"  # the name style() gives the source annotation
 _CACHE_ATTR = "_gpaccess_screen"
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters, broken between words only (a longer word keeps its own line)."""
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
-
-
-def two_lines(text: str) -> list[str]:
-    """Text beside a bar: one line up to BAR_TEXT_CHARS characters, else two lines as even as the words allow."""
-    if len(text) <= BAR_TEXT_CHARS:
-        return [text]
-    for width in range(max(BAR_TEXT_CHARS - 4, -(-len(text) // 2)), len(text) + 1):
-        lines = wrap(text, width)
-        if len(lines) <= 2:
-            return lines
-    return [text]
-
-
-def join_lines(lines: list[str]) -> str:
-    """Plotly lines, each but the last ending in a space so that the SVG text reads as the words did (the lines'
-    text nodes are joined without a separator by a screen reader, or a search of the page's text)."""
-    return " <br>".join(lines)
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -125,9 +107,9 @@ def screen_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
     tables_only = bool(data) and all(t.get("type") == "table" for t in data)
     plot = max(height - old_top - old_bottom, 160)
-    tall = _labels(layout, data) > 1  # rows of two lines: more room for each
-    column_labels = _heatmaps(layout, data)
-    label_px = _label_px(layout, data)
+    tall = bar_labels(layout, data) > 1  # rows of two lines: more room for each
+    column_labels = heatmap_labels(layout, data)
+    label_px = widest_label_px(layout, data)
     chars = _panel_chars(label_px)
     gap = STACK_GAP_PX + LINE_PX * (_panel_lines(layout, chars) - 1)
     plot = round(_stack_columns(layout, data, plot, gap) * (TALL_ROWS if tall else 1))
@@ -228,24 +210,6 @@ def _axis_titles(layout: dict[str, Any], chars: int, tables_only: bool) -> None:
             layout[name]["title"] = {**(title if isinstance(title, dict) else {}), "text": wrapped}
 
 
-def _label_px(layout: dict[str, Any], data: list[dict[str, Any]]) -> float:
-    """About how wide the widest category labels (y) of the bars, points or cells are on a phone."""
-    widest = 0.0
-    for trace in data:
-        axis = layout.get(_axis_name("y", trace.get("yaxis") or "y"), {})
-        values = _values(trace, "y")
-        if axis.get("ticktext"):
-            width = max(_px(str(t)) for t in axis["ticktext"])
-        elif values and all(
-            isinstance(v, list) for v in values
-        ):  # multicategory: a group, then a name
-            width = sum(max((_px(str(v)) for v in level), default=0.0) for level in values) + 20
-        else:
-            width = max((_px(str(v)) for v in values if isinstance(v, str)), default=0.0)
-        widest = max(widest, width)
-    return widest
-
-
 def _stack_columns(
     layout: dict[str, Any], data: list[dict[str, Any]], plot: int, gap: int = STACK_GAP_PX
 ) -> int:
@@ -254,7 +218,7 @@ def _stack_columns(
     pairs = list(dict.fromkeys((t.get("xaxis") or "x", t.get("yaxis") or "y") for t in data))
     if len(pairs) < 2 or len({x for x, _ in pairs}) != len(pairs):
         return plot
-    axes = [(_axis_name("x", x), _axis_name("y", y)) for x, y in pairs]
+    axes = [(axis_name("x", x), axis_name("y", y)) for x, y in pairs]
     x_domains = [tuple(layout.get(x, {}).get("domain", (0, 1))) for x, _ in axes]
     y_domains = {tuple(layout.get(y, {}).get("domain", (0, 1))) for _, y in axes}
     if len(y_domains) != 1 or len(set(x_domains)) != len(axes):
@@ -320,177 +284,6 @@ def _legend_forced(layout: dict[str, Any]) -> bool:
     return layout.get("showlegend") is True
 
 
-def _labels(layout: dict[str, Any], data: list[dict[str, Any]]) -> int:
-    """Long category labels of horizontal bars wrapped, so that the labels leave the bars room; long text beside
-    bars wrapped and set smaller, with room made for it after the longest bar. Returns the most lines a bar's
-    row now holds."""
-    lines = 1
-    for trace in data:
-        if _text_beside_bars(trace):
-            xs = _values(trace, "x")
-            texts = [
-                _beside(t, xs[i] if i < len(xs) else None) if isinstance(t, str) else t
-                for i, t in enumerate(_values(trace, "text"))
-            ]
-            trace["text"] = texts
-            font = "outsidetextfont" if trace.get("type") == "bar" else "textfont"
-            trace[font] = {**trace.get(font, {}), "size": BAR_TEXT_SIZE}
-            lines = max([lines, *(str(t).count("<br>") + 1 for t in texts)])
-        if trace.get("orientation") == "h" and trace.get("type") == "bar":
-            lines = max(lines, _category_labels(layout, trace))
-        elif trace.get("type") == "bar":  # upright bars: labels under them, wrapped not slanted
-            _category_labels(layout, trace, COLUMN_LABEL_CHARS, "x")
-    _text_room(layout, data)
-    return lines
-
-
-def _beside(text: str, x: Any) -> str:
-    """Text beside a bar in at most two lines; words at the axis in place of a bar have the plot's width."""
-    return join_lines(wrap(text, AXIS_TEXT_CHARS) if x == 0 else two_lines(text))
-
-
-def _heatmaps(layout: dict[str, Any], data: list[dict[str, Any]]) -> int:
-    """Tables of coloured cells: row labels wrapped, column labels upright (slanted ones run into each other
-    when a phone leaves a column 20 pixels), cell text smaller. Returns the pixels the column labels need above
-    the plot (0 unless they are on top)."""
-    room = 0
-    for trace in data:
-        if trace.get("type") != "heatmap":
-            continue
-        _category_labels(layout, trace, HEATMAP_LABEL_CHARS)
-        trace["textfont"] = {**trace.get("textfont", {}), "size": HEATMAP_TEXT_SIZE}
-        x_axis = layout.setdefault(_axis_name("x", trace.get("xaxis") or "x"), {})
-        x_axis["tickangle"] = -90
-        if x_axis.get("side") == "top":
-            longest = max((len(str(v)) for v in _values(trace, "x")), default=0)
-            room = max(room, round(CHAR_PX * longest) + 16)
-    return room
-
-
-def _text_beside_bars(trace: dict[str, Any]) -> bool:
-    """Text outside a horizontal bar, or text drawn to the right of a point (a bar's end or the axis)."""
-    if isinstance(trace.get("text"), str) or trace.get("text") is None:
-        return False
-    if trace.get("type") == "bar":
-        return trace.get("orientation") == "h" and trace.get("textposition") == "outside"
-    return (
-        trace.get("type") == "scatter"
-        and trace.get("mode") == "text"
-        and str(trace.get("textposition", "")).endswith("right")
-    )
-
-
-def _category_labels(
-    layout: dict[str, Any], trace: dict[str, Any], width: int = LABEL_CHARS, letter: str = "y"
-) -> int:
-    """A trace's category labels (on its y axis, or x) wrapped at `width`; returns the most lines a label
-    has."""
-    values = [v for v in _values(trace, letter) if isinstance(v, str)]
-    if not values or max(len(v) for v in values) <= width or all(DATE.match(v) for v in values):
-        return 1
-    spec = layout.setdefault(_axis_name(letter, trace.get(f"{letter}axis") or letter), {})
-    if spec.get("type") in ("date", "linear", "log"):
-        return 1
-    if spec.get("tickmode") == "array":
-        return 1
-    known = list(dict.fromkeys([*spec.get("tickvals", []), *values]))
-    labels = [join_lines(wrap(v, width)) for v in known]
-    spec.update(tickmode="array", tickvals=known, ticktext=labels)
-    return max(label.count("<br>") + 1 for label in labels)
-
-
-def _text_room(layout: dict[str, Any], data: list[dict[str, Any]]) -> None:
-    """Each x axis with text beside its bars reaches far enough that on a phone each text fits after its bar
-    (on a wide screen the bars are then shorter than they need be, and still plain to compare)."""
-    beside = [t for t in data if _text_beside_bars(t)]
-    label_px: dict[str, float] = {}  # x axis: the widest category label beside its plot
-    for trace in beside:
-        y_axis = layout.get(_axis_name("y", trace.get("yaxis") or "y"), {})
-        labels = [str(t) for t in y_axis.get("ticktext", [])] or [
-            str(v) for v in _values(trace, "y")
-        ]
-        axis = _axis_name("x", trace.get("xaxis") or "x")
-        label_px[axis] = max([label_px.get(axis, 0.0), *(_px(label) for label in labels)])
-    needed: dict[str, float] = {}  # x axis: the range end each text needs, at most
-    for trace in beside:
-        axis = _axis_name("x", trace.get("xaxis") or "x")
-        width = max(PHONE_PLOT_PX - label_px[axis], 100.0)
-        for x, text in zip(_values(trace, "x"), _values(trace, "text"), strict=False):
-            if isinstance(x, numbers.Real) and float(x) > 0 and text:
-                end = float(x) * width / (width - min(_px(str(text)), 0.75 * width))
-                needed[axis] = max(needed.get(axis, 0.0), end)
-    for axis, end in needed.items():
-        spec = layout.setdefault(axis, {})
-        if spec.get("type") in ("date", "category", "log"):
-            continue
-        low, high = spec.get("range") or (0, 0)
-        if end > high:
-            spec["range"] = [low, end]
-            spec["autorange"] = False
-        _fewer_ticks(spec)
-    for axis in {_axis_name("x", t.get("xaxis") or "x") for t in beside}:
-        on_axis = [t for t in beside if _axis_name("x", t.get("xaxis") or "x") == axis]
-        _date_room(layout.setdefault(axis, {}), on_axis, max(PHONE_PLOT_PX - label_px[axis], 100.0))
-
-
-def _date_room(spec: dict[str, Any], traces: list[dict[str, Any]], width: float) -> None:
-    """The same on a date axis (`spec`), for bars from a date (`base`) lasting `x` milliseconds: a timeline."""
-    if spec.get("type") != "date" or spec.get("range"):
-        return
-    starts, ends, texts = [], [], []
-    for trace in traces:
-        begin = pd.to_datetime(pd.Series(_values(trace, "base"), dtype="object"), errors="coerce")
-        length = pd.to_timedelta(pd.Series(_values(trace, "x"), dtype="float64"), unit="ms")
-        if len(begin) != len(length) or len(length) != len(_values(trace, "text")):
-            return
-        starts += begin.tolist()
-        ends += (begin + length).tolist()
-        texts += [str(t) for t in _values(trace, "text")]
-    known = [
-        (s, e, t)
-        for s, e, t in zip(starts, ends, texts, strict=True)
-        if pd.notna(s) and pd.notna(e)
-    ]
-    if not known:
-        return
-    first = min(s for s, _, _ in known)
-    last = max(e for _, e, _ in known)
-    needed = max(
-        first + (e - first) * width / (width - min(_px(t), 0.75 * width)) for _, e, t in known
-    )
-    pad = (last - first) * 0.02
-    spec.update(
-        range=[(first - pad).isoformat(), max(needed, last + pad).isoformat()], autorange=False
-    )
-
-
-def _px(text: str) -> float:
-    """The width of text's longest line at 12 px, about."""
-    return CHAR_PX * max(len(line) for line in text.split("<br>"))
-
-
-def _fewer_ticks(spec: dict[str, Any]) -> None:
-    """Value ticks the builder chose (tickvals), five or more: the first, the last and the one nearest halfway,
-    so that they do not crowd the little width a phone leaves beside the labels."""
-    values, texts = list(spec.get("tickvals") or []), list(spec.get("ticktext") or [])
-    numeric = all(isinstance(v, numbers.Real) for v in values)
-    if len(values) < 5 or not numeric or (texts and len(texts) != len(values)):
-        return
-    middle = min(range(len(values)), key=lambda i: abs(values[i] - (values[0] + values[-1]) / 2))
-    keep = [0, middle, len(values) - 1]
-    spec["tickvals"] = [values[i] for i in keep]
-    if texts:
-        spec["ticktext"] = [texts[i] for i in keep]
-
-
-def _values(trace: dict[str, Any], key: str) -> list[Any]:
-    """A trace's array as a list: a figure's dict holds numeric arrays as typed arrays (base64 and a dtype)."""
-    value = trace.get(key)
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return [] if value is None or isinstance(value, str) else list(value)
-
-
 def _text_colours(layout: dict[str, Any], tables_only: bool) -> None:
     """Tick labels, axis titles and notes in the text colour: 4.5:1 at least on white."""
     for name in [] if tables_only else _axes(layout):
@@ -513,6 +306,36 @@ def _axes(layout: dict[str, Any]) -> list[str]:
     return [k for k in layout if re.fullmatch(r"[xy]axis\d*", k)]
 
 
-def _axis_name(letter: str, ref: str) -> str:
-    """'y' -> 'yaxis', 'y2' -> 'yaxis2'."""
-    return f"{letter}axis{ref[1:]}"
+__all__ = [
+    "AXIS_LABELS_PX",
+    "AXIS_TEXT_CHARS",
+    "BAR_TEXT_CHARS",
+    "BAR_TEXT_SIZE",
+    "CHAR_PX",
+    "COLUMN_LABEL_CHARS",
+    "DATE",
+    "HEATMAP_LABEL_CHARS",
+    "HEATMAP_TEXT_SIZE",
+    "LABEL_CHARS",
+    "LEGEND_ROW_PX",
+    "LINE_PX",
+    "PANEL_CHAR_PX",
+    "PANEL_TITLES_PX",
+    "PANEL_TITLE_SIZE",
+    "PHONE_PLOT_PX",
+    "SOURCE_NAME",
+    "STACK_GAP_PX",
+    "SUBTITLE_CHARS",
+    "TALL_ROWS",
+    "TITLE_CHARS",
+    "TITLE_SIZE",
+    "Y_TITLE_CHARS",
+    "for_screen",
+    "join_lines",
+    "screen_spec",
+    "source_text",
+    "split_title",
+    "title_markup",
+    "two_lines",
+    "wrap",
+]

@@ -1,31 +1,33 @@
 """Uptake by ICB charts: share of practices enrolled, each ICB against its region and England, withdrawals,
-practices blocked by the digital telephony criterion, and the barriers ICBs reported.
+practices blocked by the digital telephony criterion, and the barriers ICBs reported (the last three in
+`charts.withdrawals` and `charts.barriers`, importable from here as before).
 
 ICBs are organisations and are named; practices never are. Pure: no Streamlit.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
+from gpaccess.charts.barriers import TABLE_COLUMNS, barrier_table, barriers_by_kind
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_int, fmt_pct
-from gpaccess.charts.gains import with_small_number_rule
-from gpaccess.charts.phases import (
-    ROW_PX,
-    TO_DATE,
+from gpaccess.charts.board import (
     add_to_facets,
     axis_end,
     board_style,
-    count_axis,
-    labels_at_zero,
-    leaders,
     legend_once,
-    listing,
-    plural,
-    programme_bar,
     programme_facets,
+    share_bars,
+)
+from gpaccess.charts.gains import with_small_number_rule
+from gpaccess.charts.withdrawals import telephony_blocked, withdrawal_reasons, withdrawals_by_icb
+from gpaccess.charts.words import (
+    TO_DATE,
+    listing,
     short_icb_name,
     subtitle_for,
 )
@@ -72,32 +74,30 @@ def uptake_rows(frame: pd.DataFrame, programme: str) -> pd.DataFrame:
 def uptake_share(frame: pd.DataFrame, programme: str, scope_label: str) -> Chart:
     """Practices enrolled (hands-on) as a share of each ICB's practices, by programme."""
     data = uptake_rows(frame, programme)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices enrolled (%)")
-    add_to_facets(figure, data, programmes, _share_traces)
-    figure.update_xaxes(range=[0, axis_end(data["enrolled_pct"], 1.6)], ticksuffix="%")
     title = uptake_finding(data)
     subtitle = subtitle_for(
         scope_label, TO_DATE, "practices enrolled for hands-on support, % of the ICB's practices"
     )
-    board_style(
+    draw = partial(_share_figure, data, title=title, subtitle=subtitle)
+    alt = _share_alt(data, scope_label)
+    plotted = data.drop(columns="label")
+    return Chart(
+        "uptake_share", title, subtitle, draw, plotted, alt, SOURCE_TRACKER, (UPTAKE_NOTE,)
+    )
+
+
+def _share_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
+    programmes = list(dict.fromkeys(data["programme"]))
+    figure = programme_facets(programmes, len(data), x_title="Practices enrolled (%)")
+    add_to_facets(figure, data, programmes, _share_traces)
+    figure.update_xaxes(range=[0, axis_end(data["enrolled_pct"], 1.6)], ticksuffix="%")
+    return board_style(
         figure,
         title=title,
         subtitle=subtitle,
         source=SOURCE_TRACKER,
         rows=data["icb"].nunique(),
         legend=False,
-    )
-    alt = _share_alt(data, scope_label)
-    return Chart(
-        "uptake_share",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="label"),
-        alt,
-        SOURCE_TRACKER,
-        (UPTAKE_NOTE,),
     )
 
 
@@ -121,16 +121,9 @@ def _share_alt(data: pd.DataFrame, scope_label: str) -> str:
     )
 
 
-def _share_traces(programme: str, rows: pd.DataFrame) -> list[go.BaseTraceType]:
-    shown = rows["enrolled_pct"].notna()
-    bar = programme_bar(
-        programme,
-        rows.loc[shown, "icb"],
-        rows.loc[shown, "enrolled_pct"],
-        rows.loc[shown, "label"],
-        "%{y}: %{x:.1f}% enrolled",
-    )
-    return [bar, labels_at_zero(rows.loc[~shown, "icb"], rows.loc[~shown, "label"])]
+_share_traces = partial(
+    share_bars, label="icb", share="enrolled_pct", text="label", hover="%{y}: %{x:.1f}% enrolled"
+)
 
 
 def uptake_finding(data: pd.DataFrame) -> str:
@@ -185,12 +178,38 @@ def compare_with_reference(
     return data.sort_values(["programme", "region_name", "icb"]).reset_index(drop=True)
 
 
+REFERENCE_COLUMNS = [
+    "programme",
+    "icb_code",
+    "icb_name",
+    "region_name",
+    "practices",
+    "enrolled",
+    "enrolled_pct",
+    "region_pct",
+    "england_pct",
+]
+
+
 def uptake_against_reference(
     frame: pd.DataFrame, national: pd.DataFrame, programme: str, scope_label: str
 ) -> Chart:
     """Each ICB's share enrolled (dot) against its region's (open diamond) and England's (dashed line),
     ICBs grouped under their region's name."""
     data = compare_with_reference(frame, national, programme)
+    title = reference_finding(data)
+    subtitle = subtitle_for(
+        scope_label, TO_DATE, "share of practices enrolled; ICBs grouped by region"
+    )
+    draw = partial(_reference_figure, data, title=title, subtitle=subtitle)
+    alt = _reference_alt(data, scope_label)
+    plotted = data[REFERENCE_COLUMNS]
+    return Chart(
+        "uptake_vs_reference", title, subtitle, draw, plotted, alt, SOURCE_TRACKER, (UPTAKE_NOTE,)
+    )
+
+
+def _reference_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure:
     programmes = list(dict.fromkeys(data["programme"]))
     england = {
         p: float(data.loc[data["programme"] == p, "england_pct"].iloc[0]) for p in programmes
@@ -219,10 +238,6 @@ def uptake_against_reference(
     )
     top = axis_end(data[["enrolled_pct", "region_pct", "england_pct"]].astype("Float64"), 1.15)
     figure.update_xaxes(range=[0, top], ticksuffix="%")
-    title = reference_finding(data)
-    subtitle = subtitle_for(
-        scope_label, TO_DATE, "share of practices enrolled; ICBs grouped by region"
-    )
     board_style(
         figure,
         title=title,
@@ -231,27 +246,7 @@ def uptake_against_reference(
         rows=data["icb"].nunique() + data["region_name"].nunique(),
     )
     figure.update_yaxes(type="multicategory", autorange="reversed")
-    columns = [
-        "programme",
-        "icb_code",
-        "icb_name",
-        "region_name",
-        "practices",
-        "enrolled",
-        "enrolled_pct",
-        "region_pct",
-        "england_pct",
-    ]
-    return Chart(
-        "uptake_vs_reference",
-        title,
-        subtitle,
-        figure,
-        data[columns],
-        _reference_alt(data, scope_label),
-        SOURCE_TRACKER,
-        (UPTAKE_NOTE,),
-    )
+    return figure
 
 
 def _grouped(rows: pd.DataFrame) -> list[list[str]]:
@@ -332,337 +327,20 @@ def _reference_alt(data: pd.DataFrame, scope_label: str) -> str:
     )
 
 
-# --- withdrawals ------------------------------------------------------------------------------------------------
-def withdrawals_by_icb(frame: pd.DataFrame, programme: str, scope_label: str) -> Chart:
-    """Practices that withdrew, per ICB with any withdrawal, by programme (frame: uptake_by_icb)."""
-    rows = frame if programme == "All" else frame[frame["programme"] == programme]
-    data = rows.loc[
-        rows["withdrawn"] > 0, ["programme", "icb_code", "icb_name", "withdrawn"]
-    ].copy()
-    data.insert(1, "icb", data["icb_name"].map(short_icb_name))
-    data = data.sort_values(["programme", "icb"]).reset_index(drop=True)
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices that withdrew")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, r: [
-            programme_bar(
-                p,
-                r["icb"],
-                r["withdrawn"],
-                r["withdrawn"].map(fmt_int),
-                "%{y}: %{x:,} practices withdrew",
-            )
-        ],
-    )
-    figure.update_xaxes(**count_axis(data["withdrawn"], 1.25))
-    in_scope = rows["icb_code"].nunique()
-    title = _withdrawals_finding(data, in_scope)
-    subtitle = subtitle_for(
-        scope_label, TO_DATE, "practices that withdrew, ICBs with any withdrawal"
-    )
-    board_style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["icb"].nunique(),
-        legend=False,
-    )
-    parts = [f"{r.programme}, {r.icb}: {r.withdrawn}" for r in data.itertuples(index=False)]
-    alt = (
-        f"Bar chart of practices that withdrew, by ICB and programme, in {scope_label}. "
-        f"{listing(parts) if parts else 'No withdrawals.'} Other ICBs in scope (of {in_scope}) had none."
-    )
-    return Chart("withdrawals_by_icb", title, subtitle, figure, data, alt, SOURCE_TRACKER)
-
-
-def _withdrawals_finding(data: pd.DataFrame, icbs_in_scope: int) -> str:
-    if data.empty:
-        return "No practice withdrew in this scope"
-    totals = data.groupby("programme", sort=False)["withdrawn"].sum()
-    parts = ", ".join(f"{fmt_int(n)} from {p}" for p, n in totals.items())
-    if icbs_in_scope == 1:
-        return f"Practices in {data['icb'].iloc[0]} that withdrew: {parts}"
-    icbs = data["icb_code"].nunique()
-    return f"Practices that withdrew: {parts}; {icbs} of {icbs_in_scope} ICBs had at least one"
-
-
-def withdrawal_reasons(frame: pd.DataFrame, scope_label: str) -> Chart:
-    """Practices that withdrew, by reason and programme (frame: withdrawal_reasons)."""
-    data = frame[["programme", "withdrawal_reason", "practices"]].copy()
-    data["reason"] = data["withdrawal_reason"].str.capitalize()
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="Practices that withdrew")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, r: [
-            programme_bar(
-                p,
-                r["reason"],
-                r["practices"],
-                r["practices"].map(fmt_int),
-                "%{y}: %{x:,} practices",
-            )
-        ],
-    )
-    figure.update_xaxes(**count_axis(data["practices"], 1.25))
-    title = _reasons_finding(data)
-    subtitle = subtitle_for(scope_label, TO_DATE, "practices that withdrew, by the reason recorded")
-    board_style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["reason"].nunique(),
-        legend=False,
-    )
-    alt = (
-        f"Bar chart of practices that withdrew by reason in {scope_label}. "
-        + (
-            "; ".join(
-                f"{r.programme}, {r.withdrawal_reason}: {r.practices}"
-                for r in data.itertuples(index=False)
-            )
-            or "No withdrawals"
-        )
-        + "."
-    )
-    return Chart("withdrawal_reasons", title, subtitle, figure, data, alt, SOURCE_TRACKER)
-
-
-def _reasons_finding(data: pd.DataFrame) -> str:
-    if data.empty:
-        return "No practice withdrew in this scope"
-    parts = []
-    for programme, rows in data.groupby("programme", sort=False):
-        names, top = leaders(rows, "practices", "withdrawal_reason")
-        each = " each" if " and " in names else ""
-        parts.append(f"{programme}: {names} ({top}{each} of {fmt_int(rows['practices'].sum())})")
-    return "Most common reason for withdrawing. " + "; ".join(parts)
-
-
-# --- digital telephony ------------------------------------------------------------------------------------------------
-def telephony_blocked(frame: pd.DataFrame, scope_label: str) -> Chart:
-    """Practices that wished to join GPIP but were blocked by the digital telephony criterion, per ICB."""
-    data = frame.loc[
-        frame["blocked"] > 0, ["icb_code", "icb_name", "region_name", "wished_to_enrol", "blocked"]
-    ].copy()
-    data.insert(0, "icb", data["icb_name"].map(short_icb_name))
-    data = data.sort_values("icb").reset_index(drop=True)
-    data["label"] = [
-        f"{fmt_int(b)} of {fmt_int(w)} that wished to join"
-        for b, w in zip(data["blocked"], data["wished_to_enrol"], strict=True)
-    ]
-    figure = programme_facets(["GPIP"], len(data), x_title="Practices blocked")
-    figure.add_trace(
-        programme_bar(
-            "GPIP", data["icb"], data["blocked"], data["label"], "%{y}: %{x:,} practices blocked"
-        ),
-        row=1,
-        col=1,
-    )
-    figure.update_xaxes(**count_axis(data["blocked"], 1.8))
-    title = _blocked_finding(data)
-    subtitle = f"{scope_label} · latest eligibility assessment · ICBs with any practice blocked"
-    board_style(
-        figure, title=title, subtitle=subtitle, source=SOURCE_TRACKER, rows=len(data), legend=False
-    )
-    alt = (
-        f"Bar chart of practices blocked from GPIP by the digital telephony criterion in {scope_label}. "
-        + ("; ".join(f"{r.icb}: {r.label}" for r in data.itertuples(index=False)) or "None blocked")
-        + f". {len(frame) - len(data)} other ICBs in scope had none."
-    )
-    note = (
-        "Blocked = wished to enrol but not live with digital telephony on the date eligibility was assessed.",
-    )
-    return Chart(
-        "telephony_blocked",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="label"),
-        alt,
-        SOURCE_TRACKER,
-        note,
-    )
-
-
-def _blocked_finding(data: pd.DataFrame) -> str:
-    if data.empty:
-        return "No practice that wished to join GPIP was recorded as blocked by the digital telephony criterion"
-    total = int(data["blocked"].sum())
-    top = data.sort_values(["blocked", "icb"], ascending=[False, True]).iloc[0]
-    where = "" if len(data) == 1 else f"; most in {top['icb']} ({fmt_int(top['blocked'])})"
-    in_icb = f" in {top['icb']}" if len(data) == 1 else ""
-    were = "was" if total == 1 else "were"
-    return (
-        f"{plural(total, 'practice')}{in_icb} wished to join GPIP but {were} blocked by the digital "
-        f"telephony criterion{where}"
-    )
-
-
-# --- barriers ------------------------------------------------------------------------------------------------------
-def barriers_by_kind(frame: pd.DataFrame, scope_label: str, period_label: str) -> Chart:
-    """Number of ICBs reporting each barrier, by programme (frame: barriers_by_kind)."""
-    data = frame.copy()
-    data["kind"] = data["barrier"].str.capitalize()
-    data["label"] = [
-        f"{fmt_int(i)} ICB{'s' if i != 1 else ''}"
-        + ("" if pd.isna(a) else f" ({fmt_int(a)} practices where stated)")
-        for i, a in zip(data["icbs"], data["practices_affected"], strict=True)
-    ]
-    programmes = list(dict.fromkeys(data["programme"]))
-    figure = programme_facets(programmes, len(data), x_title="ICBs reporting the barrier")
-    add_to_facets(
-        figure,
-        data,
-        programmes,
-        lambda p, r: [programme_bar(p, r["kind"], r["icbs"], r["label"], "%{y}: %{x:,} ICBs")],
-    )
-    figure.update_xaxes(**count_axis(data["icbs"], 1.7))
-    title = _barriers_finding(data)
-    subtitle = subtitle_for(
-        scope_label,
-        f"reported {period_label}",
-        "ICBs naming each barrier (an ICB can name several)",
-    )
-    board_style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=data["kind"].nunique(),
-        legend=False,
-    )
-    alt = (
-        f"Bar chart of ICBs reporting each participation barrier in {scope_label}, {period_label}. "
-        + (
-            "; ".join(
-                f"{r.programme}, {r.barrier}: {r.label}" for r in data.itertuples(index=False)
-            )
-            or "No barriers reported"
-        )
-        + "."
-    )
-    return Chart(
-        "barriers_by_kind",
-        title,
-        subtitle,
-        figure,
-        data.drop(columns="label"),
-        alt,
-        SOURCE_TRACKER,
-        ("Practices affected are summed where ICBs gave a number.",),
-    )
-
-
-def _barriers_finding(data: pd.DataFrame) -> str:
-    if data.empty:
-        return "No ICB reported a participation barrier in this scope and period"
-    parts = []
-    for programme, rows in data.groupby("programme", sort=False):
-        reporting = plural(int(rows["icbs_reporting_any"].iloc[0]), "ICB")
-        names, top = leaders(rows, "icbs", "barrier")
-        each = " each" if " and " in names else ""
-        most = f": {names}" if len(rows) == 1 else f", {names} most often ({top}{each})"
-        parts.append(f"{reporting} reported {programme} barriers{most}")
-    return "; ".join(parts)
-
-
-TABLE_COLUMNS = {
-    "icb": "ICB",
-    "reported": "Reported",
-    "programme": "Programme",
-    "barrier": "Barrier",
-    "affected": "Practices affected",
-    "detail": "Detail",
-}
-
-
-def barrier_table(frame: pd.DataFrame, scope_label: str, period_label: str) -> Chart:
-    """The barrier reports as a table: ICB, date, programme, barrier, practices affected, detail."""
-    data = pd.DataFrame(
-        {
-            "icb": frame["icb_name"].map(short_icb_name),
-            "reported": pd.to_datetime(frame["reported_date"]).dt.strftime("%d %b %Y"),
-            "programme": frame["programme"],
-            "barrier": frame["barrier"],
-            "affected": frame["practices_affected"].map(
-                lambda v: "not given" if pd.isna(v) else fmt_int(v)
-            ),
-            "detail": frame["detail"].fillna(""),
-        }
-    )
-    figure = go.Figure(
-        go.Table(
-            columnwidth=[2.2, 1.1, 1, 1.3, 1, 4],
-            header={
-                "values": [f"<b>{w}</b>" for w in TABLE_COLUMNS.values()],
-                "align": "left",
-                "fill": {"color": theme.NHS_BLUE},
-                "font": {"color": theme.NHS_WHITE, "size": 13},
-            },
-            cells={
-                "values": [data[c] for c in TABLE_COLUMNS],
-                "align": "left",
-                "height": 28,
-                "fill": {"color": [[theme.NHS_WHITE, theme.NHS_PALE_GREY] * (len(data) // 2 + 1)]},
-                "font": {"size": 12},
-            },
-        )
-    )
-    title = _table_finding(data)
-    subtitle = subtitle_for(
-        scope_label, f"reported {period_label}", "one line per barrier an ICB reported"
-    )
-    board_style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_TRACKER,
-        rows=-(-min(len(data) + 1, 24) * 48 // ROW_PX),  # rows wrap onto two lines
-        legend=False,
-    )
-    figure.update_layout(margin={"l": 10, "r": 10, "b": 80})
-    parts = [
-        f"{r.icb}, {r.reported}, {r.programme}: {r.barrier} (practices affected: {r.affected})"
-        + (f", {r.detail}" if r.detail else "")
-        for r in data.itertuples(index=False)
-    ]
-    alt = (
-        f"Table of participation barriers reported by ICBs in {scope_label}, {period_label}. "
-        f"{listing(parts) if parts else 'No reports.'}"
-    )
-    return Chart(
-        "barrier_reports",
-        title,
-        subtitle,
-        figure,
-        data.rename(columns=TABLE_COLUMNS),
-        alt,
-        SOURCE_TRACKER,
-    )
-
-
-def _table_finding(data: pd.DataFrame) -> str:
-    if data.empty:
-        return "No participation barriers reported in this scope and period"
-    n, icbs = len(data), data["icb"].nunique()
-    return f"{n} barrier report{'s' if n != 1 else ''} from {icbs} ICB{'s' if icbs != 1 else ''}"
-
-
 __all__ = [
     "FEWER_THAN",
+    "REFERENCE_COLUMNS",
+    "TABLE_COLUMNS",
+    "UPTAKE_NOTE",
     "barrier_table",
     "barriers_by_kind",
+    "compare_with_reference",
+    "reference_finding",
     "reference_rates",
     "telephony_blocked",
     "uptake_against_reference",
+    "uptake_finding",
+    "uptake_rows",
     "uptake_share",
     "withdrawal_reasons",
     "withdrawals_by_icb",
