@@ -20,6 +20,7 @@ import streamlit as st
 
 from gpaccess.access import PUBLIC, Viewer, load_role_map, parse_role, role_token, viewer_for_email
 from gpaccess.config import DATA_DIR
+from gpaccess.labels import icb_label
 from gpaccess.text import plain
 from gpaccess.url_state import Geography
 
@@ -134,7 +135,7 @@ def _persona_label(token: str, geo: Geography) -> str:
     viewer = parse_role(token) or PUBLIC
     icb, region = viewer.icb_code or "", viewer.region_code or ""
     if viewer.role == "icb" and icb in geo.icbs:
-        name = geo.icbs[icb][0].replace("Integrated Care Board", "ICB")
+        name = icb_label(geo.icbs[icb][0])
         return f"ICB user: {name} ({icb})"
     if viewer.role == "region" and region in geo.regions:
         return f"Regional user: {geo.regions[region]}"

@@ -12,6 +12,7 @@ from gpaccess import theme
 from gpaccess.charts.base import SOURCE_GPAD, Chart, style
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count, shown_share, too_few
 from gpaccess.identification import SUPPORT_MEASURES
+from gpaccess.labels import icb_label
 
 SOURCE_BOTH = SOURCE_GPAD + " Programme tracker (NHS England and ICBs)."
 
@@ -22,10 +23,6 @@ MODES = (  # column of access_counts_monthly.sql -> label, colour, pattern
     ("home_visit", "Home visit", theme.NHS_PINK, "x"),
     ("unknown_mode", "Unknown mode", theme.NHS_MID_GREY, "-"),
 )
-
-
-def _short(name: str) -> str:
-    return name.replace("Integrated Care Board", "ICB")
 
 
 def mode_mix(frame: pd.DataFrame, scope_label: str, period_label: str) -> Chart:
@@ -86,7 +83,7 @@ def icbs_compared(
     """One measure for each ICB of a region or of England, ICB names on the axis (frame: access_by_icb.sql)."""
     label, fmt = ICB_MEASURES[column]
     data = frame[["icb_code", "icb_name", "practices", "appointments", column]].copy()
-    data["icb_name"] = data["icb_name"].map(_short)
+    data["icb_name"] = data["icb_name"].map(icb_label)
     data[column] = data[column].astype(float).round(1)
     data["selected"] = data["icb_code"] == highlight
     data = data.sort_values(column, ascending=True).reset_index(drop=True)
@@ -249,7 +246,7 @@ def reach_table(frame: pd.DataFrame, exact_for: str | None) -> pd.DataFrame:
             shown = not too_few(value, exact=exact, ranking=True)
             rows.append(
                 {
-                    "icb": _short(r.icb_name),
+                    "icb": icb_label(r.icb_name),
                     "series": series,
                     "practices": value if shown else None,
                     "shown_as": shown_count(value, exact=exact, ranking=True),

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_GPAD, Chart, describe_period, fmt_int, fmt_pct, style
+from gpaccess.labels import icb_label
 
 POOR_COVERAGE_PCT = (
     95.0  # below this share of open practices with data, figures for a scope carry a caveat
@@ -237,7 +238,7 @@ def coverage_by_icb(frame: pd.DataFrame, scope_label: str) -> Chart:
     data = latest[
         ["icb_code", "icb_name", "month", "practices_open", "open_with_data", "coverage_pct"]
     ].copy()
-    data.insert(1, "icb", data["icb_name"].str.replace("Integrated Care Board", "ICB"))
+    data.insert(1, "icb", data["icb_name"].map(icb_label))
     data["below_threshold"] = data["coverage_pct"] < POOR_COVERAGE_PCT
     data = data.sort_values(["coverage_pct", "icb"]).reset_index(drop=True)  # lowest first
     labels = [

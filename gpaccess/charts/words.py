@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from gpaccess.charts.base import fmt_int
+from gpaccess.labels import short_icb_name  # noqa: F401 (the charts take it from here)
 
 TO_DATE = "programme to date"  # period phrase for cumulative tracker counts (the period filter does not apply)
 
@@ -19,16 +20,6 @@ def phase_label(programme: str, phase: str, level: str) -> str:
         f"{programme} · {phase}"
         if programme == "Accelerate"
         else f"{programme} · {phase} · {level}"
-    )
-
-
-def short_icb_name(name: str) -> str:
-    """'NHS North West London Integrated Care Board' (or '... ICB') -> 'North West London'."""
-    return (
-        name.removeprefix("NHS ")
-        .removesuffix(" Integrated Care Board")
-        .removesuffix(" ICB")
-        .strip()
     )
 
 
