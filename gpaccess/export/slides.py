@@ -21,7 +21,7 @@ from pptx.enum.dml import MSO_LINE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt, lazyproperty
+from pptx.util import Inches, Pt, lazyproperty
 from xlsxwriter import Workbook
 
 from gpaccess import theme
@@ -29,6 +29,7 @@ from gpaccess.charts import Chart
 from gpaccess.db import IDENTITY_COLUMNS
 from gpaccess.export.cells import neutralise_text
 from gpaccess.export.native import NativeChart, NativeTable, Panel
+from gpaccess.export.slide_table import add_table
 from gpaccess.registry import ChartContext, Placed
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -386,36 +387,6 @@ def _label_every(axis, step: int) -> None:
         ax.append(skip)
 
 
-def _add_table(slide, table: NativeTable, left, top, width, height):
-    rows, cols = len(table.rows) + 1, len(table.columns)
-    frame = slide.shapes.add_table(rows, cols, left, top, width, Inches(0.32) * rows)
-    grid = frame.table
-    weights = [
-        max(len(c) if len(c) < 12 else 12, *(len(r[i]) for r in table.rows), 10) ** 0.8
-        for i, c in enumerate(table.columns)
-    ]
-    for i, weight in enumerate(weights):
-        grid.columns[i].width = Emu(int(width * weight / sum(weights)))
-    for r, values in enumerate([table.columns, *table.rows]):
-        for c, value in enumerate(values):
-            cell = grid.cell(r, c)
-            cell.text = value
-            cell.margin_top = cell.margin_bottom = Inches(0.03)
-            for paragraph in cell.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size, run.font.name, run.font.bold = (
-                        Pt(12 if r == 0 else 11),
-                        FONT,
-                        r == 0,
-                    )
-                    run.font.color.rgb = _rgb(theme.NHS_WHITE if r == 0 else theme.NHS_BLACK)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(
-                theme.NHS_BLUE if r == 0 else theme.NHS_WHITE if r % 2 else theme.NHS_PALE_GREY
-            )
-    return frame
-
-
 def _chart_slides(prs, item: Placed, label: str, next_number: Callable[[], int]) -> list[str]:
     """Slides for one chart: one per panel (and continuation); returns their titles for the contents."""
     titles = []
@@ -445,7 +416,7 @@ def _chart_slides(prs, item: Placed, label: str, next_number: Callable[[], int])
             )
             top, height = Inches(1.75), Inches(4.65)
             if isinstance(part, NativeTable):
-                frame = _add_table(slide, part, MARGIN, top, WIDTH - 2 * MARGIN, height)
+                frame = add_table(slide, part, MARGIN, top, WIDTH - 2 * MARGIN, height)
             else:
                 frame = _add_chart(slide, part, MARGIN, top, WIDTH - 2 * MARGIN, height)
             frame.name = (
