@@ -33,26 +33,34 @@ def _signed(value: float | None, digits: int) -> str:
 
 
 def finding(result: DidResult, programme: str) -> str:
-    """The estimate in words (the chart title)."""
+    """The estimate in words (the chart title): how each group moved (rose, fell or did not change), then
+    the difference between them with its interval. A title never says "higher" when both fell."""
     measure = MEASURES[result.measure]
     if result.suppressed:
         return f"{programme}: {FEWER_THAN} supported practices could be compared: no estimate"
     if result.estimate is None:
         return f"{programme}: no matched comparison practices: no estimate"
-    size = f"{abs(result.estimate):.{measure.digits}f} {measure.unit}"
+    moves = (
+        f"{measure.label} {moved(result.supported_change, measure)} at supported practices and "
+        f"{moved(result.comparator_change, measure)} at matched comparators"
+    )
+    difference = f"{_signed(result.estimate, measure.digits)} {measure.unit}"
     interval = (
         f"95% CI {_fmt(result.ci_low, measure.digits)} to {_fmt(result.ci_high, measure.digits)}"
     )
     if not result.significant:
-        return (
-            f"{measure.label}: no clear difference between supported and comparison practices "
-            f"({_signed(result.estimate, measure.digits)} {measure.unit}, {interval})"
-        )
-    direction = "higher" if result.estimate > 0 else "lower"
-    return (
-        f"{measure.label} {size} {direction} at supported practices after support, relative to "
-        f"matched comparators ({interval})"
-    )
+        return f"{moves}: no clear difference between them ({difference}, {interval})"
+    return f"{moves}: {difference} relative difference ({interval})"
+
+
+def moved(change: float | None, measure: Measure) -> str:
+    """'rose 0.9 pp', 'fell 3.4 pp' or 'did not change' (at the measure's precision)."""
+    if change is None or pd.isna(change):
+        return "had no data"
+    shown = round(change, measure.digits)
+    if shown == 0:
+        return "did not change"
+    return f"{'rose' if shown > 0 else 'fell'} {abs(shown):.{measure.digits}f} {measure.unit}"
 
 
 def event_study_chart(

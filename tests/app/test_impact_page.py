@@ -89,12 +89,14 @@ def test_headline_equals_statsmodels_and_figures(monkeypatch, demo_db):
         f"{estimate:+.1f} pp ({low:.1f} to {high:.1f})"
     )
     assert tile(at, "Matched comparison practices") == f"{acc['n_comparators']:,}"
-    assert len(at.get("plotly_chart")) == 2
+    assert (
+        len(at.get("plotly_chart")) == 4
+    )  # before/after and month by month, for each programme (All)
     titles = [
         " ".join(json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ").split())
         for c in at.get("plotly_chart")
     ]  # the page wraps titles onto lines for phones
-    assert all("Face-to-face share" in t and "higher at supported practices" in t for t in titles)
+    assert all("Face-to-face share" in t and "at supported practices and" in t for t in titles)
     text = " ".join(m.value for m in at.markdown)
     for words in (
         "regression to the mean",
@@ -120,8 +122,9 @@ def test_programme_choice_and_measure_change_the_view(monkeypatch, demo_db):
     estimate, _, _ = statsmodels_did(demo_db, Scope(programme="GPIP"))
     assert tile(at, "Difference in the change (estimate)") == f"{estimate:+.1f} pp"
     at.selectbox(key="impact_measure").set_value("dna").run()
-    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
-    assert spec["layout"]["title"]["text"].startswith("Did-not-attend rate")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    # the month-by-month charts (after the two before/after charts) follow the measure chosen
+    assert [t.startswith("Did-not-attend rate") for t in titles] == [False, False, True, True]
     # the programme filter in the sidebar fixes the programme: no radio then
     at2 = open_page(monkeypatch, demo_db, programme="GPIP")
     assert not [r for r in at2.radio if r.key == "impact_prog"]

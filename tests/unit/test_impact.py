@@ -200,7 +200,7 @@ def test_charts_hold_aggregates_only_and_say_the_finding():
     assert "unit" not in chart.data.columns
     assert set(chart.data["arm"]) == {"supported", "comparator"}
     assert chart.title.startswith("Face-to-face share")
-    assert "higher at supported practices" in chart.title
+    assert "relative difference" in chart.title
     assert f"{result.ci_low:.1f}" in chart.title and f"{result.ci_high:.1f}" in chart.title
     assert "40 supported, 80 comparison practices" in chart.subtitle
     assert "Supported practices:" in chart.alt_text
@@ -219,7 +219,7 @@ def test_no_clear_difference_is_said_in_words():
             break
     assert not result.significant
     text = finding(result, "GPIP")
-    assert text.startswith("Did-not-attend rate: no clear difference")
+    assert text.startswith("Did-not-attend rate ") and ": no clear difference between them" in text
     assert "95% CI" in text
 
 
@@ -247,3 +247,34 @@ def test_difference_in_differences_by_hand():
     result = difference_in_differences(changes)
     expected = 6.0 - (1 * 1 + 0.5 * 2 + 0.5 * 0 + 3 * 3) / 5.0
     assert result.estimate == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("seed", "trend", "effect"),
+    [(21, -6.0, 3.0), (22, 5.0, 3.0), (23, -1.0, -4.0), (24, 0.0, 0.0)],
+    ids=["both-fell", "both-rose", "supported-fell-more", "flat"],
+)
+def test_the_finding_says_how_each_group_moved(seed, trend, effect):
+    """Both groups' changes worked out here (weighted means of post minus pre per practice, from the panel
+    by hand), and the title's words and numbers checked against them: a title never says one group did
+    better without saying how both moved."""
+    panel = synthetic_panel(seed=seed, effect=effect, trend=trend)
+    by_hand = changes_by_hand(panel)
+    result = estimate(panel, "face_to_face")
+    text = finding(result, "GPIP")
+    for arm, words in (
+        ("supported", "at supported practices"),
+        ("comparator", "at matched comparators"),
+    ):
+        rows = by_hand[by_hand["arm"] == arm]
+        change = round(float((rows["change"] * rows["weight"]).sum() / rows["weight"].sum()), 1)
+        said = (
+            "did not change"
+            if change == 0
+            else f"{'rose' if change > 0 else 'fell'} {abs(change):.1f} pp"
+        )
+        assert f"{said} {words}" in text, (arm, change, text)
+    assert text.startswith("Face-to-face share ")
+    assert "higher" not in text and "lower" not in text
+    difference = f"{round(result.estimate, 1) + 0.0:+.1f} pp"
+    assert difference in text
