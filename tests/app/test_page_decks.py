@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from pptx import Presentation
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from gpaccess.cli import main
 from gpaccess.text import JOINER
 from tests.conftest import PROJECT
 
@@ -63,15 +62,11 @@ def deck_titles(deck: bytes) -> list[str]:
 
 
 def cli_deck(db: Path, page: str, params: dict[str, str], out: Path) -> bytes:
+    """`python -m gpaccess --db DB export --out OUT --page PAGE [--region R --icb I]`, run in this process
+    (gpaccess.__main__ calls the same `main`; tests/integration/test_board_pack.py runs it as a process)."""
     scope = [arg for key, value in params.items() for arg in (f"--{key}", value)]
-    done = subprocess.run(
-        [sys.executable, "-m", "gpaccess", "--db", str(db), "export", "--out", str(out)]
-        + ["--page", page, *scope],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-    )
-    assert done.returncode == 0, done.stderr
+    argv = ["--db", str(db), "export", "--out", str(out), "--page", page, *scope]
+    assert main(argv) == 0
     return out.read_bytes()
 
 
