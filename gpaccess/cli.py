@@ -1,9 +1,9 @@
-"""Command line: python -m gpaccess ingest | demo | figures
+"""Command line: `gpaccess` (installed by scripts/setup.sh into .venv), or `python -m gpaccess` in the project.
 
-python -m gpaccess [--db PATH] ingest FILE... [--db PATH]   load published files (all or nothing)
-python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
-python -m gpaccess figures --json [--region CODE] [--icb CODE]
-python -m gpaccess export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
+gpaccess [--db PATH] ingest FILE... [--db PATH]   load published files (all or nothing)
+gpaccess demo [--scale national]           generate synthetic data in published formats and load it
+gpaccess figures --json [--region CODE] [--icb CODE]
+gpaccess export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m gpaccess",
+        prog="gpaccess",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
