@@ -19,8 +19,9 @@ import duckdb
 import streamlit as st
 
 from gpaccess.access import Viewer
-from gpaccess.app.data import WRITE_LOCK, close_connections, db_path, query
+from gpaccess.app.data import WRITE_LOCK, close_connections, query
 from gpaccess.charts.quality import coverage_caveat
+from gpaccess.config import database_path
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
 from gpaccess.store import connect_writable
 from gpaccess.text import plain
@@ -104,13 +105,14 @@ def load_uploaded(files: list, viewer: Viewer) -> UploadResult:
         finally:
             bar.empty()
     st.cache_data.clear()
-    return UploadResult(True, report.summary())
+    return UploadResult(True, report.describe())
 
 
 def _ingest(paths: list[Path], loaded_by: str, progress) -> LoadReport:  # type: ignore[no-untyped-def]
+    """Into the real database (never the demo): GPACCESS_DB, else data/gpaccess.duckdb."""
     with WRITE_LOCK:  # one load at a time; other sessions wait for the read-only connection
         close_connections()
-        con = connect_writable(db_path())
+        con = connect_writable(database_path())
         try:
             return ingest_files(con, paths, loaded_by=loaded_by, progress=progress)
         finally:

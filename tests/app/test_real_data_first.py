@@ -1,0 +1,51 @@
+"""The dashboard on real data first: it opens the real database when it holds data, else the synthetic demo, and
+its header says which."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import gpaccess.config as config
+from gpaccess.config import DB_ENV
+from gpaccess.ingest import ingest_files
+from gpaccess.store import connect_writable
+from tests.conftest import PROJECT, REALDATA
+
+DASHBOARD = str(PROJECT / "dashboard.py")
+OCT25 = REALDATA / "gpad_oct25"
+
+
+@pytest.fixture
+def default_paths(tmp_path, monkeypatch, small_demo_db) -> Path:
+    """No GPACCESS_DB: the default databases, in a temporary data folder, with the demo already built."""
+    monkeypatch.delenv(DB_ENV, raising=False)
+    monkeypatch.setattr(config, "REAL_DB", tmp_path / "gpaccess.duckdb")
+    monkeypatch.setattr(config, "DEMO_DB", tmp_path / "demo.duckdb")
+    shutil.copy(small_demo_db, tmp_path / "demo.duckdb")
+    return tmp_path
+
+
+def header(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "Viewing as" in c.value)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_demo_is_shown_until_real_data_is_loaded(default_paths):
+    at = run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    assert "SYNTHETIC DEMO DATA" in header(at) and "Real data" not in header(at)
+    con = connect_writable(default_paths / "gpaccess.duckdb")
+    ingest_files(
+        con, [OCT25 / "Mapping.csv", OCT25 / "Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv"]
+    )
+    con.close()
+    at = run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    assert "**Real data**" in header(at) and "SYNTHETIC" not in header(at)
