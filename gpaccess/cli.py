@@ -2,7 +2,7 @@
 
 gpaccess [--db PATH] ingest FILE... [--replace]     load published files and the programme tracker (all or nothing)
 gpaccess [--db PATH] demo [--scale national]        build the synthetic demo in its own database
-gpaccess [--db PATH] figures --json [--region CODE] [--icb CODE]   headline figures
+gpaccess [--db PATH] figures [--json] [--region CODE] [--icb CODE]   headline figures (text; JSON with --json)
 gpaccess [--db PATH] export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
 
 --db goes before or after the command. Databases (gpaccess/config.py): loads write the real database
@@ -88,7 +88,7 @@ def _add_figures(commands: argparse._SubParsersAction, database: argparse.Argume
     figures = commands.add_parser(
         "figures", parents=[database], help="print headline figures for a scope"
     )
-    figures.add_argument("--json", action="store_true", help="JSON output (the default)")
+    figures.add_argument("--json", action="store_true", help="JSON for programs (default: text)")
     figures.add_argument("--region", help="NHS England region code, e.g. Y56")
     figures.add_argument("--icb", help="ICB ODS code, e.g. QRV")
     figures.add_argument("--as", dest="role", choices=ROLES, default="public")
@@ -238,6 +238,7 @@ def _open_for_reading(explicit: str | None) -> duckdb.DuckDBPyConnection | None:
 
 def _figures(args: argparse.Namespace) -> int:
     from gpaccess.figures import headline_figures
+    from gpaccess.figures_text import figures_text
 
     con = _open_for_reading(args.db)
     if con is None:
@@ -255,13 +256,14 @@ def _figures(args: argparse.Namespace) -> int:
         figures = headline_figures(con, viewer, scope)
     finally:
         con.close()
-    print(json.dumps(figures, indent=2))
+    print(json.dumps(figures, indent=2) if args.json else figures_text(figures))
     return 0
 
 
 def _support_list(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope, args: argparse.Namespace
 ) -> int:
+    from gpaccess.figures_text import records_text
     from gpaccess.identification import support_list_records
 
     try:
@@ -269,7 +271,7 @@ def _support_list(
     except AccessDenied as error:
         print(f"Refused: {error}", file=sys.stderr)
         return 3
-    print(json.dumps(records, indent=2))
+    print(json.dumps(records, indent=2) if args.json else records_text(records))
     return 0
 
 

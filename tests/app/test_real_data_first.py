@@ -1,5 +1,5 @@
 """The dashboard on real data first: it opens the real database when it holds data, else the synthetic demo, and
-its header says which."""
+its header says which; "No programme data loaded" rather than zeros."""
 
 from __future__ import annotations
 
@@ -11,12 +11,25 @@ from streamlit.testing.v1 import AppTest
 
 import gpaccess.config as config
 from gpaccess.config import DB_ENV
+from gpaccess.figures import NO_PROGRAMME_DATA
 from gpaccess.ingest import ingest_files
 from gpaccess.store import connect_writable
 from tests.conftest import PROJECT, REALDATA
 
 DASHBOARD = str(PROJECT / "dashboard.py")
 OCT25 = REALDATA / "gpad_oct25"
+
+
+@pytest.fixture(scope="module")
+def appointments_only(tmp_path_factory) -> Path:
+    """Real appointment data (Devon and Cambridgeshire, October 2025) and no programme tracker."""
+    path = tmp_path_factory.mktemp("appointments_only") / "real.duckdb"
+    con = connect_writable(path)
+    ingest_files(
+        con, [OCT25 / "Mapping.csv", OCT25 / "Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv"]
+    )
+    con.close()
+    return path
 
 
 @pytest.fixture
@@ -37,6 +50,20 @@ def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def test_overview_says_no_programme_data_loaded_on_appointment_only_data(
+    monkeypatch, appointments_only
+):
+    monkeypatch.setenv(DB_ENV, str(appointments_only))
+    at = run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    assert NO_PROGRAMME_DATA in [i.value for i in at.info]
+    labels = [m.label for m in at.metric]
+    assert not any(label.startswith(("Accelerate", "GPIP", "In support")) for label in labels)
+    assert any(
+        label.startswith("Face-to-face share") for label in labels
+    )  # appointments still shown
+    assert "**Real data**" in header(at) and "SYNTHETIC" not in header(at)
 
 
 def test_the_demo_is_shown_until_real_data_is_loaded(default_paths):
