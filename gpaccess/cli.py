@@ -1,6 +1,8 @@
 """Command line: `gpaccess` (installed by scripts/setup.sh into .venv), or `python -m gpaccess` in the project.
 
 gpaccess [--db PATH] ingest FILE... [--replace]     load published files and the programme tracker (all or nothing)
+gpaccess [--db PATH] fetch [--month YYYY-MM] [--page URL] [--list-sizes]
+                                                    download a month from NHS England and load it
 gpaccess [--db PATH] demo [--scale national]        build the synthetic demo in its own database
 gpaccess [--db PATH] figures [--json] [--region CODE] [--icb CODE]   headline figures (text; JSON with --json)
 gpaccess [--db PATH] export --out pack.pptx [--region CODE] [--icb CODE] [--as ROLE]   board pack (PowerPoint)
@@ -19,6 +21,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -73,6 +76,28 @@ def _add_load_commands(
     ingest.add_argument("files", nargs="+", type=Path)
     _add_load_options(ingest)
     ingest.set_defaults(handler=_ingest)
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[database],
+        help="download a month's practice-level zip from NHS England and load it",
+        description="Find the practice-level crosstab zip on NHS England's 'Appointments in General "
+        "Practice' page for the month (default: the newest edition), download it and load it.",
+    )
+    fetch.add_argument(
+        "--month", type=_month, help="the edition's month, YYYY-MM (default: newest)"
+    )
+    fetch.add_argument("--page", help="the edition page's address, instead of finding it")
+    fetch.add_argument(
+        "--list-sizes",
+        action="store_true",
+        help="also gp-reg-pat-prac-all.csv and -map.csv from the newest 'Patients Registered at a GP "
+        "Practice' edition",
+    )
+    fetch.add_argument(
+        "--list-page", help="with list sizes: that publication's edition page address"
+    )
+    _add_load_options(fetch)
+    fetch.set_defaults(handler=_fetch)
 
 
 def _add_load_options(command: argparse.ArgumentParser) -> None:
@@ -82,6 +107,15 @@ def _add_load_options(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let a programme tracker sheet with no rows empty its table (otherwise it is left as it is)",
     )
+
+
+def _month(text: str):  # type: ignore[no-untyped-def]
+    from gpaccess.fetch import parse_month
+
+    try:
+        return parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_figures(commands: argparse._SubParsersAction, database: argparse.ArgumentParser) -> None:
@@ -123,6 +157,28 @@ def _add_export(commands: argparse._SubParsersAction, database: argparse.Argumen
 
 def _ingest(args: argparse.Namespace) -> int:
     return _load(database_path(args.db), args.files, args)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from gpaccess.fetch import FetchError, fetch_files
+
+    path = database_path(args.db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=path.name + ".download-", dir=path.parent) as folder:
+        try:
+            files = fetch_files(
+                Path(folder),
+                month=args.month,
+                page=args.page,
+                list_sizes=args.list_sizes,
+                list_page=args.list_page,
+                progress=_print_progress,
+            )
+        except FetchError as error:
+            print(f"\nFetch failed: {error}\nNothing was changed.", file=sys.stderr)
+            return 2
+        print()
+        return _load(path, files, args)
 
 
 def _load(path: Path, files: list[Path], args: argparse.Namespace) -> int:
@@ -222,7 +278,7 @@ def _open_for_reading(explicit: str | None) -> duckdb.DuckDBPyConnection | None:
     path = reading_database(explicit)
     if not path.exists():
         print(
-            f"No database at {path}. Load real data with `gpaccess ingest FILE...`, "
+            f"No database at {path}. Load real data with `gpaccess fetch` or `gpaccess ingest FILE...`, "
             "or build the synthetic demo with `gpaccess demo`.",
             file=sys.stderr,
         )

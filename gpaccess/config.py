@@ -1,4 +1,4 @@
-"""Settings: where the databases live and where reference files are.
+"""Settings: where the databases live, where reference files are, where NHS England publishes.
 
 Two database files, so that synthetic and real data never mix:
 
@@ -25,6 +25,20 @@ DEMO_DB = DATA_DIR / "demo.duckdb"
 DEFAULT_DB = REAL_DB
 DB_ENV = "GPACCESS_DB"
 
+# NHS England's publication pages (digital.nhs.uk): an index page linking one page per monthly edition
+# (`.../appointments-in-general-practice/october-2025`), which links the files. The environment variables point
+# `fetch` elsewhere (tests: a local server).
+GPAD_INDEX_ENV = "GPACCESS_GPAD_INDEX"
+GPAD_INDEX_URL = (
+    "https://digital.nhs.uk/data-and-information/publications/statistical/"
+    "appointments-in-general-practice"
+)
+LIST_SIZE_INDEX_ENV = "GPACCESS_LIST_SIZE_INDEX"
+LIST_SIZE_INDEX_URL = (
+    "https://digital.nhs.uk/data-and-information/publications/statistical/"
+    "patients-registered-at-a-gp-practice"
+)
+
 
 def pinned_database(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The one database named for everything (`--db`, else GPACCESS_DB), or None."""
@@ -42,3 +56,11 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def demo_database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Where the synthetic demo is built: `--db`, then GPACCESS_DB, then data/demo.duckdb."""
     return pinned_database(explicit) or DEMO_DB
+
+
+def gpad_index_url() -> str:
+    return os.environ.get(GPAD_INDEX_ENV) or GPAD_INDEX_URL
+
+
+def list_size_index_url() -> str:
+    return os.environ.get(LIST_SIZE_INDEX_ENV) or LIST_SIZE_INDEX_URL

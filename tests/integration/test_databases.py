@@ -129,4 +129,4 @@ def test_the_demo_is_never_built_over_real_data(data_dir, tmp_path, capsys):
 def test_figures_without_any_database_says_what_to_do(data_dir, capsys):
     assert main(["figures"]) == 2
     err = capsys.readouterr().err
-    assert "No database at" in err and "gpaccess ingest" in err and "gpaccess demo" in err
+    assert "No database at" in err and "gpaccess fetch" in err and "gpaccess demo" in err
