@@ -56,7 +56,7 @@ st.caption(
 
 st.subheader("Load files")
 upload.show_last_result()
-permission = upload.permission_for(ctx.viewer.role)
+permission = upload.permission()
 if permission.allowed:
     st.caption(
         f"{permission.reason} Give the monthly GPAD zip as downloaded (or its CSVs), the list-size files "

@@ -4,8 +4,9 @@ A load from the browser goes through the same ingest as `python -m gpaccess inge
 before anything is written, and a refused batch changes nothing. DuckDB allows one writer and no reader while it
 writes, so the app's read-only connection is closed first and reopened (by the data version) afterwards.
 
-Who may load: when sign-in is configured, administrators only; without sign-in, nobody unless
-GPACCESS_ALLOW_UPLOADS=1 is set for a single-user local run (docs/loading-data.md).
+Who may load: only a single-user local run started with GPACCESS_ALLOW_UPLOADS=1 and without sign-in. With
+sign-in configured, nobody loads from the browser (no role may: `admin` cannot be granted, docs/roles.md); load
+from the command line (docs/loading-data.md).
 """
 
 from __future__ import annotations
@@ -38,15 +39,13 @@ class Permission:
     reason: str
 
 
-def upload_permission(role: str, sign_in_configured: bool, allow_setting: str | None) -> Permission:
-    """Pure rule: admins when sign-in is configured; otherwise only with GPACCESS_ALLOW_UPLOADS=1."""
+def upload_permission(sign_in_configured: bool, allow_setting: str | None) -> Permission:
+    """Pure rule: only a local run without sign-in and with GPACCESS_ALLOW_UPLOADS=1."""
     if sign_in_configured:
-        if role == "admin":
-            return Permission(True, "You are signed in as an administrator.")
         return Permission(
             False,
-            "Loading data needs the administrator role. Sign in with an administrator account "
-            "(roles are assigned in the role-mapping file).",
+            "Loading from the browser is off where people sign in: load from the command line on the "
+            "server, `gpaccess fetch` or `gpaccess ingest FILE...` (see docs/loading-data.md).",
         )
     if (allow_setting or "").strip() == "1":
         return Permission(
@@ -55,16 +54,15 @@ def upload_permission(role: str, sign_in_configured: bool, allow_setting: str | 
     return Permission(
         False,
         "Loading from the browser is off. For a single-user local run, start the dashboard with "
-        f"`{ALLOW_ENV}=1` (for example `{ALLOW_ENV}=1 scripts/run.sh`); on a shared deployment, configure "
-        "sign-in and load as an administrator. Or load from the command line: "
-        "`python -m gpaccess ingest FILE...` (see docs/loading-data.md).",
+        f"`{ALLOW_ENV}=1` (for example `{ALLOW_ENV}=1 scripts/run.sh`). Otherwise load from the command "
+        "line: `gpaccess fetch` or `gpaccess ingest FILE...` (see docs/loading-data.md).",
     )
 
 
-def permission_for(role: str) -> Permission:
+def permission() -> Permission:
     from gpaccess.app.viewer import auth_configured
 
-    return upload_permission(role, auth_configured(), os.environ.get(ALLOW_ENV))
+    return upload_permission(auth_configured(), os.environ.get(ALLOW_ENV))
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,9 @@ class UploadResult:
 def load_uploaded(files: list, viewer: Viewer) -> UploadResult:
     """Save the uploaded files under their own names, then load them in one batch with a progress bar.
     The permission is checked here too, not only by the page that draws the uploader."""
-    permission = permission_for(viewer.role)
-    if not permission.allowed:
-        return UploadResult(False, f"Load refused: nothing was changed.\n{permission.reason}")
+    allowed = permission()
+    if not allowed.allowed:
+        return UploadResult(False, f"Load refused: nothing was changed.\n{allowed.reason}")
     loaded_by = viewer.email or "browser (local run)"
     bar = st.progress(0.0, text="Saving the uploaded files")
 
