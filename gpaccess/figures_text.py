@@ -87,6 +87,6 @@ def records_text(records: list[dict[str, Any]]) -> str:
         return "No practices (no appointment data for the ICB in the window)."
     columns = list(records[0])
     widths = {c: max(len(c), *(len(str(r[c])) for r in records)) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns)]
-    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns) for r in records]
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
+    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in records]
     return "\n".join(lines)
