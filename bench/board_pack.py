@@ -5,7 +5,8 @@ registry, and now), interleaved in one run.
     python bench/board_pack.py [--db PATH] [--region CODE] [--icb CODE] [--repeat N] [--workers N]
 
 Prints the time of each step (queries and charts, slides) and in all, the slide count and the deck size.
-The database defaults to $GPACCESS_DB or data/gpaccess.duckdb (build it with `python -m gpaccess demo`).
+The database defaults to the one the dashboard reads: $GPACCESS_DB, else data/gpaccess.duckdb when it holds data,
+else data/demo.duckdb (build it with `gpaccess demo`).
 The target is 5 seconds for the national pack on the demo data. Imports are not timed (a server has them loaded).
 """
 
@@ -23,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pptx import Presentation  # noqa: E402
 
 from gpaccess.access import Viewer  # noqa: E402
-from gpaccess.config import database_path  # noqa: E402
 from gpaccess.db import run  # noqa: E402
 from gpaccess.export.pack import (  # noqa: E402
     PACK_WORKERS,
@@ -34,6 +34,7 @@ from gpaccess.export.pack import (  # noqa: E402
 from gpaccess.export.sections import db_fetch  # noqa: E402
 from gpaccess.scope import NATIONAL, Scope  # noqa: E402
 from gpaccess.store import connect_read_only  # noqa: E402
+from gpaccess.store.which import reading_database  # noqa: E402
 
 
 def build_once(
@@ -65,7 +66,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=PACK_WORKERS, help="sections built at once")
     args = parser.parse_args()
-    con = connect_read_only(database_path(args.db))
+    con = connect_read_only(reading_database(args.db))
     viewer, scope = Viewer(), Scope(region=args.region, icb=args.icb)
     runs: dict[bool, list[tuple[float, ...]]] = {True: [], False: []}
     for _ in range(args.repeat):  # interleaved, so that both see the same machine

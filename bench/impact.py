@@ -3,11 +3,12 @@ calculation on their result.
 
     python bench/impact.py [--db PATH ...]
 
-With no --db it uses the demo database from GPACCESS_DB or data/gpaccess.duckdb. Warm = the median of five runs
-after the first on the same connection (DuckDB's buffers filled; the app's own cache would make a warm page
-instant). The query reads practice_month (one row per practice and month), list_size, enrolment and practice,
-whose sizes do not depend on the crosstab scale: a national-scale build holds the same ~6,500 practice rows a
-month as the demo, so the demo's 66 months are the harder case for this query.
+With no --db it uses the database the dashboard reads (GPACCESS_DB, else data/gpaccess.duckdb when it holds
+data, else data/demo.duckdb). Warm = the median of five runs after the first on the same connection (DuckDB's
+buffers filled; the app's own cache would make a warm page instant). The query reads practice_month (one row per
+practice and month), list_size, enrolment and practice, whose sizes do not depend on the crosstab scale: a
+national-scale build holds the same ~6,500 practice rows a month as the demo, so the demo's 66 months are the
+harder case for this query.
 """
 
 from __future__ import annotations
@@ -54,12 +55,12 @@ def bench(db: Path) -> list[tuple[str, str, int, float, float, float]]:
 
 
 def main() -> None:
-    from gpaccess.config import database_path
+    from gpaccess.store.which import reading_database
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, action="append")
     args = parser.parse_args()
-    for db in args.db or [database_path()]:
+    for db in args.db or [reading_database()]:
         months = _months(db)
         print(f"\n{db} ({db.stat().st_size / 1e6:,.0f} MB, {months})")
         print(

@@ -1,10 +1,17 @@
-"""Command line: python -m gpaccess ingest | demo | figures
+"""Command line: `gpaccess` (installed by scripts/setup.sh into .venv), or `python -m gpaccess` in the project.
 
-python -m gpaccess [--db PATH] ingest FILE... [--db PATH]   load published files (all or nothing)
-python -m gpaccess demo [--scale national]           generate synthetic data in published formats and load it
-python -m gpaccess figures --json [--region CODE] [--icb CODE]
-python -m gpaccess export --out pack.pptx [--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
-                                               board pack, or one page's slides (PowerPoint)
+gpaccess [--db PATH] ingest FILE... [--replace]     load published files and the programme tracker (all or nothing)
+gpaccess [--db PATH] fetch [--month YYYY-MM] [--page URL] [--list-sizes]
+                                                    download a month from NHS England and load it
+gpaccess [--db PATH] demo [--scale national]        build the synthetic demo in its own database
+gpaccess [--db PATH] figures [--json] [--region CODE] [--icb CODE]   headline figures (text; JSON with --json)
+gpaccess [--db PATH] export --out pack.pptx [--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
+                                                    board pack, or one page's slides (PowerPoint)
+
+--db goes before or after the command. Databases (gpaccess/config.py): loads write the real database
+data/gpaccess.duckdb; `demo` builds data/demo.duckdb; `figures` and `export` read the real database when it holds
+data, else the demo. --db, or the GPACCESS_DB environment variable, names one file for all of them.
+Exit status: 0 done; 2 refused (bad input, unknown code, busy database: nothing was changed); 3 not allowed.
 """
 
 from __future__ import annotations
@@ -15,17 +22,19 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
 
 from gpaccess.access import PUBLIC, ROLES, AccessDenied, Viewer
-from gpaccess.config import database_path
+from gpaccess.config import database_path, demo_database_path
 from gpaccess.db import run
-from gpaccess.ingest import IngestError, ingest_files
+from gpaccess.ingest import IngestError, LoadPlan, ingest_files
 from gpaccess.registry import PAGES
 from gpaccess.scope import NATIONAL, Scope
 from gpaccess.store import connect_read_only, connect_writable
+from gpaccess.store.which import reading_database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,27 +44,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m gpaccess",
+        prog="gpaccess",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--db", help="database file (default: $GPACCESS_DB or data/gpaccess.duckdb)"
-    )
+    parser.add_argument("--db", help="database file (default: see above)")
     commands = parser.add_subparsers(required=True, dest="command")
     # --db also after the subcommand (as the usage line shows); SUPPRESS keeps the top-level value when absent
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument("--db", default=argparse.SUPPRESS, help="database file")
-
-    ingest = commands.add_parser(
-        "ingest",
-        parents=[database],
-        help="load published GPAD files, list sizes, programme tracker",
-    )
-    ingest.add_argument("files", nargs="+", type=Path)
-    ingest.add_argument("--by", default="cli", help="who is loading (recorded in the load log)")
-    ingest.set_defaults(handler=_ingest)
-
+    _add_load_commands(commands, database)
     demo = commands.add_parser("demo", parents=[database], help="build the synthetic demo database")
     demo.add_argument("--scale", choices=("demo", "national"), default="demo")
     demo.add_argument("--months", type=int, help="only the last N months (benchmarks)")
@@ -64,11 +62,69 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=2021)
     demo.set_defaults(handler=_demo)
+    _add_figures(commands, database)
+    _add_export(commands, database)
+    return parser
 
+
+def _add_load_commands(
+    commands: argparse._SubParsersAction, database: argparse.ArgumentParser
+) -> None:
+    ingest = commands.add_parser(
+        "ingest",
+        parents=[database],
+        help="load published GPAD files, list sizes, programme tracker",
+    )
+    ingest.add_argument("files", nargs="+", type=Path)
+    _add_load_options(ingest)
+    ingest.set_defaults(handler=_ingest)
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[database],
+        help="download a month's practice-level zip from NHS England and load it",
+        description="Find the practice-level crosstab zip on NHS England's 'Appointments in General "
+        "Practice' page for the month (default: the newest edition), download it and load it.",
+    )
+    fetch.add_argument(
+        "--month", type=_month, help="the edition's month, YYYY-MM (default: newest)"
+    )
+    fetch.add_argument("--page", help="the edition page's address, instead of finding it")
+    fetch.add_argument(
+        "--list-sizes",
+        action="store_true",
+        help="also gp-reg-pat-prac-all.csv and -map.csv from the newest 'Patients Registered at a GP "
+        "Practice' edition",
+    )
+    fetch.add_argument(
+        "--list-page", help="with list sizes: that publication's edition page address"
+    )
+    _add_load_options(fetch)
+    fetch.set_defaults(handler=_fetch)
+
+
+def _add_load_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--by", default="cli", help="who is loading (recorded in the load log)")
+    command.add_argument(
+        "--replace",
+        action="store_true",
+        help="let a programme tracker sheet with no rows empty its table (otherwise it is left as it is)",
+    )
+
+
+def _month(text: str):  # type: ignore[no-untyped-def]
+    from gpaccess.fetch import parse_month
+
+    try:
+        return parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_figures(commands: argparse._SubParsersAction, database: argparse.ArgumentParser) -> None:
     figures = commands.add_parser(
         "figures", parents=[database], help="print headline figures for a scope"
     )
-    figures.add_argument("--json", action="store_true", help="JSON output (the default)")
+    figures.add_argument("--json", action="store_true", help="JSON for programs (default: text)")
     figures.add_argument("--region", help="NHS England region code, e.g. Y56")
     figures.add_argument("--icb", help="ICB ODS code, e.g. QRV")
     figures.add_argument("--as", dest="role", choices=ROLES, default="public")
@@ -84,6 +140,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     figures.set_defaults(handler=_figures)
 
+
+def _add_export(commands: argparse._SubParsersAction, database: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export", parents=[database], help="write the board pack as a PowerPoint deck"
     )
@@ -102,18 +160,45 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--as-icb", dest="viewer_icb", help="the viewer's ICB (role icb)")
     export.set_defaults(handler=_export)
-    return parser
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    return _load(database_path(args.db), args.files, args)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from gpaccess.fetch import FetchError, fetch_files
+
     path = database_path(args.db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=path.name + ".download-", dir=path.parent) as folder:
+        try:
+            files = fetch_files(
+                Path(folder),
+                month=args.month,
+                page=args.page,
+                list_sizes=args.list_sizes,
+                list_page=args.list_page,
+                progress=_print_progress,
+            )
+        except FetchError as error:
+            print(f"\nFetch failed: {error}\nNothing was changed.", file=sys.stderr)
+            return 2
+        print()
+        return _load(path, files, args)
+
+
+def _load(path: Path, files: list[Path], args: argparse.Namespace) -> int:
+    """Load files into the database at `path`: say what the load replaces, then load; exit 2 if refused."""
     try:
         con = connect_writable(path)
     except duckdb.IOException as error:
         print(database_busy_message(path, error), file=sys.stderr)
         return 2
     try:
-        report = ingest_files(con, args.files, loaded_by=args.by)
+        report = ingest_files(
+            con, files, loaded_by=args.by, replace=args.replace, on_plan=_print_plan
+        )
     except IngestError as error:
         print(error.describe(), file=sys.stderr)
         return 2
@@ -129,7 +214,12 @@ def _ingest(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(report.summary())
+    print(f"Database: {path}")
     return 0
+
+
+def _print_plan(plan: LoadPlan) -> None:
+    print(plan.describe(), flush=True)
 
 
 def database_busy_message(path: Path, error: duckdb.Error) -> str:
@@ -146,9 +236,14 @@ def database_busy_message(path: Path, error: duckdb.Error) -> str:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from gpaccess.demo_build import build_demo_database
+    from gpaccess.demo_build import DemoTargetRefused, build_demo_database, check_demo_target
 
-    path = database_path(args.db)
+    path = demo_database_path(args.db)
+    try:
+        check_demo_target(path)
+    except DemoTargetRefused as error:
+        print(f"Refused: {error}", file=sys.stderr)
+        return 2
     build_demo_database(
         path,
         scale=args.scale,
@@ -185,10 +280,32 @@ def unknown_codes(con: duckdb.DuckDBPyConnection, **codes: str | None) -> str | 
     return "; ".join(problems) or None
 
 
+def _open_for_reading(explicit: str | None) -> duckdb.DuckDBPyConnection | None:
+    """The database `figures` and `export` read, opened read-only; None (after saying why) if it cannot be."""
+    path = reading_database(explicit)
+    if not path.exists():
+        print(
+            f"No database at {path}. Load real data with `gpaccess fetch` or `gpaccess ingest FILE...`, "
+            "or build the synthetic demo with `gpaccess demo`.",
+            file=sys.stderr,
+        )
+        return None
+    try:
+        return connect_read_only(path)
+    except duckdb.IOException as error:
+        print(
+            database_busy_message(path, error).replace("Load refused", "Refused"), file=sys.stderr
+        )
+        return None
+
+
 def _figures(args: argparse.Namespace) -> int:
     from gpaccess.figures import headline_figures
+    from gpaccess.figures_text import figures_text
 
-    con = connect_read_only(database_path(args.db))
+    con = _open_for_reading(args.db)
+    if con is None:
+        return 2
     try:
         if message := unknown_codes(
             con, region=args.region, icb=args.icb, as_icb=args.as_icb, as_region=args.as_region
@@ -198,25 +315,35 @@ def _figures(args: argparse.Namespace) -> int:
         scope = Scope(region=args.region, icb=args.icb)
         viewer = Viewer(role=args.role, region_code=args.as_region, icb_code=args.as_icb)
         if args.support_list:
-            from gpaccess.identification import support_list_records
-
-            try:
-                records = support_list_records(con, viewer, scope, args.support_list, args.window)
-            except AccessDenied as error:
-                print(f"Refused: {error}", file=sys.stderr)
-                return 3
-            print(json.dumps(records, indent=2))
-            return 0
-        print(json.dumps(headline_figures(con, viewer, scope), indent=2))
+            return _support_list(con, viewer, scope, args)
+        figures = headline_figures(con, viewer, scope)
     finally:
         con.close()
+    print(json.dumps(figures, indent=2) if args.json else figures_text(figures))
+    return 0
+
+
+def _support_list(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope, args: argparse.Namespace
+) -> int:
+    from gpaccess.figures_text import records_text
+    from gpaccess.identification import support_list_records
+
+    try:
+        records = support_list_records(con, viewer, scope, args.support_list, args.window)
+    except AccessDenied as error:
+        print(f"Refused: {error}", file=sys.stderr)
+        return 3
+    print(json.dumps(records, indent=2) if args.json else records_text(records))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from gpaccess.export.pack import PACK_SECTIONS, board_pack
 
-    con = connect_read_only(database_path(args.db))
+    con = _open_for_reading(args.db)
+    if con is None:
+        return 2
     try:
         if message := unknown_codes(
             con,

@@ -1,5 +1,6 @@
 """Build the synthetic demo database: generate files in the published formats, then load them through the
-same ingest as real files. Built into a temporary file and moved into place only when complete."""
+same ingest as real files. Built into a temporary file and moved into place only when complete, and never over
+the real database (data/gpaccess.duckdb) or any database holding real data."""
 
 from __future__ import annotations
 
@@ -9,10 +10,46 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+import duckdb
+
+from gpaccess import config
 from gpaccess.ingest import ingest_files
 from gpaccess.store import connect_writable
 
 Progress = Callable[[float, str], None]
+
+
+class DemoTargetRefused(ValueError):
+    """The demo would replace real data."""
+
+
+def check_demo_target(path: Path) -> None:
+    """Refuse to build the demo over the real database or a file holding real data."""
+    if path.resolve() == config.REAL_DB.resolve():
+        raise DemoTargetRefused(
+            f"{path} is the real database: the synthetic demo is built in its own file "
+            f"({config.DEMO_DB.name} by default). Nothing was changed."
+        )
+    if not path.exists():
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return  # not a database we can read: the build replaces it
+    try:
+        synthetic, loaded = con.execute(
+            "SELECT EXISTS (SELECT 1 FROM dataset WHERE key = 'synthetic_demo'), "
+            "EXISTS (SELECT 1 FROM load_log)"
+        ).fetchone() or (False, False)
+    except duckdb.CatalogException:
+        return
+    finally:
+        con.close()
+    if loaded and not synthetic:
+        raise DemoTargetRefused(
+            f"{path} holds real data: the synthetic demo never replaces it. Give the demo its own file "
+            f"(--db, or the default {config.DEMO_DB.name}). Nothing was changed."
+        )
 
 
 def build_demo_database(
@@ -26,6 +63,7 @@ def build_demo_database(
 ) -> Path:
     from gpaccess.demo import write_demo_files
 
+    check_demo_target(path)
     report = progress or (lambda fraction, message: None)
     with tempfile.TemporaryDirectory(prefix="gpaccess-demo-") as tmp:
         out = files_dir or Path(tmp) / "files"

@@ -1,8 +1,9 @@
 """Headline figures for a scope, computed by the same queries the dashboard shows.
 
-`python -m gpaccess figures --json [--region CODE] [--icb CODE]` prints `headline_figures(...)`.
-Percentages are 0-100, rounded to one decimal place; a percentage of fewer than 5 practices is null except for
-the ICB's own users (gpaccess.disclosure).
+`gpaccess figures [--region CODE] [--icb CODE]` prints them as text (`figures_text`); with `--json`, as JSON
+(`headline_figures`). Percentages are 0-100, rounded to one decimal place; a percentage of fewer than 5
+practices is null except for the ICB's own users (gpaccess.disclosure). When no programme data is loaded for the
+scope, every programme figure is null (never 0) and `programme_data` says "No programme data loaded".
 """
 
 from __future__ import annotations
@@ -40,20 +41,43 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return [{c: _clean(row[c]) for c in columns} for _, row in frame.iterrows()]
 
 
+NO_PROGRAMME_DATA = "No programme data loaded"
+
+
+def programme_data_held(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> bool:
+    """Whether any programme enrolment is loaded for a practice in the scope (queries/programme_held.sql)."""
+    return bool(run(con, "programme_held", viewer, scope).iloc[0]["enrolments"])
+
+
 def headline_figures(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope
 ) -> dict[str, Any]:
-    return {
-        "scope": {"region": scope.region, "icb": scope.icb},
+    held = programme_data_held(con, viewer, scope)
+    programme = {
         "accelerate": accelerate_figures(con, viewer, scope),
         "gpip": gpip_figures(con, viewer, scope),
         "uptake_by_icb": _records(
             run(con, "uptake_by_icb", viewer, scope),
             ["icb_code", "programme", "practices", "enrolled", "withdrawn", "universal"],
         ),
-        "appointments": appointment_figures(con, viewer, scope),
-        "impact": impact_figures(con, viewer, scope),
     }
+    impact = impact_figures(con, viewer, scope)
+    return {
+        "scope": {"region": scope.region, "icb": scope.icb},
+        "programme_data": "loaded" if held else NO_PROGRAMME_DATA,
+        **(programme if held else _nulled(programme)),
+        "appointments": appointment_figures(con, viewer, scope),
+        "impact": impact if held else _nulled(impact),
+    }
+
+
+def _nulled(value: Any) -> Any:
+    """The same shape with every figure null and every list empty: no programme data is not zero."""
+    if isinstance(value, dict):
+        return {key: _nulled(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return []
+    return None
 
 
 def accelerate_figures(

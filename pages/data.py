@@ -49,7 +49,7 @@ st.caption(
 
 st.subheader("Load files")
 upload.show_last_result()
-permission = upload.permission_for(ctx.viewer.role)
+permission = upload.permission()
 if permission.allowed:
     st.caption(
         f"{permission.reason} Give the monthly GPAD zip as downloaded (or its CSVs), the list-size files "
@@ -75,9 +75,18 @@ if permission.allowed:
         upload.remember(result)
         if result.ok:
             st.session_state["upload_generation"] = generation + 1
-            for key, param in (("f_from", "from"), ("f_to", "to")):
-                if param not in st.query_params:  # the period was "all months": include new ones
-                    st.session_state.pop(key, None)
+            upload.include_new_months()
+        st.rerun()
+    st.button(
+        "Load the newest month",
+        key="load_newest",
+        on_click=upload.request_newest,
+        help="Downloads the newest practice-level zip from NHS England's 'Appointments in General "
+        "Practice' and loads it, as `gpaccess fetch` does.",
+    )
+    if upload.newest_requested():
+        upload.remember(upload.load_newest_month(ctx.viewer))
+        upload.include_new_months()
         st.rerun()
 else:
     st.info(permission.reason, icon=":material/lock:")

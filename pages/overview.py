@@ -7,6 +7,7 @@ from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
 from gpaccess.charts.base import fmt_int, fmt_pct
 from gpaccess.disclosure import shown_share
+from gpaccess.figures import NO_PROGRAMME_DATA
 
 ctx = frame.current()
 st.title("GP access improvement programmes")
@@ -22,38 +23,45 @@ latest = query("appointments_latest", ctx.viewer, ctx.scope).iloc[0]
 monthly = query("appointments_monthly", ctx.viewer, ctx.scope)
 
 st.subheader("Programmes")
-c1, c2, c3, c4, c5 = st.columns(5)
-with c1:
-    render.tile(
-        "Accelerate: supported",
-        fmt_int(accelerate["practices_supported"]),
-        "All phases, Dec 2021 to Jun 2023",
-    )
-with c2:
-    render.tile(
-        "Extended beyond 20 weeks",
-        shown_share(
-            accelerate["practices_extended"], accelerate["practices_supported"], exact=exact
-        ),
-        "Share of Accelerate practices supported",
-    )
-with c3:
-    render.tile(
-        "Gains, phases 1-3",
-        shown_share(accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"], exact=exact),
-        f"All phases: {shown_share(accelerate['gains_all'], accelerate['assessed_all'], exact=exact)}",
-    )
-with c4:
-    target = f" · target {fmt_int(gpip['target_practices'])}" if gpip["target_applies"] else ""
-    render.tile(
-        "GPIP: benefited", fmt_int(gpip["practices_benefited"]), f"Universal offer included{target}"
-    )
-with c5:
-    active = int(support_now["active"].sum())
-    waiting = int(support_now["signed_up_not_started"].sum())
-    render.tile(
-        "In support now", fmt_int(active), f"Plus {fmt_int(waiting)} signed up, not started"
-    )
+if not query("programme_held", ctx.viewer, ctx.scope).iloc[0]["enrolments"]:
+    st.info(NO_PROGRAMME_DATA, icon=":material/info:")  # not zeros: nothing loaded for this scope
+else:
+    c1, c2, c3, c4, c5 = st.columns(5)
+    with c1:
+        render.tile(
+            "Accelerate: supported",
+            fmt_int(accelerate["practices_supported"]),
+            "All phases, Dec 2021 to Jun 2023",
+        )
+    with c2:
+        render.tile(
+            "Extended beyond 20 weeks",
+            shown_share(
+                accelerate["practices_extended"], accelerate["practices_supported"], exact=exact
+            ),
+            "Share of Accelerate practices supported",
+        )
+    with c3:
+        render.tile(
+            "Gains, phases 1-3",
+            shown_share(
+                accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"], exact=exact
+            ),
+            f"All phases: {shown_share(accelerate['gains_all'], accelerate['assessed_all'], exact=exact)}",
+        )
+    with c4:
+        target = f" · target {fmt_int(gpip['target_practices'])}" if gpip["target_applies"] else ""
+        render.tile(
+            "GPIP: benefited",
+            fmt_int(gpip["practices_benefited"]),
+            f"Universal offer included{target}",
+        )
+    with c5:
+        active = int(support_now["active"].sum())
+        waiting = int(support_now["signed_up_not_started"].sum())
+        render.tile(
+            "In support now", fmt_int(active), f"Plus {fmt_int(waiting)} signed up, not started"
+        )
 
 charts = PageCharts("overview", ctx)
 st.subheader("Appointments")

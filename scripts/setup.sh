@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the project needs on Debian 12 with Python 3.11: system packages from apt, Python packages
-# (pinned in requirements.txt) into .venv. Idempotent: re-running skips what is already there.
+# (pinned in requirements.txt) and the project itself (the `gpaccess` command) into .venv. Idempotent:
+# re-running skips what is already there.
 #   scripts/setup.sh            packages for running the dashboard (Chromium for image export)
 #   scripts/setup.sh --test     also LibreOffice Impress and poppler (slide rendering checks)
 set -euo pipefail
@@ -39,6 +40,13 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
   .venv/bin/python -m pip install -q --no-input -r requirements.txt </dev/null
   echo "$wanted" > "$stamp"
   echo "Python packages installed"
+fi
+
+# The project itself, editable (this folder's code, queries and data), for the `gpaccess` command in .venv/bin:
+# `source .venv/bin/activate` puts it on the PATH, in any folder. pip builds it with setuptools from its index.
+if [[ ! -x .venv/bin/gpaccess ]]; then
+  echo "Installing the gpaccess command into .venv (editable)"
+  .venv/bin/python -m pip install -q --no-input --no-deps -e . </dev/null
 fi
 
 # axe-core (accessibility checks in the browser tests), from the npm registry into node_modules/

@@ -103,3 +103,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not path.exists():  # the build moves the file into place only when it is complete
             build_demo_database(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def small_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic demo of its last two months only (a few seconds), built by the real generator and ingest:
+    for tests that need a synthetic database but not the whole demo. Copy it before writing to it."""
+    from gpaccess.demo_build import build_demo_database
+
+    folder = run_folder(tmp_path_factory) / "small_demo"
+    folder.mkdir(exist_ok=True)
+    path = folder / "small_demo.duckdb"
+    with open(folder / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            build_demo_database(path, months=2)
+    return path

@@ -12,21 +12,30 @@ import pandas as pd
 import streamlit as st
 
 from gpaccess.access import Viewer
-from gpaccess.config import database_path
 from gpaccess.db import bound_scope, run
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
+from gpaccess.store.which import reading_database
 
 T = TypeVar("T")
 
+# Held by a load from the browser, so that no read-only connection opens while the file is open for writing.
+WRITE_LOCK = threading.Lock()
+
 
 def db_path() -> Path:
-    return database_path()
+    """The database shown: GPACCESS_DB, else the real database when it holds data, else the synthetic demo
+    (gpaccess.store.which). Not while this process loads (the check opens the real database)."""
+    with WRITE_LOCK:
+        return reading_database()
 
 
 def data_version() -> float:
     """Changes whenever the database file is rewritten, so caches never serve figures from older data."""
-    path = db_path()
+    return _version(db_path())
+
+
+def _version(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
@@ -39,10 +48,6 @@ def _connection(path: str, version: float) -> duckdb.DuckDBPyConnection:
     return connect_read_only(Path(path))
 
 
-# Held by a load from the browser, so that no read-only connection opens while the file is open for writing.
-WRITE_LOCK = threading.Lock()
-
-
 class DatabaseBusy(Exception):
     """Another process (a load from the command line) has the database file open for writing: DuckDB allows one
     writer and no reader beside it, so the app cannot open its read-only connection until the load ends."""
@@ -51,8 +56,9 @@ class DatabaseBusy(Exception):
 def connection() -> duckdb.DuckDBPyConnection:
     """This process's read-only connection; `DatabaseBusy` while another process holds the file for writing."""
     with WRITE_LOCK:
+        path = reading_database()
         try:
-            return _connection(str(db_path()), data_version())
+            return _connection(str(path), _version(path))
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise

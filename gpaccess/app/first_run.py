@@ -1,5 +1,5 @@
-"""First run: build the demo database when none exists, showing progress in the page; and the page shown while
-a load from the command line holds the database."""
+"""First run: build the demo database (data/demo.duckdb) when there is no real data and no demo yet, showing
+progress in the page; and the page shown while a load from the command line holds the database."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def ensure_database(path: Path) -> None:
         if path.exists():
             return
         st.info(
-            "No database yet: building the synthetic demo data (published formats, loaded through the same "
-            "ingest as real files). This takes about a minute, once."
+            "No real data loaded yet: building the synthetic demo data, in its own database (published "
+            "formats, loaded through the same ingest as real files). This takes about a minute, once. Real "
+            "data loaded later (`gpaccess fetch`, or the Data page) is shown instead of it."
         )
         bar = st.progress(0.0, text="Starting")
 

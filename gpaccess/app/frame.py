@@ -23,6 +23,9 @@ from gpaccess.url_state import Geography, params_from_scope, scope_from_params
 
 ALL = "__all__"
 NAME_LIMIT = 150  # characters of an ICB or region name (from loaded files) shown in markdown
+REAL_DATA_LABEL = (
+    "Real data"  # the header's word for a database of loaded files (not the synthetic demo)
+)
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,8 @@ def _header(context: AppContext, status: pd.Series) -> None:
     ]
     if context.synthetic_demo:
         parts.append("⚠️ **SYNTHETIC DEMO DATA**: not real practices or results")
+    elif loaded is not None:
+        parts.append(f"**{REAL_DATA_LABEL}**")
     parts.append(f"Viewing as: **{_viewer_label_md(context.viewer)}**")
     st.caption(" · ".join(parts))
     show_coverage_caveat(context)

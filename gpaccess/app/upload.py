@@ -1,17 +1,22 @@
-"""Streamlit glue for the Data page: loading files from the browser, and the coverage caveat on headline pages.
+"""Streamlit glue for the Data page: loading files from the browser, fetching the newest month, and the
+coverage caveat on headline pages.
 
-A load from the browser goes through the same ingest as `python -m gpaccess ingest`: the whole batch is checked
-before anything is written, and a refused batch changes nothing. DuckDB allows one writer and no reader while it
-writes, so the app's read-only connection is closed first and reopened (by the data version) afterwards.
+A load from the browser goes through the same ingest as `gpaccess ingest` (and "Load the newest month" as
+`gpaccess fetch`): the whole batch is checked before anything is written, and a refused batch changes nothing.
+Loads write the real database (GPACCESS_DB, else data/gpaccess.duckdb), never the synthetic demo; the dashboard
+shows the real database once it holds data. DuckDB allows one writer and no reader while it writes, so the app's
+read-only connections are closed first and reopened (by the data version) afterwards.
 
-Who may load: when sign-in is configured, administrators only; without sign-in, nobody unless
-GPACCESS_ALLOW_UPLOADS=1 is set for a single-user local run (docs/loading-data.md).
+Who may load: only a single-user local run started with GPACCESS_ALLOW_UPLOADS=1 and without sign-in. With
+sign-in configured, nobody loads from the browser (no role may: `admin` cannot be granted, docs/roles.md); load
+from the command line (docs/loading-data.md).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,16 +24,20 @@ import duckdb
 import streamlit as st
 
 from gpaccess.access import Viewer
-from gpaccess.app.data import WRITE_LOCK, close_connections, db_path, query
+from gpaccess.app.data import WRITE_LOCK, close_connections, query
 from gpaccess.charts.quality import coverage_caveat
+from gpaccess.config import database_path
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
 from gpaccess.store import connect_writable
 from gpaccess.text import plain
+
+Progress = Callable[[float, str], None]
 
 ALLOW_ENV = "GPACCESS_ALLOW_UPLOADS"
 ACCEPTED_TYPES = ["zip", "csv", "xlsx"]
 RESULT_KEY = "_upload_result"
 REQUEST_KEY = "_upload_requested"
+NEWEST_KEY = "_newest_requested"
 
 
 @dataclass(frozen=True)
@@ -37,15 +46,13 @@ class Permission:
     reason: str
 
 
-def upload_permission(role: str, sign_in_configured: bool, allow_setting: str | None) -> Permission:
-    """Pure rule: admins when sign-in is configured; otherwise only with GPACCESS_ALLOW_UPLOADS=1."""
+def upload_permission(sign_in_configured: bool, allow_setting: str | None) -> Permission:
+    """Pure rule: only a local run without sign-in and with GPACCESS_ALLOW_UPLOADS=1."""
     if sign_in_configured:
-        if role == "admin":
-            return Permission(True, "You are signed in as an administrator.")
         return Permission(
             False,
-            "Loading data needs the administrator role. Sign in with an administrator account "
-            "(roles are assigned in the role-mapping file).",
+            "Loading from the browser is off where people sign in: load from the command line on the "
+            "server, `gpaccess fetch` or `gpaccess ingest FILE...` (see docs/loading-data.md).",
         )
     if (allow_setting or "").strip() == "1":
         return Permission(
@@ -54,16 +61,15 @@ def upload_permission(role: str, sign_in_configured: bool, allow_setting: str | 
     return Permission(
         False,
         "Loading from the browser is off. For a single-user local run, start the dashboard with "
-        f"`{ALLOW_ENV}=1` (for example `{ALLOW_ENV}=1 scripts/run.sh`); on a shared deployment, configure "
-        "sign-in and load as an administrator. Or load from the command line: "
-        "`python -m gpaccess ingest FILE...` (see docs/loading-data.md).",
+        f"`{ALLOW_ENV}=1` (for example `{ALLOW_ENV}=1 scripts/run.sh`). Otherwise load from the command "
+        "line: `gpaccess fetch` or `gpaccess ingest FILE...` (see docs/loading-data.md).",
     )
 
 
-def permission_for(role: str) -> Permission:
+def permission() -> Permission:
     from gpaccess.app.viewer import auth_configured
 
-    return upload_permission(role, auth_configured(), os.environ.get(ALLOW_ENV))
+    return upload_permission(auth_configured(), os.environ.get(ALLOW_ENV))
 
 
 @dataclass(frozen=True)
@@ -75,42 +81,72 @@ class UploadResult:
 def load_uploaded(files: list, viewer: Viewer) -> UploadResult:
     """Save the uploaded files under their own names, then load them in one batch with a progress bar.
     The permission is checked here too, not only by the page that draws the uploader."""
-    permission = permission_for(viewer.role)
-    if not permission.allowed:
-        return UploadResult(False, f"Load refused: nothing was changed.\n{permission.reason}")
+    with tempfile.TemporaryDirectory(prefix="gpaccess-upload-") as folder:
+        return _load(lambda show: _save(files, Path(folder)), viewer, "Saving the uploaded files")
+
+
+def _save(files: list, folder: Path) -> list[Path]:
+    paths = []
+    for index, item in enumerate(files):
+        target = folder / str(index) / Path(item.name).name  # no path from the browser
+        target.parent.mkdir()
+        target.write_bytes(item.getvalue())
+        paths.append(target)
+    return paths
+
+
+def load_newest_month(viewer: Viewer) -> UploadResult:
+    """As `gpaccess fetch`: the newest edition's practice-level zip from NHS England, downloaded and loaded."""
+    from gpaccess.fetch import fetch_files
+
+    target = database_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(
+        prefix=target.name + ".download-", dir=target.parent
+    ) as folder:
+        return _load(
+            lambda show: fetch_files(Path(folder), progress=show),
+            viewer,
+            "Finding the newest month",
+        )
+
+
+def _load(files: Callable[[Progress], list[Path]], viewer: Viewer, first_step: str) -> UploadResult:
+    """Permission, then the files (saved or downloaded), then the load, with one progress bar."""
+    from gpaccess.fetch import FetchError
+
+    allowed = permission()
+    if not allowed.allowed:
+        return UploadResult(False, f"Load refused: nothing was changed.\n{allowed.reason}")
     loaded_by = viewer.email or "browser (local run)"
-    bar = st.progress(0.0, text="Saving the uploaded files")
+    bar = st.progress(0.0, text=first_step)
 
     def show(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-    with tempfile.TemporaryDirectory(prefix="gpaccess-upload-") as folder:
-        paths = []
-        for index, item in enumerate(files):
-            target = Path(folder) / str(index) / Path(item.name).name  # no path from the browser
-            target.parent.mkdir()
-            target.write_bytes(item.getvalue())
-            paths.append(target)
-        try:
-            report = _ingest(paths, loaded_by, show)
-        except IngestError as error:
-            return UploadResult(False, error.describe())
-        except duckdb.IOException as error:
-            return UploadResult(
-                False,
-                "Load refused: the database is in use by another program (a command-line load, or another "
-                f"dashboard process); nothing was changed. Try again when it has finished.\n\n{error}",
-            )
-        finally:
-            bar.empty()
+    try:
+        report = _ingest(files(show), loaded_by, show)
+    except FetchError as error:
+        return UploadResult(False, f"Fetch failed: nothing was changed.\n{error}")
+    except IngestError as error:
+        return UploadResult(False, error.describe())
+    except duckdb.IOException as error:
+        return UploadResult(
+            False,
+            "Load refused: the database is in use by another program (a command-line load, or another "
+            f"dashboard process); nothing was changed. Try again when it has finished.\n\n{error}",
+        )
+    finally:
+        bar.empty()
     st.cache_data.clear()
-    return UploadResult(True, report.summary())
+    return UploadResult(True, report.describe())
 
 
-def _ingest(paths: list[Path], loaded_by: str, progress) -> LoadReport:  # type: ignore[no-untyped-def]
+def _ingest(paths: list[Path], loaded_by: str, progress: Progress) -> LoadReport:
+    """Into the real database (never the demo): GPACCESS_DB, else data/gpaccess.duckdb."""
     with WRITE_LOCK:  # one load at a time; other sessions wait for the read-only connection
         close_connections()
-        con = connect_writable(db_path())
+        con = connect_writable(database_path())
         try:
             return ingest_files(con, paths, loaded_by=loaded_by, progress=progress)
         finally:
@@ -126,6 +162,22 @@ def request_load() -> None:
 
 def load_requested() -> bool:
     return bool(st.session_state.pop(REQUEST_KEY, False))
+
+
+def request_newest() -> None:
+    """The "Load the newest month" button's callback (as `request_load`)."""
+    st.session_state[NEWEST_KEY] = True
+
+
+def newest_requested() -> bool:
+    return bool(st.session_state.pop(NEWEST_KEY, False))
+
+
+def include_new_months() -> None:
+    """After a load: when the period was "all months" (not in the URL), let it take in the new ones."""
+    for key, param in (("f_from", "from"), ("f_to", "to")):
+        if param not in st.query_params:
+            st.session_state.pop(key, None)
 
 
 def remember(result: UploadResult) -> None:

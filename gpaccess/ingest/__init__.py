@@ -20,22 +20,24 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from gpaccess import failed_loads
 from gpaccess.ingest.apply import LogRow, apply_batch, drop_stage
+from gpaccess.ingest.dataset import BatchKind, batch_kind, dataset_problems, is_synthetic_load
 from gpaccess.ingest.errors import IngestError, Problem
 from gpaccess.ingest.filescan import FileScan, scan
 from gpaccess.ingest.gpad import create_stage_tables, stage_crosstab_practices, stage_csv
 from gpaccess.ingest.gpad_checks import check_staged
+from gpaccess.ingest.plan import LoadPlan, plan_load
 from gpaccess.ingest.sources import NOT_UTF8, Source, expand
 from gpaccess.ingest.tracker import TrackerBatch, read_tracker_sources
 from gpaccess.ingest.tracker_rules import check_tracker
 
-__all__ = ["IngestError", "LoadReport", "Problem", "ingest_files"]
+__all__ = ["IngestError", "LoadPlan", "LoadReport", "Problem", "ingest_files"]
 
 Progress = Callable[[float, str], None]
 LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's own limit; with Python's share, a load stays under 1.5 GB
@@ -60,6 +62,11 @@ FROM stage_list_size GROUP BY 1
 class LoadReport:
     load_id: str
     files: list[LogRow]
+    plan: LoadPlan = field(default_factory=LoadPlan)
+
+    def describe(self) -> str:
+        """What the load replaced, then the files loaded."""
+        return f"{self.plan.describe()}\n{self.summary()}"
 
     def summary(self) -> str:
         lines = [f"Loaded {len(self.files)} file(s):"]
@@ -79,7 +86,11 @@ def ingest_files(
     progress: Progress | None = None,
     dataset_label: str | None = None,
     today: dt.date | None = None,
+    replace: bool = False,
+    on_plan: Callable[[LoadPlan], None] | None = None,
 ) -> LoadReport:
+    """Load a batch: all of it, or nothing. `on_plan` hears what the load replaces before anything is
+    written; `replace` lets a tracker sheet with no rows empty its table (otherwise the table stays as it is)."""
     report = progress or (lambda fraction, message: None)
     if not paths:
         raise IngestError([Problem("(no files)", "at least one file to load", kind="no files")])
@@ -88,36 +99,83 @@ def ingest_files(
         scans = _start_scans(pool, sources)
         create_stage_tables(con)
         try:
-            problems += _stage_gpad(con, sources, report, today or dt.date.today())
-            problems += _encoding_problems(sources, scans)
-            tracker, tracker_problems = read_tracker_sources(sources)
-            problems += tracker_problems
-            if tracker.sheets:
-                known = {r[0] for r in con.execute(KNOWN_PRACTICES_SQL).fetchall()}
-                problems += check_tracker(con, tracker, known, today or dt.date.today())
+            today = today or dt.date.today()
+            tracker, problems = _validate(con, sources, scans, problems, report, today)
+            kind = batch_kind(con, tracker) if not problems else BatchKind(0, 0, None)
+            problems = problems or dataset_problems(con, kind, dataset_label)
+            plan = LoadPlan() if problems else plan_load(con, tracker, replace)
+            if not problems and not plan.writes_anything:
+                problems = [_nothing_to_write(sources)]
             if problems:
                 failed_loads.record(con, list(paths), problems, loaded_by=loaded_by)
                 raise IngestError(problems)
+            if on_plan is not None:
+                on_plan(plan)
             report(0.9, "Writing to the database")
             log_rows = _log_rows(con, sources, tracker, scans)
             load_id = uuid.uuid4().hex[:12]
-            try:
-                apply_batch(
-                    con,
-                    tracker,
-                    log_rows,
-                    load_id=load_id,
-                    loaded_by=loaded_by,
-                    dataset_label=dataset_label,
-                )
-            except (duckdb.OutOfMemoryException, duckdb.IOException, OSError) as error:
-                problem = _resource_problem(error)  # rolled back: nothing was written
-                failed_loads.record(con, list(paths), [problem], loaded_by=loaded_by)
-                raise IngestError([problem]) from error
+            synthetic = is_synthetic_load(kind, dataset_label)
+            _write(con, paths, tracker, log_rows, load_id, loaded_by, synthetic, replace)
         finally:
             drop_stage(con)
     report(1.0, "Loaded")
-    return LoadReport(load_id, log_rows)
+    return LoadReport(load_id, log_rows, plan)
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    sources: list[Source],
+    scans: dict[Path, Future[FileScan]],
+    problems: list[Problem],
+    report: Progress,
+    today: dt.date,
+) -> tuple[TrackerBatch, list[Problem]]:
+    """Stage and check every file; the tracker's rows and every problem found."""
+    problems = problems + _stage_gpad(con, sources, report, today)
+    problems += _encoding_problems(sources, scans)
+    tracker, tracker_problems = read_tracker_sources(sources)
+    problems += tracker_problems
+    if tracker.sheets:
+        known = {r[0] for r in con.execute(KNOWN_PRACTICES_SQL).fetchall()}
+        problems += check_tracker(con, tracker, known, today)
+    return tracker, problems
+
+
+def _nothing_to_write(sources: list[Source]) -> Problem:
+    names = ", ".join(sorted({s.origin.name for s in sources})) or "(no files)"
+    return Problem(
+        names,
+        "rows to load: every programme tracker sheet given is empty, so the load would change nothing "
+        "(an empty sheet never empties programme data; to empty it on purpose, load the file with "
+        "`gpaccess ingest FILE --replace`)",
+        value="no rows",
+    )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    tracker: TrackerBatch,
+    log_rows: list[LogRow],
+    load_id: str,
+    loaded_by: str,
+    synthetic: bool,
+    replace: bool,
+) -> None:
+    try:
+        apply_batch(
+            con,
+            tracker,
+            log_rows,
+            load_id=load_id,
+            loaded_by=loaded_by,
+            synthetic=synthetic,
+            replace=replace,
+        )
+    except (duckdb.OutOfMemoryException, duckdb.IOException, OSError) as error:
+        problem = _resource_problem(error)  # rolled back: nothing was written
+        failed_loads.record(con, list(paths), [problem], loaded_by=loaded_by)
+        raise IngestError([problem]) from error
 
 
 def _resource_problem(error: BaseException) -> Problem:

@@ -120,6 +120,14 @@ TRACKER_SQL = {
     ),
     "barriers": ("DELETE FROM barrier", "INSERT INTO barrier BY NAME SELECT * FROM stage_tracker"),
 }
+TRACKER_TABLES = {
+    "programmes": "programme",
+    "phases": "programme_phase",
+    "enrolments": "enrolment",
+    "actions": "action_adopted",
+    "eligibility": "eligibility",
+    "barriers": "barrier",
+}
 RENAMES = {"actions": {"action": "action_number"}}
 
 
@@ -139,24 +147,28 @@ def apply_batch(
     *,
     load_id: str,
     loaded_by: str,
-    dataset_label: str | None,
+    synthetic: bool,
+    replace: bool = False,
 ) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(GEOGRAPHY_SQL)
         con.execute(APPOINTMENTS_SQL)
         con.execute(LIST_SIZES_SQL)
-        _apply_tracker(con, tracker)
+        _apply_tracker(con, tracker, replace)
         _log(con, log_rows, load_id, loaded_by)
-        _label_dataset(con, dataset_label)
+        _label_dataset(con, synthetic)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def _apply_tracker(con: duckdb.DuckDBPyConnection, tracker: TrackerBatch) -> None:
+def _apply_tracker(con: duckdb.DuckDBPyConnection, tracker: TrackerBatch, replace: bool) -> None:
+    """Each sheet given replaces its table; a sheet with no rows leaves it as it is, unless `replace`."""
     for name, sheet_rows in tracker.sheets.items():
+        if not sheet_rows.rows and not replace:
+            continue
         delete_sql, insert_sql = TRACKER_SQL[name]
         frame = pd.DataFrame(sheet_rows.rows, columns=list(sheet_rows.sheet.column_names))
         frame = frame.rename(columns=RENAMES.get(name, {}))
@@ -178,10 +190,11 @@ def _log(con: duckdb.DuckDBPyConnection, rows: list[LogRow], load_id: str, loade
     )
 
 
-def _label_dataset(con: duckdb.DuckDBPyConnection, label: str | None) -> None:
-    """Mark the store as the synthetic demo; any other load makes it no longer purely synthetic."""
-    con.execute("DELETE FROM dataset WHERE key = 'synthetic_demo'")
-    if label == "synthetic_demo":
+def _label_dataset(con: duckdb.DuckDBPyConnection, synthetic: bool) -> None:
+    """Mark the store as the synthetic demo after a synthetic load. Real files are never loaded into it
+    (gpaccess.ingest.dataset refuses them), so no load takes the mark away."""
+    if synthetic:
+        con.execute("DELETE FROM dataset WHERE key = 'synthetic_demo'")
         con.execute("INSERT INTO dataset VALUES ('synthetic_demo', 'yes')")
 
 

@@ -310,7 +310,9 @@ def test_figures_command_never_leaks_another_icbs_practices(demo_db, viewer):
 
 def test_figures_command_gives_the_icb_its_own_list(demo_db):
     result = figures(
-        demo_db, "--as", "icb", "--as-icb", "QRV", "--icb", "QRV", "--support-list", "same_day_pct"
+        demo_db,
+        "--json",
+        *("--as", "icb", "--as-icb", "QRV", "--icb", "QRV", "--support-list", "same_day_pct"),
     )
     assert result.returncode == 0
     records = json.loads(result.stdout)

@@ -85,20 +85,20 @@ def test_uploads_on_with_the_setting(monkeypatch, demo_db):
 
 
 @pytest.mark.parametrize(
-    ("role", "sign_in", "setting", "allowed"),
+    ("sign_in", "setting", "allowed"),
     [
-        ("admin", True, None, True),
-        ("national", True, "1", False),  # with sign-in, the setting does not open uploads
-        ("icb", True, None, False),
-        ("public", False, None, False),  # default: off
-        ("public", False, "0", False),
-        ("public", False, "1", True),
-        ("public", False, " 1 ", True),
-        ("public", False, "yes", False),
+        # with sign-in, nobody loads from the browser (no role may: docs/roles.md), whatever the setting
+        (True, "1", False),
+        (True, None, False),
+        (False, None, False),  # default: off
+        (False, "0", False),
+        (False, "1", True),
+        (False, " 1 ", True),
+        (False, "yes", False),
     ],
 )
-def test_who_may_load(role, sign_in, setting, allowed):
-    assert upload_permission(role, sign_in, setting).allowed is allowed
+def test_who_may_load(sign_in, setting, allowed):
+    assert upload_permission(sign_in, setting).allowed is allowed
 
 
 def test_caveat_when_the_scope_has_poor_coverage(monkeypatch, real_db):

@@ -42,3 +42,24 @@ def test_an_unknown_code_exits_2_naming_close_matches(
     assert captured.out == ""
     assert f"{option} '{code}' is not" in captured.err and suggested in captured.err
     assert not (tmp_path / "pack.pptx").exists()
+
+
+def test_figures_says_no_programme_data_loaded_and_json_gives_null(tmp_path, capsys):
+    """Appointment data only: no zeros for the programmes, in text or JSON."""
+    import json
+
+    db = tmp_path / "store.duckdb"
+    assert main(["--db", str(db), "ingest", str(AUG)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "figures"]) == 0
+    text = capsys.readouterr().out
+    assert "Programmes\n  No programme data loaded\nAppointments" in text
+    assert "Accelerate" not in text
+    assert main(["--db", str(db), "figures", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["programme_data"] == "No programme data loaded"
+    assert figures["accelerate"]["practices_supported"] is None
+    assert figures["gpip"]["practices_benefited"] is None
+    assert figures["impact"]["GPIP"]["n_supported"] is None
+    assert figures["uptake_by_icb"] == [] and figures["accelerate"]["phases"] == []
+    assert figures["appointments"]["latest_month"] == "2025-08-01"
