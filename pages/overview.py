@@ -66,7 +66,7 @@ else:
 charts = PageCharts("overview", ctx)
 st.subheader("Appointments")
 face_to_face = charts.charts("Appointments")
-if monthly.empty or not face_to_face:
+if monthly.empty:
     st.info("No appointment data for this scope and period.")
 else:
     year_before = latest["face_to_face_pct_year_before"]
@@ -83,7 +83,10 @@ else:
             f"{fmt_int(latest['total'])} appointments at {fmt_int(latest['practices'])} practices."
         )
     with a2:
-        render.chart(face_to_face[0])
+        for chart in face_to_face:
+            render.chart(chart)
+        if not face_to_face:
+            st.info("The SPC chart needs at least three months of appointment data.")
 
 charts.show("Programme support over time")
 charts.slides()

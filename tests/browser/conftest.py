@@ -105,12 +105,22 @@ def page(browser):
     context.close()
 
 
+# the app is idle: no rerun running (the status widget), and no element left from the previous run (Streamlit
+# keeps those, faded, until the run that replaces them ends: counted twice, and below contrast for axe-core)
+IDLE = (
+    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    " && !document.querySelector('[data-stale=\"true\"]')"
+)
+
+
+def wait_for_idle(tab, timeout: int = 90_000) -> None:
+    tab.wait_for_function(IDLE, timeout=timeout)
+
+
 def wait_for_charts(tab, timeout: int = 90_000) -> None:
     """Wait for a drawn Plotly trace (an SVG trace group), not just the chart container; then for reruns."""
     tab.wait_for_selector(".js-plotly-plot .main-svg g.trace", timeout=timeout)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    wait_for_idle(tab, timeout)
 
 
 def shot(tab, name: str) -> Path:

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import shot, wait_for_charts
+from tests.browser.conftest import shot, wait_for_charts, wait_for_idle
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
@@ -57,15 +57,14 @@ def settle(tab, charts: bool) -> None:
         wait_for_charts(tab)
         return
     tab.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000
-    )
+    wait_for_idle(tab)
 
 
 def open_page(tab, server: str, path: str, query: str) -> None:
     tab.goto(f"{server}/{path}?{query}")
     settle(tab, PAGES[path])
     tab.wait_for_timeout(1000)  # anything drawn after the charts (tables, downloads)
+    wait_for_idle(tab)
 
 
 def serious_violations(tab) -> list[str]:

@@ -155,7 +155,7 @@ CASES = {
     "extra_column": Case(
         extra_column,
         (f"row {ROW}:", "expected 14 columns (found 15)"),
-        (f"row {ROW}: expected 14 columns (found 15)",),
+        (f"row {ROW}: wrong number of columns; expected 14 columns (found 15)",),
     ),
     "zip_bomb": Case(
         zip_bomb,
@@ -182,7 +182,8 @@ CASES = {
             "expected a whole number from 0 to 2,147,483,647",
         ),
         (
-            f"row {ROW}, column COUNT_OF_APPOINTMENTS: expected a whole number from 0 to 2,147,483,647",
+            f"row {ROW}, column COUNT_OF_APPOINTMENTS: not a valid count; expected a whole number "
+            "from 0 to 2,147,483,647",
         ),
     ),
 }

@@ -3,6 +3,8 @@ GPIP changes the charts; an ICB with fewer than 5 supported practices says so in
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser.conftest import shot, wait_for_charts
@@ -23,31 +25,34 @@ def test_impact_page_draws_both_charts_and_explains_the_method(server, page):
     page.goto(f"{server}/impact")
     wait_for_charts(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg g.trace').length >= 2",
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg g.trace').length >= 4",
         timeout=90_000,
     )
     assert page.locator(ERROR_SELECTORS).count() == 0
-    assert page.locator(".js-plotly-plot").count() == 2
+    # before/after, then month by month, for each programme (the filters say All)
+    assert page.locator(".js-plotly-plot").count() == 4
     titles = chart_titles(page)
     assert all("Face-to-face share" in t for t in titles), titles
     body = page.inner_text("body")
     assert "Difference in the change (estimate)" in body
     assert "regression to the mean" in body
-    assert "support starts" in page.locator(".js-plotly-plot").nth(1).inner_html()
+    event_study = page.locator(".js-plotly-plot").nth(2)
+    assert "support starts" in event_study.inner_html()
     # the event study draws two lines with markers (told apart by dash and marker, not colour alone)
-    assert page.locator(".js-plotly-plot").nth(1).locator("g.trace.scatter").count() >= 4
+    assert event_study.locator("g.trace.scatter").count() >= 4
     shot(page, "impact-accelerate")
 
-    before = chart_titles(page)
+    # the radio chooses the programme of the headline figures (the charts show both programmes)
+    tiles = '[data-testid="stMetricValue"]'
+    before = page.locator(tiles).all_inner_texts()
     page.locator(".stMainBlockContainer").get_by_text("GPIP", exact=True).first.click()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
-        ".some(e => e.textContent.includes('GPIP'))",
+        f"() => JSON.stringify([...document.querySelectorAll('{tiles}')].map(e => e.innerText))"
+        f" !== {json.dumps(json.dumps(before))}",
         timeout=90_000,
     )
     wait_for_charts(page)
-    after = chart_titles(page)
-    assert after != before
+    assert page.locator(tiles).all_inner_texts() != before
     assert page.locator(ERROR_SELECTORS).count() == 0
     shot(page, "impact-gpip")
 
