@@ -28,6 +28,12 @@ class Viewer:
         return self.role == "icb" and icb_code is not None and icb_code == self.icb_code
 
     @property
+    def permission(self) -> Viewer:
+        """The viewer as far as what they may see: role and organisation, not who they are (caches keyed on
+        it hold one entry per permission, not one per person)."""
+        return Viewer(self.role, self.region_code, self.icb_code)
+
+    @property
     def label(self) -> str:
         if self.role == "icb":
             return f"ICB user ({self.icb_code})"

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from gpaccess.reference import PROGRAMMES
 from gpaccess.scope import Scope
 from gpaccess.url_state import Geography
 
 ENGLAND = "England"
-PROGRAMMES = ("Accelerate", "GPIP")  # the programmes a chart shows one by one
 ALL_PROGRAMMES = "All"  # the programme filter's value for both
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -79,23 +78,5 @@ def _query(name: str, viewer: Viewer, scope: Scope, version: float, extra: tuple
 def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFrame:
     """Run a named query (queries/<name>.sql) for the viewer and scope; cached per data version, and per what
     the viewer may see (role and organisation), not per person: two users of one ICB share the cache."""
-    permission = Viewer(viewer.role, viewer.region_code, viewer.icb_code)
     scope = bound_scope(name, scope)  # the filters the query reads: one entry per distinct query
-    return _query(name, permission, scope, data_version(), tuple(sorted(extra.items())))
-
-
-@st.cache_resource(ttl=3600, max_entries=300, show_spinner=False)
-def _chart(
-    _builder: Callable[..., Any], name: str, args: tuple, kwargs: tuple, version: float
-) -> Any:
-    return _builder(*args, **dict(kwargs))
-
-
-def chart(builder: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Build a chart (or anything costly made from query results) once per inputs and data version.
-
-    Plotly figure construction validates every property and costs a few hundred ms a chart; cached as a
-    resource (not pickled, which would validate again on load). Callers must not mutate what they get back.
-    """
-    name = f"{builder.__module__}.{builder.__qualname__}"
-    return _chart(builder, name, args, tuple(sorted(kwargs.items())), data_version())
+    return _query(name, viewer.permission, scope, data_version(), tuple(sorted(extra.items())))

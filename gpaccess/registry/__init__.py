@@ -56,7 +56,7 @@ def chart_context(
     first: dt.date | None = scope.date_from or (geo.months[0] if geo.months else None)
     last: dt.date | None = scope.date_to or (geo.months[-1] if geo.months else None)
     context = ChartContext(
-        viewer=_permission(viewer),
+        viewer=viewer.permission,
         scope=scope,
         scope_label=scope_label(scope, geo),
         period_label=describe_period(first, last),
@@ -64,9 +64,3 @@ def chart_context(
         last_month=last,
     )
     return context.with_choices(**(choices or {}))
-
-
-def _permission(viewer: Viewer) -> Viewer:
-    """The viewer as far as what they may see: role and organisation, not who they are (an e-mail would
-    split every cache per person)."""
-    return Viewer(viewer.role, viewer.region_code, viewer.icb_code)

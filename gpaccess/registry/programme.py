@@ -243,6 +243,11 @@ def _by_area(fetch: Fetch, ctx: ChartContext):
     ]
 
 
+def _for_phase(chart_function, query: str):
+    """A build: the chart function on the query's result for the page's phase or cohort (None: all)."""
+    return lambda f, c: chart_function(f(query, phase=_phase(c)), c.scope_label, _phase(c))
+
+
 ADOPTED = "Practices that adopted it (%)"
 ACTIONS = Page(
     "actions",
@@ -251,9 +256,7 @@ ACTIONS = Page(
         Entry(
             "actions_adoption",
             "Actions adopted",
-            lambda f, c: actions.adoption_by_programme(
-                f("actions_by_programme", phase=_phase(c)), c.scope_label, _phase(c)
-            ),
+            _for_phase(actions.adoption_by_programme, "actions_by_programme"),
             bars("action", [("adopted_pct", ADOPTED)], PERCENT, ADOPTED, "assessed"),
         ),
         Entry(
@@ -265,9 +268,7 @@ ACTIONS = Page(
         Entry(
             "actions_gains",
             "Actions and productivity gains",
-            lambda f, c: actions.gains_by_action(
-                f("actions_by_programme", phase=_phase(c)), c.scope_label, _phase(c)
-            ),
+            _for_phase(actions.gains_by_action, "actions_by_programme"),
             bars(
                 "action",
                 [
@@ -281,9 +282,7 @@ ACTIONS = Page(
         Entry(
             "actions_count_gains",
             "Actions and productivity gains",
-            lambda f, c: actions.gains_by_count(
-                f("actions_count_gains", phase=_phase(c)), c.scope_label, _phase(c)
-            ),
+            _for_phase(actions.gains_by_count, "actions_count_gains"),
             bars("group", [("gains_pct", WITH_GAINS)], PERCENT, WITH_GAINS, "assessed"),
         ),
     ),
