@@ -42,8 +42,8 @@ def finding(result: DidResult, programme: str) -> str:
         return f"{programme}: no matched comparison practices: no estimate"
     moves = (
         f"{measure.label} {moved(result.supported_change, measure)} at supported practices and "
-        f"{moved(result.comparator_change, measure)} at matched comparators"
-    )
+        f"{moved(result.comparator_change, measure)} at matched comparators in {programme}"
+    )  # the programme named: a page or deck can show both programmes' charts
     difference = f"{_signed(result.estimate, measure.digits)} {measure.unit}"
     interval = (
         f"95% CI {_fmt(result.ci_low, measure.digits)} to {_fmt(result.ci_high, measure.digits)}"

@@ -37,6 +37,7 @@ MARGIN = Inches(0.5)
 FONT = theme.PPTX_FONT
 MAX_CATEGORIES = 21  # bars per slide (two thirds with two series or more) before a panel continues on the next slide
 MAX_TABLE_ROWS = 13
+LINE_AT_14PT = 110  # characters of 14 pt text that surely fit across the slide (about 140 at 11 pt)
 OFFICIAL = "OFFICIAL"
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 PACK_TITLE = "GP access improvement programmes: board pack"
@@ -404,14 +405,15 @@ def _chart_slides(prs, item: Placed, label: str, next_number: Callable[[], int])
                 where.insert(0, heading)
             if len(parts) > 1:
                 where.append(f"part {part_index + 1} of {len(parts)}")
+            scope_line = " · ".join(where)
             _text(
                 slide,
                 MARGIN,
                 Inches(1.3),
                 WIDTH - 2 * MARGIN,
                 Inches(0.4),
-                " · ".join(where),
-                size=14,
+                scope_line,
+                size=14 if len(scope_line) <= LINE_AT_14PT else 11,  # one line: clear of the chart
                 colour=theme.NHS_DARK_GREY,
             )
             top, height = Inches(1.75), Inches(4.65)

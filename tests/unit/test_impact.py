@@ -276,5 +276,6 @@ def test_the_finding_says_how_each_group_moved(seed, trend, effect):
         assert f"{said} {words}" in text, (arm, change, text)
     assert text.startswith("Face-to-face share ")
     assert "higher" not in text and "lower" not in text
+    assert "at matched comparators in GPIP: " in text  # which programme, when a page shows both
     difference = f"{round(result.estimate, 1) + 0.0:+.1f} pp"
     assert difference in text
