@@ -27,6 +27,18 @@ class Viewer:
         """Only an ICB's own authorised users see its practices' identities."""
         return self.role == "icb" and icb_code is not None and icb_code == self.icb_code
 
+    def may_write_for(self, region: str | None, icb: str | None) -> bool:
+        """Who may write what is recorded for a scope (a board commentary, a change that re-bases SPC limits):
+        national users for England, a regional user for their region, an ICB's users for their ICB. Nobody
+        else, and nobody for another organisation's scope."""
+        if self.role == "national":
+            return region is None and icb is None
+        if self.role == "region":
+            return icb is None and region is not None and region == self.region_code
+        if self.role == "icb":
+            return icb is not None and icb == self.icb_code
+        return False
+
     @property
     def permission(self) -> Viewer:
         """The viewer as far as what they may see: role and organisation, not who they are (caches keyed on

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,7 +15,7 @@ import streamlit as st
 from gpaccess.access import Viewer
 from gpaccess.db import bound_scope, run
 from gpaccess.scope import Scope
-from gpaccess.store import connect_read_only
+from gpaccess.store import connect_read_only, connect_writable
 from gpaccess.store.which import reading_database
 
 T = TypeVar("T")
@@ -68,6 +70,21 @@ def close_connections() -> None:
     """Close this process's read-only connections (before a load from the browser opens the file for writing:
     DuckDB allows no reader while a writer has the file). The next `connection()` reopens read-only."""
     _connection.clear()
+
+
+@contextmanager
+def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection to the database shown (or `path`), for what users write from the browser (a load,
+    a commentary, a recorded change): one writer at a time, this process's readers closed while it is open
+    (DuckDB allows no reader beside a writer) and reopened afterwards on the new data version."""
+    with WRITE_LOCK:
+        close_connections()
+        con = connect_writable(path or reading_database())
+        try:
+            yield con
+        finally:
+            con.close()
+            close_connections()
 
 
 @st.cache_data(ttl=3600, max_entries=1000, show_spinner=False)

@@ -24,11 +24,10 @@ import duckdb
 import streamlit as st
 
 from gpaccess.access import Viewer
-from gpaccess.app.data import WRITE_LOCK, close_connections, query
+from gpaccess.app.data import query, writing
 from gpaccess.charts.quality import coverage_caveat
 from gpaccess.config import database_path
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
-from gpaccess.store import connect_writable
 from gpaccess.text import plain
 
 Progress = Callable[[float, str], None]
@@ -144,14 +143,10 @@ def _load(files: Callable[[Progress], list[Path]], viewer: Viewer, first_step: s
 
 def _ingest(paths: list[Path], loaded_by: str, progress: Progress) -> LoadReport:
     """Into the real database (never the demo): GPACCESS_DB, else data/gpaccess.duckdb."""
-    with WRITE_LOCK:  # one load at a time; other sessions wait for the read-only connection
-        close_connections()
-        con = connect_writable(database_path())
-        try:
-            return ingest_files(con, paths, loaded_by=loaded_by, progress=progress)
-        finally:
-            con.close()
-            close_connections()
+    with writing(
+        database_path()
+    ) as con:  # one load at a time; other sessions wait for their connection
+        return ingest_files(con, paths, loaded_by=loaded_by, progress=progress)
 
 
 def request_load() -> None:

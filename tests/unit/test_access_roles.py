@@ -117,3 +117,22 @@ def test_small_numbers_shown_as_fewer_than_5():
     assert shown_share(10, 40) == "25%"
     assert shown_share(3, 4, exact=True) == "75%"
     assert shown_share(0, 0) == "no practices"
+
+
+@pytest.mark.parametrize(
+    ("viewer", "region", "icb", "allowed"),
+    [
+        (Viewer("national"), None, None, True),
+        (Viewer("national"), "Y56", None, False),
+        (Viewer("region", region_code="Y56"), "Y56", None, True),
+        (Viewer("region", region_code="Y56"), "Y60", None, False),
+        (Viewer("region", region_code="Y56"), "Y56", "QRV", False),
+        (Viewer("icb", icb_code="QRV"), "Y56", "QRV", True),
+        (Viewer("icb", icb_code="QRV"), "Y56", "QMJ", False),
+        (Viewer("icb", icb_code="QRV"), None, None, False),
+        (Viewer(), None, None, False),
+        (Viewer("admin"), None, None, False),
+    ],
+)
+def test_only_a_scopes_own_users_may_write_for_it(viewer, region, icb, allowed):
+    assert viewer.may_write_for(region, icb) is allowed
