@@ -96,3 +96,38 @@ def test_the_sweep_finds_a_share_over_few_practices():
         "gains_by_icb.gains_pct over 3",
         "gains_by_icb.with_gains over 3",
     ]
+
+
+# `figures --json` as the public sees it: each share -> the headline columns of its part and base
+FIGURE_SHARES = {
+    "extended_pct": ("practices_extended", "practices_supported"),
+    "gains_pct_phases_1_3": ("gains_phases_1_3", "assessed_phases_1_3"),
+    "gains_pct_all": ("gains_all", "assessed_all"),
+}
+
+
+def test_no_public_figure_is_a_share_or_estimate_over_fewer_than_5_practices(con):
+    """Every ICB's `figures` as the public gets them: a share of 1-4 practices is null, and so is an impact
+    estimate over 1-4 supported practices; shares over 5 or more are given (the rule is not over-applied)."""
+    from gpaccess.db import run
+    from gpaccess.figures import headline_figures
+
+    icbs = [code for (code,) in con.execute("SELECT icb_code FROM icb ORDER BY 1").fetchall()]
+    small = given = 0
+    for scope in [Scope(), *(Scope(icb=icb) for icb in icbs)]:
+        figures = headline_figures(con, PUBLIC, scope)
+        head = run(con, "accelerate_headline", PUBLIC, scope).iloc[0]
+        for name, (_part, base) in FIGURE_SHARES.items():
+            if 0 < head[base] < 5:
+                small += 1
+                assert figures["accelerate"][name] is None, (scope, name, head[base])
+            elif head[base] >= 5:
+                given += 1
+                assert figures["accelerate"][name] is not None, (scope, name)
+        for programme, impact in figures["impact"].items():
+            if impact["n_supported"] is not None and 0 < impact["n_supported"] < 5:
+                small += 1
+                assert impact["did_face_to_face_pp"] is None, (scope, programme)
+    assert small > 0 and given > 0, (
+        "the sweep met no small group, or no large one: it tested nothing"
+    )
