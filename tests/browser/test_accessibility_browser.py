@@ -91,15 +91,10 @@ def tall_shot(tab, name: str) -> None:
     tab.set_viewport_size(size)
 
 
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_violation(server, page, path, viewer):
-    open_page(page, server, path, VIEWERS[viewer])
-    assert serious_violations(page) == []
-
-
-def test_no_request_leaves_the_app(server, browser):
-    """Every page, public and as the ICB persona, with every request to another host blocked and counted."""
+@pytest.fixture(scope="module")
+def offline_tab(server, browser):
+    """One tab for the desktop checks, with every request to another host than the app's blocked and kept
+    (`tab.outside`): the app must work offline. Shared by the checks so each page is opened once."""
     app_host = urlparse(server).hostname
     outside: list[str] = []
 
@@ -113,14 +108,19 @@ def test_no_request_leaves_the_app(server, browser):
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.route("**/*", route)
-    try:
-        tab = context.new_page()
-        for query in VIEWERS.values():
-            for path in PAGES:
-                open_page(tab, server, path, query)
-    finally:
-        context.close()
-    assert outside == []
+    tab = context.new_page()
+    tab.outside = outside  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_violation_and_no_request_leaves_the_app(offline_tab, server, path, viewer):
+    offline_tab.outside.clear()
+    open_page(offline_tab, server, path, VIEWERS[viewer])
+    assert serious_violations(offline_tab) == []
+    assert offline_tab.outside == []
 
 
 def test_charts_fit_a_phone(server, browser):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import shot, wait_for_charts
+from tests.browser.conftest import IDLE, shot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +46,10 @@ def test_impact_page_draws_both_charts_and_explains_the_method(server, page):
     tiles = '[data-testid="stMetricValue"]'
     before = page.locator(tiles).all_inner_texts()
     page.locator(".stMainBlockContainer").get_by_text("GPIP", exact=True).first.click()
-    page.wait_for_function(
-        f"() => JSON.stringify([...document.querySelectorAll('{tiles}')].map(e => e.innerText))"
-        f" !== {json.dumps(json.dumps(before))}",
+    texts = f"JSON.stringify([...document.querySelectorAll('{tiles}')].map(e => e.innerText))"
+    page.wait_for_function(  # the rerun has ended (idle) and left other, non-empty figures
+        f"() => ({IDLE})() && document.querySelectorAll('{tiles}').length > 0"
+        f" && {texts} !== {json.dumps(json.dumps(before))}",
         timeout=90_000,
     )
     wait_for_charts(page)
