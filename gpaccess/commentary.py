@@ -36,7 +36,17 @@ _LINE_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 
 
 class CommentaryRefused(ValueError):
-    """Nothing was written: the viewer may not write for this scope, or the text or scope is not acceptable."""
+    """Nothing was written: the text, author or scope is not acceptable (or, `CommentaryNotAllowed`, the
+    viewer may not write for the scope)."""
+
+
+class CommentaryNotAllowed(CommentaryRefused):
+    """Nothing was written: the viewer may not write for this scope."""
+
+
+def utc_now() -> dt.datetime:
+    """When a commentary is written: UTC, without a time zone (as the load log records loads)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class Commentary:
 
     @property
     def byline(self) -> str:
-        return f"{self.written_by}, {self.written_at:%d %b %Y %H:%M}"
+        return f"{self.written_by}, {self.written_at:%d %b %Y %H:%M} UTC"
 
 
 def clean_text(text: str) -> str:
@@ -112,10 +122,11 @@ def write_commentary(
     written_by: str | None = None,
 ) -> Commentary:
     """Append the commentary for the scope and month (the first of `month`'s month) as `written_by` (default:
-    the viewer's e-mail address) at `now`; CommentaryRefused, with nothing written, unless the viewer may write
-    for the scope and the text and author are acceptable."""
+    the viewer's e-mail address) at `now` (UTC: `utc_now()`); nothing is written, and CommentaryNotAllowed is
+    raised unless the viewer may write for the scope, CommentaryRefused unless the text, author and codes are
+    acceptable."""
     if not viewer.may_write_for(scope.region, scope.icb):
-        raise CommentaryRefused(
+        raise CommentaryNotAllowed(
             f"{viewer.label} may not write the commentary for this scope: national users write England's, "
             "a region's users their region's, an ICB's users their ICB's."
         )

@@ -31,9 +31,7 @@ SOURCE = (
     "Source: NHS England, Appointments in General Practice (practice level); programme tracker "
     "(NHS England and ICBs)."
 )
-TARGET_WORDS = (
-    "programme target"  # a region or ICB has none of its own: the 1,500 practices are England's
-)
+TARGET_WORDS = "programme target"  # a region or ICB has none of its own: the target is England's
 OUTCOME_COLUMNS = (
     "Measure",
     "Latest",
@@ -41,6 +39,7 @@ OUTCOME_COLUMNS = (
     "Variation (SPC)",
     "Assurance",
 )
+SHORT_OUTCOME_COLUMNS = ("Measure", "Latest", "Change", "Variation (SPC)", "Assurance")
 
 
 def add_months(month: dt.date, months: int) -> dt.date:
@@ -160,8 +159,40 @@ class Outcome:
 
     @property
     def row(self) -> tuple[str, ...]:
+        """Measure, latest value and month, change, variation and assurance in full words (page, notes)."""
         latest = f"{self.shown(self.value)} ({month_label(self.month)})"
         return (self.label, latest, self.change_words, self.variation_words, self.assurance_words)
+
+    @property
+    def short_row(self) -> tuple[str, ...]:
+        """The same in fewer words, for the slide's table (the notes hold the full words)."""
+        change = "no figure" if self.change is None else self.change_words.split(" on ")[0]
+        return (
+            self.label,
+            f"{self.shown(self.value)} ({self.month:%b %Y})",
+            change,
+            _short_variation(self.spc),
+            "– No target: not assessed"
+            if self.spc is None or self.spc.assurance_icon is None
+            else self.assurance_words,
+        )
+
+
+SHORT_VARIATION = {
+    "common_cause": "Common cause: no significant change",
+    "improvement_high": "Improvement: higher than expected",
+    "improvement_low": "Improvement: lower than expected",
+    "concern_high": "Concern: higher than expected",
+    "concern_low": "Concern: lower than expected",
+    "neutral_high": "Unusual, neither better nor worse: higher",
+    "neutral_low": "Unusual, neither better nor worse: lower",
+}
+
+
+def _short_variation(spc: SpcSummary | None) -> str:
+    if spc is None:
+        return "Not assessed: fewer than 3 months"
+    return f"{variation_symbol(spc.variation_icon)} {SHORT_VARIATION[spc.variation_icon]}"
 
 
 def outcomes(fetch: Fetch, ctx: ChartContext) -> tuple[Outcome, ...]:
@@ -293,6 +324,15 @@ class Summary:
     @property
     def outcome_rows(self) -> tuple[tuple[str, ...], ...]:
         return tuple(outcome.row for outcome in self.outcomes)
+
+    def short_outcome_table(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Columns and rows for the slide's table: the month in the header when every measure's latest month
+        is the summary's month, else beside each value."""
+        rows = tuple(outcome.short_row for outcome in self.outcomes)
+        if any(outcome.month != self.month for outcome in self.outcomes):
+            return SHORT_OUTCOME_COLUMNS, rows
+        columns = (SHORT_OUTCOME_COLUMNS[0], month_label(self.month), *SHORT_OUTCOME_COLUMNS[2:])
+        return columns, tuple((r[0], r[1].split(" (")[0], *r[2:]) for r in rows)
 
     @property
     def commentary_text(self) -> str:
