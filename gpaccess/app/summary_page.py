@@ -4,6 +4,8 @@ with the form to write it (for a viewer who may write for the scope), the data t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -17,7 +19,8 @@ from gpaccess.spc_icons import variation_icon
 from gpaccess.summary import SOURCE, Summary, add_months, build_summary, month_label
 from gpaccess.text import plain
 
-SAVED_KEY = "summary_commentary_saved"
+OUTCOME_KEY = "summary_commentary_outcome"  # ("success" or "error", message) of the last save
+TEXT_KEY = "commentary_text"
 
 
 def fetch_for(ctx: ChartContext) -> Fetch:
@@ -107,8 +110,12 @@ def _previous(summary: Summary):
 def commentary(summary: Summary, app_ctx: AppContext) -> None:
     """The latest commentary as plain text with its author and date; the form for those who may write it."""
     st.subheader("Commentary")
-    if saved := st.session_state.pop(SAVED_KEY, None):
-        st.success(plain(saved, None), icon=":material/check_circle:")
+    if outcome := st.session_state.pop(OUTCOME_KEY, None):
+        kind, message = outcome
+        if kind == "success":
+            st.success(plain(message, None), icon=":material/check_circle:")
+        else:
+            st.error(plain(message, None), icon=":material/error:")
     c = summary.commentary
     if c is None:
         st.info(plain(summary.commentary_text, None))
@@ -122,35 +129,43 @@ def commentary(summary: Summary, app_ctx: AppContext) -> None:
 
 
 def _form(summary: Summary, app_ctx: AppContext) -> None:
+    """A text area and Save; the save runs as the button's callback, before the next run draws the page, so
+    the page then shows what was saved (and Streamlit's rerun of a deep-linked page cannot drop the click)."""
     where = plain(app_ctx.scope_label, NAME_LIMIT)
     with st.form("commentary_form"):
-        text = st.text_area(
+        st.text_area(
             f"Commentary for {where}, {month_label(summary.month)}",
             value=summary.commentary.text if summary.commentary else "",
             max_chars=LIMIT,
-            key="commentary_text",
+            key=TEXT_KEY,
             help=f"2 to 4 sentences of plain text, at most {LIMIT} characters. Each save is kept; the latest "
             "is shown here, on the summary slide and in its speaker notes.",
         )
-        save = st.form_submit_button("Save commentary", type="primary")
-    if save:
-        _save(summary, app_ctx, text)
+        st.form_submit_button(
+            "Save commentary", type="primary", on_click=_save, args=(summary.month, app_ctx)
+        )
 
 
-def _save(summary: Summary, app_ctx: AppContext, text: str) -> None:
+def _save(month: dt.date, app_ctx: AppContext) -> None:
+    """Write the text area's commentary for the scope and month through the one write path; the outcome is
+    said on the next run (a callback draws nothing itself)."""
     viewer = app_ctx.viewer
     author = viewer.email or f"{viewer.label} (demo persona)"
-    assert summary.month is not None
     try:
         with data.writing() as con:
             written = write_commentary(
-                con, viewer, app_ctx.scope, summary.month, text, utc_now(), written_by=author
+                con,
+                viewer,
+                app_ctx.scope,
+                month,
+                st.session_state.get(TEXT_KEY, ""),
+                utc_now(),
+                written_by=author,
             )
     except CommentaryRefused as error:
-        st.error(plain(str(error), None), icon=":material/error:")
+        st.session_state[OUTCOME_KEY] = ("error", str(error))
         return
-    st.session_state[SAVED_KEY] = f"Commentary saved ({written.byline})."
-    st.rerun()
+    st.session_state[OUTCOME_KEY] = ("success", f"Commentary saved ({written.byline}).")
 
 
 def figures(summary: Summary, app_ctx: AppContext) -> None:

@@ -113,7 +113,7 @@ def test_history_is_kept_and_the_latest_is_shown(store):
     assert len(rows(store)) == 2
     shown = latest(store, NW_LONDON)
     assert shown.text == "Second." and shown.written_by == "Dr A Lead" and shown.versions == 2
-    assert shown.byline == "Dr A Lead, 05 Oct 2026 10:30"
+    assert shown.byline == "Dr A Lead, 05 Oct 2026 10:30 UTC"
 
 
 @pytest.mark.parametrize(
@@ -173,7 +173,7 @@ def test_formula_like_text_is_kept_as_written_and_neutralised_in_downloads(store
     chart = Chart("summary", summary.title, summary.subtitle, go.Figure(), table)
     sheet = load_workbook(io.BytesIO(xlsx_bytes(chart)))["data"]
     values = [cell.value for row in sheet.iter_rows() for cell in row]
-    assert f"'{hostile}" in values and "'@author, 05 Oct 2026 09:30" in values
+    assert f"'{hostile}" in values and "'@author, 05 Oct 2026 09:30 UTC" in values
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
 
 

@@ -217,14 +217,14 @@ def test_the_commentary_is_read_for_the_summary_month_and_shown_with_its_author(
     assert ("commentary", {"month": MONTH}) in fetch.asked  # type: ignore[attr-defined]
     assert summary.commentary is not None and summary.commentary.versions == 2
     assert summary.commentary_text == (
-        '=HYPERLINK("http://x") Uptake is slowing. (lead@nhs.net, 05 Oct 2026 09:30)'
+        '=HYPERLINK("http://x") Uptake is slowing. (lead@nhs.net, 05 Oct 2026 09:30 UTC)'
     )
     assert summary.notes.startswith("Commentary: =HYPERLINK")
     assert "Status: GPIP: 1,255 practices" in summary.notes
     table = summary.table()
     row = table[table["section"] == "Commentary"].iloc[0]
     assert row["value"] == '=HYPERLINK("http://x") Uptake is slowing.'
-    assert row["detail"] == "lead@nhs.net, 05 Oct 2026 09:30"
+    assert row["detail"] == "lead@nhs.net, 05 Oct 2026 09:30 UTC"
 
 
 def test_without_commentary_or_data_the_summary_says_so():
