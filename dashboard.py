@@ -19,7 +19,8 @@ def page(path: str, title: str, icon: str, url_path: str, default: bool = False)
 
 PAGES = {
     "Programmes": [
-        page("pages/overview.py", "Overview", "home", "overview", default=True),
+        page("pages/summary.py", "Summary", "summarize", "summary", default=True),
+        page("pages/overview.py", "Overview", "home", "overview"),
         page("pages/phases.py", "Phase completion", "event_available", "phases"),
         page("pages/uptake.py", "Uptake by ICB", "map", "uptake"),
         page("pages/gains.py", "Productivity gains", "trending_up", "gains"),

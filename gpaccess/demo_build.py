@@ -62,6 +62,7 @@ def build_demo_database(
     progress: Progress | None = None,
 ) -> Path:
     from gpaccess.demo import write_demo_files
+    from gpaccess.demo.commentary import write_demo_commentary
 
     check_demo_target(path)
     report = progress or (lambda fraction, message: None)
@@ -82,6 +83,7 @@ def build_demo_database(
                 dataset_label="synthetic_demo",
                 progress=lambda f, m: report(0.5 + 0.5 * f, m),
             )
+            write_demo_commentary(con)  # through the one write path, as a user would
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -35,3 +35,25 @@ def _badge(shape: str, letter: str, words: str, size: int) -> str:
         f'<text x="20" y="27" text-anchor="middle" font-family="Arial" font-size="20" font-weight="bold" '
         f'fill="#FFFFFF">{escape(letter)}</text></svg>'
     )
+
+
+# The icons as text, for tables, slides and downloads: a shape for the kind of variation and the MDC letter, always
+# written beside the words (never colour alone).
+VARIATION_SYMBOL = {
+    "common_cause": "● –",
+    "improvement_high": "✔ H",
+    "improvement_low": "✔ L",
+    "concern_high": "⚠ H",
+    "concern_low": "⚠ L",
+    "neutral_high": "◆ H",
+    "neutral_low": "◆ L",
+}
+ASSURANCE_SYMBOL = {"pass": "P", "fail": "F", "hit_or_miss": "?", None: "–"}
+
+
+def variation_symbol(icon: str) -> str:
+    return VARIATION_SYMBOL[icon]
+
+
+def assurance_symbol(icon: str | None) -> str:
+    return ASSURANCE_SYMBOL[icon]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from gpaccess.app import frame
+from gpaccess.app import frame, summary_page
 from gpaccess.app.charts import PageCharts
 from gpaccess.export.pack import PACK_SECTIONS, Section, build_pack, classification, without_repeats
 from gpaccess.registry import PAGES
@@ -42,7 +42,8 @@ if st.button("Build board pack", type="primary", disabled=not chosen, key="pack_
         sections.append(Section(PAGES[key].heading, PageCharts(key, ctx).placed()))
     sections = without_repeats(sections)
     bar.progress(0.85, text="Writing slides")
-    deck = build_pack(sections, export_ctx, synthetic=ctx.synthetic_demo)
+    summary = summary_page.current(ctx)  # slide 2, after the cover
+    deck = build_pack(sections, export_ctx, synthetic=ctx.synthetic_demo, summary=summary)
     bar.progress(1.0, text="Ready")
     charts = sum(len(s.charts) for s in sections)
     st.session_state["pack"] = (

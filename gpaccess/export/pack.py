@@ -15,6 +15,7 @@ from gpaccess.export.sections import db_fetch, export_context, shared
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.registry import PAGES, ChartContext, Fetch, placed
 from gpaccess.scope import NATIONAL, Scope
+from gpaccess.summary import build_summary
 
 __all__ = [
     "PACK_SECTIONS",
@@ -92,10 +93,13 @@ def board_pack(
     scope: Scope,
     sections: Sequence[str] = PACK_SECTIONS,
     choices: dict[str, object] | None = None,
+    summary: bool = False,
 ) -> bytes:
     """A deck for a viewer and scope, as PPTX bytes: the board pack, or with `sections=[page]` that page's
-    deck (`choices`: the page's own controls). The CLI and the benchmark call this."""
+    deck (`choices`: the page's own controls); with `summary`, the summary slide after the cover (the board
+    pack's slide 2). The CLI and the benchmark call this."""
     ctx = export_context(con, viewer, scope, choices)
     synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
     built = build_sections(db_fetch(con, ctx), ctx, sections, workers=PACK_WORKERS)
-    return build_pack(built, ctx, synthetic=synthetic)
+    brief = build_summary(shared(db_fetch(con, ctx)), ctx) if summary else None
+    return build_pack(built, ctx, synthetic=synthetic, summary=brief)

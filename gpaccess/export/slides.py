@@ -11,6 +11,7 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from pptx import Presentation
 from pptx.chart.data import Categories, CategoryChartData
@@ -31,6 +32,9 @@ from gpaccess.export.cells import neutralise_text
 from gpaccess.export.native import NativeChart, NativeTable, Panel
 from gpaccess.export.slide_table import add_table
 from gpaccess.registry import ChartContext, Placed
+
+if TYPE_CHECKING:
+    from gpaccess.summary import Summary
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -449,8 +453,10 @@ def build_pack(
     title: str = PACK_TITLE,
     synthetic: bool = False,
     today: dt.date | None = None,
+    summary: Summary | None = None,
 ) -> bytes:
-    """The deck as bytes: title slide, contents, then the chart slides of each section in order."""
+    """The deck as bytes: title slide, the summary slide (when given), contents, then the chart slides of each
+    section in order."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     label = classification(sections)
@@ -494,6 +500,10 @@ def build_pack(
         colour=theme.NHS_DARK_BLUE,
     )
     _notes(cover, f"{title}. {lines[0]}. {lines[1]}. Classification {label}.")
+    if summary is not None:
+        from gpaccess.export.summary_slide import add_summary_slide  # drawn with the helpers here
+
+        add_summary_slide(prs, summary, label, next_number())
 
     contents = prs.slides.add_slide(prs.slide_layouts[5])
     _frame(contents, label, next_number())

@@ -161,3 +161,16 @@ CREATE TABLE IF NOT EXISTS dataset (         -- key: key. e.g. synthetic_demo = 
     key VARCHAR NOT NULL,
     value VARCHAR NOT NULL
 );
+
+-- What users write ------------------------------------------------------------------------------------------------
+-- The board commentary (docs/roles.md, "Commentary"): 2-4 sentences an author writes per scope and month, written
+-- only through gpaccess.commentary.write_commentary. History is kept: every save is a new row, and the latest per
+-- scope and month is shown (queries/commentary.sql).
+CREATE TABLE IF NOT EXISTS commentary (      -- key: region_code, icb_code, month, written_at (append only)
+    region_code VARCHAR,                     -- NULL for England; for an ICB, its region
+    icb_code VARCHAR,                        -- NULL for England and for a region
+    month DATE NOT NULL,                     -- the first day of the month it is about
+    text VARCHAR NOT NULL,                   -- plain text, one paragraph, at most 600 characters
+    written_by VARCHAR NOT NULL,             -- the author as recorded (an e-mail address or a name)
+    written_at TIMESTAMP NOT NULL
+);

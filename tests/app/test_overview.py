@@ -22,7 +22,7 @@ def app(monkeypatch, db: Path, **params: str) -> AppTest:
     at = AppTest.from_file(DASHBOARD, default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value
-    return at.run()
+    return at.switch_page("pages/overview.py").run()  # the Summary is the default page
 
 
 def cli_figures(db: Path, *args: str) -> dict:

@@ -69,7 +69,7 @@ def test_overview_says_no_programme_data_loaded_on_appointment_only_data(
     monkeypatch, appointments_only
 ):
     monkeypatch.setenv(DB_ENV, str(appointments_only))
-    at = run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    at = run(AppTest.from_file(DASHBOARD, default_timeout=120).switch_page("pages/overview.py"))
     assert NO_PROGRAMME_DATA in [i.value for i in at.info]
     labels = [m.label for m in at.metric]
     assert not any(label.startswith(("Accelerate", "GPIP", "In support")) for label in labels)

@@ -10,8 +10,8 @@ from tests.browser.conftest import shot, start_streamlit, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
-# the overview is the default page, at the root URL
-PAGES = ["", "phases", "uptake", "gains", "access", "support"]
+# the Summary is the default page, at the root URL, and draws no chart (test_summary_page_renders_without_errors)
+PAGES = ["overview", "phases", "uptake", "gains", "access", "support"]
 ERROR_SELECTORS = (
     '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stDialog"]'
 )
@@ -34,11 +34,21 @@ def test_page_renders_charts_without_errors(server, page, path):
     assert page.locator(ERROR_SELECTORS).count() == 0
     assert page.locator(".js-plotly-plot").count() >= 1
     assert all(title.strip() for title in chart_titles(page))
-    shot(page, f"page-{path or 'overview'}")
+    shot(page, f"page-{path}")
+
+
+def test_summary_page_renders_without_errors(server, page):
+    page.goto(f"{server}/")
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
+    page.get_by_text("Status against target").wait_for(timeout=90_000)
+    assert page.locator(ERROR_SELECTORS).count() == 0
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Summary"
+    assert page.locator('svg[role="img"]').count() >= 3  # the variation icons, each with its words
+    shot(page, "page-summary")
 
 
 def test_changing_the_region_changes_the_charts_and_the_url(server, page):
-    page.goto(f"{server}/")
+    page.goto(f"{server}/overview")
     wait_for_charts(page)
     before = chart_titles(page)
     choose(page, "Region", "London")

@@ -1,0 +1,88 @@
+"""Slide 2 of the board pack is the summary, for England, London (Y56) and North West London (QRV): its title
+begins "Summary", its notes and commentary box hold the scope's latest commentary (read here with db.run), and
+its native table holds the four headline outcomes. The CLI's pack has it too; the Summary page's deck is the
+cover and the summary slide."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pptx import Presentation
+
+from gpaccess.access import PUBLIC
+from gpaccess.cli import main
+from gpaccess.db import run
+from gpaccess.export.pack import board_pack
+from gpaccess.export.sections import db_fetch, export_context, shared
+from gpaccess.export.summary_slide import COMMENTARY_NAME, TABLE_NAME, summary_deck
+from gpaccess.scope import Scope
+from gpaccess.store import connect_read_only
+from gpaccess.summary import build_summary
+
+SCOPES = [Scope(), Scope(region="Y56"), Scope(region="Y56", icb="QRV")]
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    connection = connect_read_only(demo_db)
+    yield connection
+    connection.close()
+
+
+def latest_commentary(con, scope: Scope) -> str:
+    month = run(con, "data_status", PUBLIC, Scope()).iloc[0]["last_month"]
+    rows = run(con, "commentary", PUBLIC, scope, month=month)
+    assert len(rows) == 1, "the demo writes a commentary for each of these scopes"
+    return str(rows.iloc[0]["text"])
+
+
+def shapes(slide) -> dict[str, object]:
+    return {shape.name: shape for shape in slide.shapes}
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["England", "London", "North West London"])
+def test_slide_2_is_the_summary_with_the_commentary(con, scope):
+    deck = board_pack(con, PUBLIC, scope, summary=True)
+    slides = Presentation(io.BytesIO(deck)).slides
+    second = slides[1]
+    assert second.shapes.title.text.startswith("Summary")
+    text = latest_commentary(con, scope)
+    notes = second.notes_slide.notes_text_frame.text
+    assert notes.startswith(f"Commentary: {text} (Synthetic demo author, ")
+    found = shapes(second)
+    assert found[COMMENTARY_NAME].text_frame.text == text
+    table = found[TABLE_NAME].table
+    assert [row.cells[0].text for row in list(table.rows)[1:]] == [
+        "Face-to-face share",
+        "Did-not-attend (DNA) rate",
+        "Same-day share",
+        "Appointments per 1,000 registered patients",
+    ]
+    assert slides[2].shapes.title.text == "Contents"  # the rest of the pack follows
+
+
+def test_the_target_month_is_on_the_national_slide_and_not_on_a_regional_one(con):
+    national = Presentation(io.BytesIO(board_pack(con, PUBLIC, Scope(), summary=True))).slides[1]
+    assert "at the current rate the target is reached in" in national.shapes.title.text
+    london = Presentation(io.BytesIO(board_pack(con, PUBLIC, Scope(region="Y56"), summary=True)))
+    assert "no local target" in london.slides[1].shapes.title.text
+
+
+def test_the_cli_pack_has_the_summary_second_and_a_page_deck_has_none(demo_db, tmp_path):
+    out = tmp_path / "pack.pptx"
+    assert main(["--db", str(demo_db), "export", "--out", str(out), "--icb", "QRV"]) == 0
+    assert Presentation(str(out)).slides[1].shapes.title.text.startswith("Summary")
+    page = tmp_path / "uptake.pptx"
+    assert main(["--db", str(demo_db), "export", "--out", str(page), "--page", "uptake"]) == 0
+    assert not any(
+        s.shapes.title is not None and s.shapes.title.text.startswith("Summary")
+        for s in Presentation(str(page)).slides
+    )
+
+
+def test_the_summary_pages_deck_is_the_cover_and_the_summary(con):
+    ctx = export_context(con, PUBLIC, Scope(region="Y56", icb="QRV"))
+    summary = build_summary(shared(db_fetch(con, ctx)), ctx)
+    slides = Presentation(io.BytesIO(summary_deck(summary, ctx, synthetic=True))).slides
+    assert len(slides) == 2 and slides[1].shapes.title.text == summary.title
