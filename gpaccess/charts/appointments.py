@@ -67,7 +67,7 @@ def spc_chart(
         {_month_start(d) for d in rebase_at or [] if months.min() < _month_start(d) <= months.max()}
     )
     table = xmr(
-        months, series[column].astype(float), improvement=measure.improvement, rebase_at=rebase
+        months, series[column].astype(float), improvement=measure.improvement, changes=rebase
     )
     summary = summarise(table, improvement=measure.improvement)
     title = (

@@ -93,7 +93,9 @@ def test_value_and_limit_lines(mixed_chart: pd.DataFrame) -> None:
 
 def test_limit_lines_break_between_segments() -> None:
     dates = DATES[:14]
-    chart = xmr(dates, [10, 12] * 7, improvement="up", rebase_at=[dates[6].date()])
+    chart = xmr(
+        dates, [10, 12] * 7, improvement="up", changes=[dates[6].date()], min_segment_points=6
+    )
     fig = figure(chart)
     for name in ["Mean", "Upper process limit", "Lower process limit"]:
         line = trace(fig, name)
