@@ -7,6 +7,8 @@ gpaccess [--db PATH] demo [--scale national]        build the synthetic demo in 
 gpaccess [--db PATH] figures [--json] [--region CODE] [--icb CODE]   headline figures (text; JSON with --json)
 gpaccess [--db PATH] export --out pack.pptx [--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
                                                     board pack, or one page's slides (PowerPoint)
+gpaccess [--db PATH] spc-change --measure M --month YYYY-MM --reason TEXT [--remove] [--region CODE] [--icb CODE]
+         --as ROLE                                  record (or take out) a change that re-bases SPC limits
 
 --db goes before or after the command. Databases (gpaccess/config.py): loads write the real database
 data/gpaccess.duckdb; `demo` builds data/demo.duckdb; `figures` and `export` read the real database when it holds
@@ -28,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from gpaccess.access import PUBLIC, ROLES, AccessDenied, Viewer
+from gpaccess.cli_spc import add_command as add_spc_change
 from gpaccess.config import database_path, demo_database_path
 from gpaccess.db import run
 from gpaccess.ingest import IngestError, LoadPlan, ingest_files
@@ -64,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     _add_figures(commands, database)
     _add_export(commands, database)
+    add_spc_change(commands, database)
     return parser
 
 

@@ -199,3 +199,30 @@ def test_changes_for_filters_a_measure_and_copes_with_an_older_database(con) -> 
         raise duckdb.CatalogException("Table with name spc_change does not exist!")
 
     assert changes_for(older, "dna_pct").empty
+
+
+def test_the_command_line_records_and_refuses_like_the_app(con, tmp_path, capsys) -> None:
+    from gpaccess.cli import main
+
+    path = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    )
+    db = str(path.fetchone()[0])
+    common = ["spc-change", "--db", db, "--measure", "face_to_face_pct", "--month", "2022-07"]
+    assert main([*common, "--reason", "Triage model changed", "--as", "public"]) == 3
+    assert (
+        main(
+            [*common, "--reason", "Triage", "--icb", "QRV", "--as", "region", "--as-region", "Y56"]
+        )
+        == 3
+    )
+    assert main([*common, "--reason", "", "--as", "national"]) == 2
+    assert rows(con) == []
+    assert (
+        main([*common, "--reason", "Triage", "--icb", "QRV", "--as", "icb", "--as-icb", "QRV"]) == 0
+    )
+    shown = run(con, "spc_changes", PUBLIC, NW_LONDON)
+    assert shown["reason"].tolist() == ["Triage"]
+    assert main([*common, "--remove", "--icb", "QRV", "--as", "icb", "--as-icb", "QRV"]) == 0
+    assert run(con, "spc_changes", PUBLIC, NW_LONDON).empty
+    assert "Refused" in capsys.readouterr().err
