@@ -38,6 +38,7 @@ def show(app_ctx: Any, measures: Sequence[str], key: str) -> None:
     writer = app_ctx.viewer.may_write_for(scope.region, scope.icb)
     done = st.session_state.pop(_DONE, None)
     if done:
+        st.session_state.pop(f"rc_reason_{key}", None)  # written: the next reason starts empty
         st.success(f"{done} The charts use it now.")
     with st.expander(f"Changes recorded for this scope ({len(recorded)})", expanded=bool(done)):
         st.caption(
@@ -83,7 +84,7 @@ def _record_form(app_ctx: Any, measures: Sequence[str], key: str) -> None:
     months = _months_held(app_ctx)
     if not months:
         return
-    with st.form(f"record_change_{key}", clear_on_submit=True):
+    with st.container(border=True):
         st.markdown("**Record a change**")
         measure = st.selectbox(
             "Measure",
@@ -100,7 +101,10 @@ def _record_form(app_ctx: Any, measures: Sequence[str], key: str) -> None:
         reason = st.text_input(
             "Reason (what changed)", max_chars=REASON_LIMIT, key=f"rc_reason_{key}"
         )
-        if st.form_submit_button("Record the change"):
+        st.button(
+            "Record the change", key=f"rc_record_{key}", on_click=_request, args=(key, "record")
+        )
+        if _requested(key, "record"):
             _write(
                 lambda con, now: record_change(
                     con, app_ctx.viewer, app_ctx.scope, measure, month, reason, now
@@ -111,14 +115,15 @@ def _record_form(app_ctx: Any, measures: Sequence[str], key: str) -> None:
 
 def _remove_form(app_ctx: Any, recorded: pd.DataFrame, key: str) -> None:
     choices = [(str(r.measure), pd.Timestamp(r.change_month).date()) for r in recorded.itertuples()]
-    with st.form(f"remove_change_{key}"):
+    with st.container(border=True):
         chosen = st.selectbox(
             "Take out a recorded change",
             choices,
             format_func=lambda c: f"{c[1]:%b %Y}, {MEASURES[c[0]].label.lower()}",
             key=f"rm_choice_{key}",
         )
-        if st.form_submit_button("Take it out"):
+        st.button("Take it out", key=f"rm_remove_{key}", on_click=_request, args=(key, "remove"))
+        if _requested(key, "remove"):
             measure, month = chosen
             _write(
                 lambda con, now: remove_change(
@@ -144,3 +149,13 @@ def _write(action: Any, done: str) -> None:
         return
     st.session_state[_DONE] = done
     st.rerun()
+
+
+def _request(key: str, action: str) -> None:
+    """A button's callback: a session flag rather than the button's one-run trigger, so that the request
+    survives the rerun the frame makes when a page file runs without the entrypoint (gpaccess.app.upload)."""
+    st.session_state[f"spc_change_{action}_{key}"] = True
+
+
+def _requested(key: str, action: str) -> bool:
+    return bool(st.session_state.pop(f"spc_change_{action}_{key}", False))

@@ -177,7 +177,7 @@ def _notes(
     notes = [measure.note] if measure.note else []
     if measure.seasonal:
         notes.append(
-            f"Seasonal measure: the dotted grey line ({YEAR_BEFORE.lower()}) shows the same month a year "
+            f"Seasonal measure: the light grey line, '{YEAR_BEFORE}', shows each month's value a year "
             "earlier."
         )
     for change in marked:

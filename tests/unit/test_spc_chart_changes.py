@@ -116,7 +116,7 @@ def test_year_before_is_the_value_twelve_months_earlier() -> None:
     assert shown[12] == pytest.approx(50.0)  # Apr 2022 shows Apr 2021
     (trace,) = [t for t in chart.figure.data if t.name == YEAR_BEFORE]
     assert trace.line.dash == "dot"
-    assert any("same month a year before" in note for note in chart.notes)
+    assert any(f"'{YEAR_BEFORE}'" in note for note in chart.notes)
 
 
 def test_a_measure_that_is_not_seasonal_has_no_year_before_line() -> None:
