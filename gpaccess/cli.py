@@ -9,6 +9,8 @@ gpaccess [--db PATH] export --out pack.pptx [--page NAME] [--region CODE] [--icb
                                                     board pack, or one page's slides (PowerPoint)
 gpaccess [--db PATH] commentary --month YYYY-MM [--region CODE] [--icb CODE] --as TOKEN --by NAME --text TEXT
                                                     write the board commentary for a scope and month
+gpaccess [--db PATH] spc-change --measure M --month YYYY-MM --reason TEXT [--remove] [--region CODE] [--icb CODE]
+         --as ROLE                                  record (or take out) a change that re-bases SPC limits
 
 --db goes before or after the command. Databases (gpaccess/config.py): loads write the real database
 data/gpaccess.duckdb; `demo` builds data/demo.duckdb; `figures` and `export` read the real database when it holds
@@ -31,6 +33,7 @@ from pathlib import Path
 import duckdb
 
 from gpaccess.access import PUBLIC, ROLES, AccessDenied, Viewer
+from gpaccess.cli_spc import add_command as add_spc_change
 from gpaccess.config import database_path, demo_database_path
 from gpaccess.db import run
 from gpaccess.ingest import IngestError, LoadPlan, ingest_files
@@ -68,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_figures(commands, database)
     _add_export(commands, database)
     _add_commentary(commands, database)
+    add_spc_change(commands, database)
     return parser
 
 

@@ -4,6 +4,7 @@ the real database (data/gpaccess.duckdb) or any database holding real data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
@@ -13,8 +14,23 @@ from typing import Literal
 import duckdb
 
 from gpaccess import config
+from gpaccess.access import Viewer
 from gpaccess.ingest import ingest_files
+from gpaccess.scope import NATIONAL
+from gpaccess.spc_changes import ChangeRefused, record_change
 from gpaccess.store import connect_writable
+
+DEMO_AUTHOR = "Synthetic demo"
+# What the demo records for England, where its face-to-face share changes course (gpaccess/demo: F2F_KNOTS): the
+# post-pandemic rise levels off from mid 2022. The limits are re-based there, on a stable year (Jul 2022 to Jun
+# 2023), so that the fall from mid 2023 shows against it.
+DEMO_CHANGES = (
+    (
+        "face_to_face_pct",
+        dt.date(2022, 7, 1),
+        "Post-pandemic recovery levelled off: infection control rules for general practice eased in spring 2022",
+    ),
+)
 
 Progress = Callable[[float, str], None]
 
@@ -84,9 +100,26 @@ def build_demo_database(
                 progress=lambda f, m: report(0.5 + 0.5 * f, m),
             )
             write_demo_commentary(con)  # through the one write path, as a user would
+            record_demo_changes(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         os.replace(building, path)
     report(1.0, "Demo database ready")
     return path
+
+
+def record_demo_changes(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None) -> int:
+    """Record DEMO_CHANGES for England through the one write path, as a national user; a change whose month the
+    demo does not hold (a demo of a few months) is left out. Returns how many were recorded."""
+    recorded = 0
+    when = now or dt.datetime.now().replace(microsecond=0)
+    for measure, month, reason in DEMO_CHANGES:
+        try:
+            record_change(
+                con, Viewer("national"), NATIONAL, measure, month, reason, when, DEMO_AUTHOR
+            )
+        except ChangeRefused:
+            continue  # not a month this demo holds
+        recorded += 1
+    return recorded

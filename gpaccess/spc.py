@@ -8,14 +8,17 @@ Reference: NHS England, "Making Data Count: Getting started" (2019) and "Making 
 Strengthening your decisions" (2021), https://www.england.nhs.uk/publication/making-data-count/
 
 The XmR chart
-    The series may be split into segments ("rebasing") at chosen dates, e.g. when a change
-    was introduced. In each segment the mean and the mean moving range (MR-bar, the mean of
-    the absolute differences between consecutive points) are taken from the first
-    `baseline_points` points (12 by default) and then held fixed for the rest of the
-    segment. The process limits are mean +/- 2.66 x MR-bar (about three sigma); the
-    two-sigma lines sit two-thirds of the way from the mean to each limit. A segment with
-    fewer than `baseline_points` points uses all of its points and is flagged as having
-    trial limits.
+    The series is split into segments ("re-basing") only at changes a user recorded (the
+    month a known change to the process took effect: gpaccess.spc_changes), never
+    automatically, and only where the change leaves at least `min_segment_points` points
+    (12 by default) on each side: a change nearer the start or end of the series, or nearer
+    an earlier accepted change, does not re-base (the chart still marks it). In each segment
+    the mean and the mean moving range (MR-bar, the mean of the absolute differences between
+    consecutive points) are taken from the first `baseline_points` points (12 by default)
+    and then held fixed for the rest of the segment. The process limits are mean +/- 2.66 x
+    MR-bar (about three sigma); the two-sigma lines sit two-thirds of the way from the mean
+    to each limit. A series with fewer than `baseline_points` points uses all of them and is
+    flagged as having trial limits.
 
 Special-cause rules (each tested within a segment; runs never cross a segment boundary)
     astronomical  a point strictly above the upper or strictly below the lower limit;
@@ -99,6 +102,14 @@ class SpcSummary:
     mean: float
     ucl: float
     lcl: float
+    special_cause: bool = (
+        False  # the latest point is flagged by a rule: only then is a variation icon shown
+    )
+
+    @property
+    def shows_variation_icon(self) -> bool:
+        """Making Data Count icons only where the rules fire: common cause is said in words, no badge."""
+        return self.special_cause
 
 
 @dataclass(frozen=True)
@@ -119,19 +130,24 @@ def xmr(
     *,
     improvement: Direction,
     baseline_points: int = 12,
-    rebase_at: Sequence[datetime.date] | None = None,
+    changes: Sequence[datetime.date] | None = None,
+    min_segment_points: int | None = None,
     shift_run: int = 7,
     trend_run: int = 7,
 ) -> pd.DataFrame:
     """Return the XmR chart table: one row per point with limits, rule flags and variation.
 
     `dates` must be strictly increasing; `values` must be finite numbers of the same length.
-    `rebase_at` starts a new segment (with its own limits) at the first point on or after
-    each date. See the module docstring for the rules.
+    Each of the recorded `changes` starts a new segment (with its own limits) at the first
+    point on or after it, if that leaves at least `min_segment_points` (default:
+    `baseline_points`) points on each side. See the module docstring for the rules.
     """
     when, vals = _validated_series(dates, values)
     _check_options(improvement, baseline_points, shift_run, trend_run)
-    segment = _segment_ids(when, rebase_at or [])
+    least = baseline_points if min_segment_points is None else min_segment_points
+    if least < 1:
+        raise ValueError("min_segment_points must be at least 1")
+    segment = _segment_ids(len(when), segment_starts(when, changes or [], least))
     parts = [
         _segment_chart(vals[segment == seg], baseline_points, shift_run, trend_run)
         for seg in range(int(segment.max()) + 1)
@@ -165,6 +181,7 @@ def summarise(
         mean=float(latest["mean"]),
         ucl=float(latest["ucl"]),
         lcl=float(latest["lcl"]),
+        special_cause=bool(latest["special_cause"]),
     )
 
 
@@ -206,11 +223,26 @@ def _check_options(improvement: str, baseline_points: int, shift_run: int, trend
 # ---------------------------------------------------------------------------- segments
 
 
-def _segment_ids(when: pd.DatetimeIndex, rebase_at: Sequence[datetime.date]) -> np.ndarray:
-    """Segment number per point: a new segment starts at the first point on/after a rebase."""
-    starts = {int(when.searchsorted(pd.Timestamp(day), side="left")) for day in rebase_at}
-    boundaries = np.array(sorted(s for s in starts if 0 < s < len(when)), dtype=int)
-    return np.searchsorted(boundaries, np.arange(len(when)), side="right")
+def segment_starts(
+    dates: Iterable[Any], changes: Iterable[datetime.date], min_points: int = 12
+) -> list[int]:
+    """Positions where a new segment starts: at the first point on or after each change, taken in
+    date order, when at least `min_points` points lie between it and the previous segment's start
+    and at least `min_points` from it to the end of the series. Every segment then has at least
+    `min_points` points; a change that fails the test does not re-base."""
+    when = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    candidates = sorted({int(when.searchsorted(pd.Timestamp(day))) for day in changes})
+    starts: list[int] = []
+    for position in candidates:
+        previous = starts[-1] if starts else 0
+        if position - previous >= min_points and len(when) - position >= min_points:
+            starts.append(position)
+    return starts
+
+
+def _segment_ids(length: int, starts: Sequence[int]) -> np.ndarray:
+    """Segment number per point, given the positions where segments after the first start."""
+    return np.searchsorted(np.asarray(starts, dtype=int), np.arange(length), side="right")
 
 
 def _segment_chart(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gpaccess.app import frame, render
+from gpaccess.app import frame, render, spc_changes
 from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
 from gpaccess.charts.access import ICB_MEASURES, TREND_COLUMNS
@@ -56,6 +56,7 @@ charts.show(
     "Monthly trends (statistical process control)",
     tabs=[MEASURES[column].label for column in TREND_COLUMNS],
 )
+spc_changes.show(ctx, TREND_COLUMNS, "access")
 
 st.subheader("ICBs compared")
 measure = st.selectbox(

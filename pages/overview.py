@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gpaccess.app import frame, render
+from gpaccess.app import frame, render, spc_changes
 from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
 from gpaccess.charts.base import fmt_int, fmt_pct
@@ -87,6 +87,8 @@ else:
             render.chart(chart)
         if not face_to_face:
             st.info("The SPC chart needs at least three months of appointment data.")
+        else:
+            spc_changes.show(ctx, ["face_to_face_pct"], "overview")
 
 charts.show("Programme support over time")
 charts.slides()

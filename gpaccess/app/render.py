@@ -73,11 +73,17 @@ def _more_downloads(item: Chart) -> None:
 
 
 def spc_variation(summary: SpcSummary) -> None:
-    """The Making Data Count variation icon with its meaning in words beside it."""
-    icon = variation_icon(summary.variation_icon, summary.variation_text)
+    """The SPC reading in words; the Making Data Count variation icon beside them only where a rule fired (no
+    badge on common cause), and assurance only where the measure has a target."""
+    icon = (
+        variation_icon(summary.variation_icon, summary.variation_text)
+        if summary.shows_variation_icon
+        else ""
+    )
+    assurance = f" {summary.assurance_text}." if summary.assurance_text else ""
     st.markdown(
         f'<div style="display:flex;gap:0.5rem;align-items:center">{icon}'
-        f"<span><b>SPC:</b> {summary.variation_text}.</span></div>",
+        f"<span><b>SPC:</b> {summary.variation_text}.{assurance}</span></div>",
         unsafe_allow_html=True,
     )
 

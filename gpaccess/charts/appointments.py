@@ -1,8 +1,14 @@
-"""Appointment measures as Making Data Count XmR charts (face-to-face share, DNA rate, same-day share...)."""
+"""Appointment measures as Making Data Count XmR charts (face-to-face share, DNA rate, same-day share...).
+
+Limits and rules are computed over every month held for the scope, re-based only at changes users recorded
+(gpaccess.spc_changes), and the chart then shows the chosen period: the verdict does not move with the page's
+From filter. Rules in docs/spc.md.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -10,7 +16,10 @@ import pandas as pd
 
 from gpaccess.charts.base import SOURCE_GPAD, Chart, describe_period
 from gpaccess.spc import Direction, SpcSummary, summarise, xmr
-from gpaccess.spc_chart import spc_figure
+from gpaccess.spc_chart import YEAR_BEFORE, MarkedChange, spc_figure
+from gpaccess.text import shorten
+
+Change = tuple[dt.date, str]  # a recorded change: the month it took effect, the reason
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,10 @@ class Measure:
     improvement: Direction
     percent: bool = True
     note: str = ""
+    seasonal: bool = False  # drawn with the same month a year before alongside
+    target: float | None = (
+        None  # assurance is read only against a target; none is set for these measures
+    )
 
     def format(self, value: float) -> str:
         return f"{value:.1f}%" if self.percent else f"{value:,.1f}"
@@ -33,6 +46,7 @@ MEASURES = {
             "Face-to-face share",
             "up",
             note="Higher is treated as improvement, as in the 2021 access plan.",
+            seasonal=True,  # a flu-clinic rise each autumn in the published data
         ),
         Measure("dna_pct", "Did-not-attend (DNA) rate", "down"),
         Measure(
@@ -46,6 +60,7 @@ MEASURES = {
             "Appointments per 1,000 registered patients",
             "up",
             percent=False,
+            seasonal=True,  # August and December dips, autumn and March peaks in the published data
         ),
         Measure("telephone_pct", "Telephone share", "neutral"),
         Measure("gp_pct", "Share of appointments with a GP", "neutral"),
@@ -54,48 +69,132 @@ MEASURES = {
 
 
 def spc_chart(
-    frame: pd.DataFrame, column: str, scope_label: str, rebase_at: list[dt.date] | None = None
-) -> tuple[Chart, SpcSummary]:
-    """XmR chart of one monthly measure (frame: appointments_monthly.sql), its finding and its MDC summary.
+    frame: pd.DataFrame,
+    column: str,
+    scope_label: str,
+    changes: Sequence[Change] = (),
+    shown: tuple[dt.date | None, dt.date | None] = (None, None),
+) -> tuple[Chart, SpcSummary] | None:
+    """XmR chart of one monthly measure, its finding and its MDC summary; None when the period shows no month.
 
-    Limits come from the first 12 months of each segment; `rebase_at` (e.g. programme starts) starts new ones.
+    `frame` is appointments_monthly.sql over every month held for the scope (no date filter); `changes` are the
+    scope's recorded changes of this measure; `shown` is the chosen period (first and last month, None: open).
     """
     measure = MEASURES[column]
     series = frame[["month", column]].dropna()
-    months = pd.to_datetime(series["month"]).dt.date
-    rebase = sorted(
-        {_month_start(d) for d in rebase_at or [] if months.min() < _month_start(d) <= months.max()}
-    )
+    months = pd.to_datetime(series["month"]).dt.date.tolist()
     table = xmr(
-        months, series[column].astype(float), improvement=measure.improvement, rebase_at=rebase
+        months,
+        series[column].astype(float),
+        improvement=measure.improvement,
+        changes=[month for month, _ in changes],
     )
-    summary = summarise(table, improvement=measure.improvement)
+    table["year_before"] = _year_before(table) if measure.seasonal else float("nan")
+    first, last = shown
+    in_window = [(first is None or m >= first) and (last is None or m <= last) for m in months]
+    window = table[in_window].reset_index(drop=True)
+    if window.empty:
+        return None
+    summary = summarise(window, improvement=measure.improvement, target=measure.target)
+    marked = _marked(table, changes, window)
     title = (
         f"{measure.label} {measure.format(summary.latest_value)} in {summary.latest_date:%b %Y}: "
         f"{_short_variation(summary)}"
     )
-    period = describe_period(series["month"].min(), series["month"].max())
-    rebased = f", re-based {', '.join(f'{d:%b %Y}' for d in rebase)}" if rebase else ""
-    subtitle = f"{scope_label} · monthly, {period} · limits from the first 12 months{rebased}"
+    period = describe_period(window["date"].iloc[0], window["date"].iloc[-1])
+    subtitle = f"{scope_label} · monthly, {period} · limits from {_baselines(table)}"
     draw = partial(
         spc_figure,
-        table,
+        window,
         title=title,
         subtitle=subtitle,
         y_title=measure.label,
         percent=measure.percent,
         source=SOURCE_GPAD,
+        year_before=window["year_before"].tolist() if measure.seasonal else None,
+        changes=[c for c in marked if window["date"].iloc[0] <= pd.Timestamp(c.month)],
     )
-    data = table[["date", "value", "mean", "lcl", "ucl", "special_cause", "variation"]].rename(
-        columns={"date": "month", "value": column, "lcl": "lower_limit", "ucl": "upper_limit"}
-    )
-    notes = (measure.note,) if measure.note else ()
-    alt = _alt_text(table, measure, summary, scope_label)
+    data = _plotted(window, column, measure, marked)
+    notes = _notes(measure, table, window, marked)
+    alt = _alt_text(window, measure, summary, scope_label, marked)
     return Chart(f"spc_{column}", title, subtitle, draw, data, alt, SOURCE_GPAD, notes), summary
 
 
-def _month_start(value: dt.date) -> dt.date:
-    return dt.date(value.year, value.month, 1)
+def _year_before(table: pd.DataFrame) -> list[float]:
+    """Each month's value twelve months earlier, where that month is held (else NaN)."""
+    by_month = dict(zip(pd.to_datetime(table["date"]), table["value"], strict=True))
+    return [
+        float(by_month.get(day - pd.DateOffset(years=1), float("nan")))
+        for day in pd.to_datetime(table["date"])
+    ]
+
+
+def _marked(
+    table: pd.DataFrame, changes: Sequence[Change], window: pd.DataFrame
+) -> list[MarkedChange]:
+    """The recorded changes up to the end of the window, each with whether the limits were re-based there."""
+    starts = {
+        pd.Timestamp(day).date()
+        for day, segment, previous in zip(
+            table["date"], table["segment"], table["segment"].shift(), strict=True
+        )
+        if not pd.isna(previous) and segment != previous
+    }
+    end = pd.Timestamp(window["date"].iloc[-1]).date()
+    return [
+        MarkedChange(month, reason, month in starts)
+        for month, reason in sorted(changes)
+        if month <= end
+    ]
+
+
+def _baselines(table: pd.DataFrame) -> str:
+    """The months each segment's limits come from, e.g. 'Apr 2021 to Mar 2022; Jul 2022 to Jun 2023'."""
+    spans = []
+    for _, rows in table.groupby("segment", sort=True):
+        base = rows["date"].iloc[:12]
+        spans.append(f"{base.iloc[0]:%b %Y} to {base.iloc[-1]:%b %Y}")
+    return "; ".join(spans)
+
+
+def _plotted(
+    window: pd.DataFrame, column: str, measure: Measure, marked: list[MarkedChange]
+) -> pd.DataFrame:
+    data = window[["date", "value", "mean", "lcl", "ucl", "special_cause", "variation"]].rename(
+        columns={"date": "month", "value": column, "lcl": "lower_limit", "ucl": "upper_limit"}
+    )
+    if measure.seasonal:
+        data[f"{column}_year_before"] = window["year_before"].to_numpy()
+    if marked:
+        reasons = {pd.Timestamp(c.month): c.reason for c in marked}
+        data["recorded_change"] = [reasons.get(pd.Timestamp(m), "") for m in data["month"]]
+    return data
+
+
+def _notes(
+    measure: Measure, table: pd.DataFrame, window: pd.DataFrame, marked: list[MarkedChange]
+) -> tuple[str, ...]:
+    notes = [measure.note] if measure.note else []
+    if measure.seasonal:
+        notes.append(
+            f"Seasonal measure: the light grey line, '{YEAR_BEFORE}', shows each month's value a year "
+            "earlier."
+        )
+    for change in marked:
+        effect = (
+            "limits re-based from that month"
+            if change.rebased
+            else "limits not re-based: fewer than 12 months on one side of it"
+        )
+        notes.append(
+            f"Recorded change, {change.month:%b %Y} ({effect}): {shorten(change.reason, None)}."
+        )
+    if window["date"].iloc[0] > table["date"].iloc[0]:
+        notes.append(
+            f"Limits and special-cause rules use every month held from {table['date'].iloc[0]:%b %Y}, "
+            "whatever period is chosen; the chart shows the chosen period."
+        )
+    return tuple(notes)
 
 
 def _short_variation(summary: SpcSummary) -> str:
@@ -108,9 +207,20 @@ def _short_variation(summary: SpcSummary) -> str:
     return f"{words} ({side}er than expected)"
 
 
-def _alt_text(table: pd.DataFrame, measure: Measure, summary: SpcSummary, scope_label: str) -> str:
+def _alt_text(
+    table: pd.DataFrame,
+    measure: Measure,
+    summary: SpcSummary,
+    scope_label: str,
+    marked: list[MarkedChange],
+) -> str:
     special = int(table["special_cause"].sum())
     first, last = table["date"].iloc[0], table["date"].iloc[-1]
+    changes = "".join(
+        f" Recorded change from {c.month:%B %Y}"
+        f" ({'limits re-based' if c.rebased else 'limits not re-based'}): {shorten(c.reason, None)}."
+        for c in marked
+    )
     return (
         f"Statistical process control chart of {measure.label.lower()} in {scope_label}, monthly from "
         f"{first:%B %Y} to {last:%B %Y}. Latest value {measure.format(summary.latest_value)} in "
@@ -118,4 +228,5 @@ def _alt_text(table: pd.DataFrame, measure: Measure, summary: SpcSummary, scope_
         f"{measure.format(summary.lcl)} to {measure.format(summary.ucl)}. {summary.variation_text}. "
         f"{special} of {len(table)} months show special cause variation."
         + (" Limits are trial limits (fewer than 12 months)." if summary.trial_limits else "")
+        + changes
     )

@@ -24,7 +24,7 @@ from gpaccess.charts.quality import POOR_COVERAGE_PCT
 from gpaccess.disclosure import FEWER_THAN
 from gpaccess.impact import MEASURES as IMPACT_MEASURES
 from gpaccess.labels import short_icb_name
-from gpaccess.spc_chart import SPECIAL_CAUSE_STYLES
+from gpaccess.spc_chart import RECORDED_CHANGE, SPECIAL_CAUSE_STYLES, YEAR_BEFORE
 
 Value = float | None
 Category = str | dt.date | int
@@ -132,9 +132,42 @@ def spc(chart: Chart) -> list[Panel]:
             )
             overlay = NativeSeries(name, values, colour, markers=True, line=False, symbol=symbol)
             series += (overlay,)
+    series += _spc_context(data, value_column)
     fmt = PERCENT if percent else "#,##0.0"
     native = NativeChart("line", months, series, fmt, labels=False, zero_based=False)
     return [("", native)]
+
+
+def _spc_context(data: pd.DataFrame, value_column: str) -> tuple[NativeSeries, ...]:
+    """A seasonal measure's same month a year before (muted, dashed), and each recorded change as a marker at
+    the top of the chart with a legend entry (PowerPoint has no vertical line in a chart; the month and reason
+    are in the slide's footnote, from the chart's caveats)."""
+    extra: tuple[NativeSeries, ...] = ()
+    year_before = f"{value_column}_year_before"
+    if year_before in data.columns:
+        extra += (
+            NativeSeries(YEAR_BEFORE, _values(data[year_before]), theme.NHS_MID_GREY, dashed=True),
+        )
+    if "recorded_change" in data.columns and (data["recorded_change"] != "").any():
+        numbers = [
+            v
+            for column in (value_column, "upper_limit")
+            for v in _values(data[column])
+            if v is not None
+        ]
+        top = max(numbers)
+        at = tuple(top if reason else None for reason in data["recorded_change"])
+        extra += (
+            NativeSeries(
+                f"{RECORDED_CHANGE} (see note)",
+                at,
+                theme.NHS_BLACK,
+                markers=True,
+                line=False,
+                symbol="triangle",
+            ),
+        )
+    return extra
 
 
 def supported_over_time(chart: Chart) -> list[Panel]:

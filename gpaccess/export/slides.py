@@ -50,6 +50,7 @@ _MARKERS = {
     "circle": XL_MARKER_STYLE.CIRCLE,
     "diamond": XL_MARKER_STYLE.DIAMOND,
     "square": XL_MARKER_STYLE.SQUARE,
+    "triangle": XL_MARKER_STYLE.TRIANGLE,
 }
 _KINDS = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,

@@ -12,18 +12,27 @@ from gpaccess.charts.programme import supported_over_time
 from gpaccess.export import native
 from gpaccess.export.native import PERCENT, bars, day, table
 from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
+from gpaccess.spc_changes import as_changes, changes_for
 
 PRACTICES = "Practices"
 
 
 def spc_trend(fetch: Fetch, ctx: ChartContext, column: str):
-    """The SPC chart of one monthly measure (None with fewer than 3 months of it), limits re-based at each
-    programme's start; its verdict travels with it (`Chart.spc`)."""
-    monthly = fetch("appointments_monthly")
+    """The SPC chart of one monthly measure (None with fewer than 3 months of it), its verdict travelling with
+    it (`Chart.spc`). Limits and rules over every month held for the scope, whatever the period chosen, re-based
+    only at the scope's recorded changes; the chart shows the chosen period (docs/spc.md)."""
+    every_month = ctx.scope.with_(date_from=None, date_to=None)
+    monthly = fetch("appointments_monthly", every_month)
     if monthly.empty or monthly[column].notna().sum() < 3:
         return None
-    starts = fetch("programmes")["start_date"].tolist()
-    chart, summary = spc_chart(monthly, column, ctx.scope_label, rebase_at=starts)
+    recorded = as_changes(changes_for(fetch, column))
+    shown = (ctx.scope.date_from, ctx.scope.date_to)
+    built = spc_chart(
+        monthly, column, ctx.scope_label, [(c.month, c.reason) for c in recorded], shown
+    )
+    if built is None:
+        return None
+    chart, summary = built
     return replace(chart, spc=summary)
 
 

@@ -174,3 +174,21 @@ CREATE TABLE IF NOT EXISTS commentary (      -- key: region_code, icb_code, mont
     written_by VARCHAR NOT NULL,             -- the author as recorded (an e-mail address or a name)
     written_at TIMESTAMP NOT NULL
 );
+
+-- What users record -------------------------------------------------------------------------------------------
+-- A change to a process that re-bases an SPC chart's limits (gpaccess/spc_changes.py; docs/spc.md). Scope:
+-- England (both codes NULL), a region (region_code only) or an ICB (icb_code, with its region). Never deleted:
+-- removing or superseding a change fills removed_by and removed_at, so the record of who did what stays.
+CREATE TABLE IF NOT EXISTS spc_change (      -- key: change_id; one row with removed_at NULL per measure, scope, month
+    change_id VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,                -- an SPC measure (column of appointments_monthly.sql)
+    region_code VARCHAR,
+    icb_code VARCHAR,
+    change_month DATE NOT NULL,              -- first of the month the change took effect
+    reason VARCHAR NOT NULL,                 -- plain text, one line, at most 200 characters
+    recorded_by VARCHAR NOT NULL,            -- who: e-mail address when signed in, else the role's label
+    recorded_as VARCHAR NOT NULL,            -- the role they wrote as: national, region:Y56, icb:QRV
+    recorded_at TIMESTAMP NOT NULL,
+    removed_by VARCHAR,
+    removed_at TIMESTAMP
+);

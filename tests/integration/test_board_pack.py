@@ -105,21 +105,27 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
     pack = read_pack(deck)
     checked = set()
 
-    # overview: SPC values month by month; limits from the first 12 months (XmR, 2.66 x mean moving range)
+    # overview: SPC values month by month for the period; limits from the first 12 months held, whatever the
+    # period (XmR, 2.66 x mean moving range), re-based only at the scope's recorded changes with 12 months or
+    # more on each side (the demo records one for England)
     monthly = q("appointments_monthly").dropna(subset=["face_to_face_pct"])
     spc = pack["spc_face_to_face_pct"][""]
     values = [v for _, v in spc["Value"]]
     assert np.allclose(values, monthly["face_to_face_pct"].astype(float).tolist())
-    months = pd.to_datetime(monthly["month"])
-    starts = [pd.Timestamp(d).to_period("M").to_timestamp() for d in q("programmes")["start_date"]]
-    rebase = min(
-        (d for d in starts if months.min() < d <= months.max()),
-        default=months.max() + pd.Timedelta(days=1),
-    )
-    segment = monthly.loc[(months < rebase).to_numpy(), "face_to_face_pct"].astype(float)
-    first = segment.iloc[
-        :12
-    ]  # limits from the first 12 months of the first segment (fewer: trial limits)
+    held = q("appointments_monthly", scope.with_(date_from=None, date_to=None))
+    series = held.dropna(subset=["face_to_face_pct"])["face_to_face_pct"].astype(float)
+    recorded = q("spc_changes")
+    start = 0
+    for change in sorted(recorded.loc[recorded["measure"] == "face_to_face_pct", "change_month"]):
+        at = int((pd.to_datetime(held["month"]) < pd.Timestamp(change)).sum())
+        if at - start >= 12 and len(series) - at >= 12:
+            start = at
+    latest = series.iloc[start : start + 12]
+    assert close(round(spc["Mean"][-1][1], 6), round(latest.mean(), 6))
+    assert (start > 0) == (
+        scope == Scope()
+    )  # England's recorded change re-bases; the others have none
+    first = series.iloc[:12]
     mean, moving_range = first.mean(), first.diff().abs().mean()
     assert close(round(spc["Mean"][0][1], 6), round(mean, 6))
     assert close(round(spc["Upper process limit"][0][1], 6), round(mean + 2.66 * moving_range, 6))

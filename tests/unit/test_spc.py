@@ -175,7 +175,7 @@ def test_baseline_points_option() -> None:
 def test_rebase_creates_two_segments_with_their_own_limits() -> None:
     values = BASE_HIGH_END + [20, 24] * 6
     dates = months(24)
-    chart = xmr(dates, values, improvement="up", rebase_at=[dates[12]])
+    chart = xmr(dates, values, improvement="up", changes=[dates[12]])
     assert chart["segment"].tolist() == [0] * 12 + [1] * 12
     # segment 0: mean 11, MR-bar 2 -> 16.32 / 5.68
     assert chart["mean"].iloc[:12].tolist() == [11.0] * 12
@@ -190,7 +190,9 @@ def test_rebase_creates_two_segments_with_their_own_limits() -> None:
 
 
 def test_rebase_date_between_points_starts_at_next_point() -> None:
-    chart = chart_for(BASE_HIGH_END + [20, 24] * 6, rebase_at=[dt.date(2023, 1, 15)])
+    chart = chart_for(
+        BASE_HIGH_END + [20, 24] * 6, changes=[dt.date(2023, 1, 15)], min_segment_points=11
+    )
     # 15 Jan 2023 falls between Jan 2023 (index 12) and Feb 2023 (index 13)
     assert chart["segment"].tolist() == [0] * 13 + [1] * 11
     assert chart["trial_limits"].tolist() == [False] * 13 + [True] * 11
@@ -199,19 +201,23 @@ def test_rebase_date_between_points_starts_at_next_point() -> None:
 def test_rebase_dates_outside_the_series_or_repeated_are_ignored() -> None:
     dates = months(24)
     rebase = [dt.date(2021, 6, 1), dates[0], dates[12], dates[12], dt.date(2030, 1, 1)]
-    chart = xmr(dates, BASE_HIGH_END + [20, 24] * 6, improvement="up", rebase_at=rebase)
+    chart = xmr(dates, BASE_HIGH_END + [20, 24] * 6, improvement="up", changes=rebase)
     assert chart["segment"].tolist() == [0] * 12 + [1] * 12
 
 
 def test_unsorted_rebase_dates_give_consecutive_segment_numbers() -> None:
     dates = months(9)
-    chart = xmr(dates, [1] * 9, improvement="up", rebase_at=[dates[6], dates[3]])
+    chart = xmr(
+        dates, [1] * 9, improvement="up", changes=[dates[6], dates[3]], min_segment_points=3
+    )
     assert chart["segment"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
 
 
 def test_one_point_segment_after_rebase() -> None:
     dates = months(13)
-    chart = xmr(dates, BASE_LOW_END + [30], improvement="up", rebase_at=[dates[12]])
+    chart = xmr(
+        dates, BASE_LOW_END + [30], improvement="up", changes=[dates[12]], min_segment_points=1
+    )
     last = chart.iloc[12]
     assert (last["segment"], last["mean"], last["ucl"], last["lcl"]) == (1, 30.0, 30.0, 30.0)
     assert bool(last["trial_limits"])
@@ -403,7 +409,7 @@ def test_trend_does_not_cross_a_segment_boundary() -> None:
     values = [1, 2, 3, 4, 5, 6, 7]
     dates = months(7)
     assert chart_for(values)["trend"].all()  # one segment: 7 rising points
-    split = xmr(dates, values, improvement="up", rebase_at=[dates[4]])
+    split = xmr(dates, values, improvement="up", changes=[dates[4]], min_segment_points=1)
     assert not split["trend"].any()  # 4 + 3 rising points
 
 
@@ -413,7 +419,7 @@ def test_shift_does_not_cross_a_segment_boundary() -> None:
     # one segment: mean 28 / 9 = 3.11, the seven 4s are above it
     assert flagged(chart_for(values), "shift") == list(range(1, 8))
     # split: [0, 4, 4, 4, 4] mean 3.2 (four 4s above) and [4, 4, 4, 0] mean 3 (three above)
-    split = xmr(dates, values, improvement="up", rebase_at=[dates[5]])
+    split = xmr(dates, values, improvement="up", changes=[dates[5]], min_segment_points=1)
     assert not split["shift"].any()
 
 
@@ -425,7 +431,7 @@ def test_two_of_three_does_not_cross_a_segment_boundary() -> None:
     # split before the second 15: segment 0 ends 12, 15, 11 (one beyond);
     # segment 1 = [15, 2, 4, ...]: mean 47/12 = 3.917, MR-bar (13 + 10 x 2)/11 = 3,
     # upper two sigma 3.917 + 5.32 = 9.24; only the 15 is beyond it
-    split = xmr(dates, values, improvement="up", rebase_at=[dates[14]])
+    split = xmr(dates, values, improvement="up", changes=[dates[14]], min_segment_points=1)
     assert not split["two_of_three"].any()
 
 
@@ -545,7 +551,7 @@ def test_summary_assurance(improvement: Direction, target: float | None, icon: s
 
 def test_summary_uses_latest_segment_limits() -> None:
     dates = months(24)
-    chart = xmr(dates, BASE_HIGH_END + [20, 24] * 6, improvement="up", rebase_at=[dates[12]])
+    chart = xmr(dates, BASE_HIGH_END + [20, 24] * 6, improvement="up", changes=[dates[12]])
     # latest segment: mean 22, limits 22 +/- 10.64; a target of 10 is below its LCL (11.36)
     # but would be inside segment 0's limits (5.68 to 16.32)
     summary = summarise(chart, improvement="up", target=10)

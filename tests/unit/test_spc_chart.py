@@ -12,7 +12,7 @@ import pytest
 
 from gpaccess import theme
 from gpaccess.spc import xmr
-from gpaccess.spc_chart import spc_figure
+from gpaccess.spc_chart import MarkedChange, spc_figure
 
 BASELINE = [12, 10] * 6  # mean 11, limits 16.32 / 5.68
 DATES = pd.date_range("2022-01-01", periods=16, freq="MS")
@@ -93,7 +93,9 @@ def test_value_and_limit_lines(mixed_chart: pd.DataFrame) -> None:
 
 def test_limit_lines_break_between_segments() -> None:
     dates = DATES[:14]
-    chart = xmr(dates, [10, 12] * 7, improvement="up", rebase_at=[dates[6].date()])
+    chart = xmr(
+        dates, [10, 12] * 7, improvement="up", changes=[dates[6].date()], min_segment_points=6
+    )
     fig = figure(chart)
     for name in ["Mean", "Upper process limit", "Lower process limit"]:
         line = trace(fig, name)
@@ -131,7 +133,7 @@ def test_footnote_with_source_and_trial_note() -> None:
     assert "Source: GPAD, NHS England" in note.text
     assert "Trial limits (fewer than 12 points)" in note.text
     assert (note.xref, note.yref, note.x, note.xanchor) == ("paper", "paper", 0, "left")
-    assert note.y < 0
+    assert note.y == 0 and note.yshift < 0  # below the plot
 
 
 def test_no_footnote_without_source_or_trial(mixed_chart: pd.DataFrame) -> None:
@@ -146,7 +148,21 @@ def test_layout_uses_nhs_theme(mixed_chart: pd.DataFrame) -> None:
     assert layout.xaxis.gridcolor == layout.yaxis.gridcolor == theme.NHS_PALE_GREY
     assert layout.font.family == theme.FONT_FAMILY
     assert layout.legend.orientation == "h"
-    assert layout.legend.y < 0
+    assert (layout.legend.y, layout.legend.yanchor) == (1.0, "bottom")  # above the plot
+
+
+def test_legend_above_the_plot_and_source_below_it_never_overlap(mixed_chart: pd.DataFrame) -> None:
+    fig = figure(mixed_chart, source="Source: GPAD")
+    (note,) = fig.layout.annotations
+    assert (note.y, note.yanchor) == (0, "top") and note.yshift < 0  # under the month labels
+    # the top margin holds the title and every row of the legend: more entries, more room
+    few = fig.layout.margin.t
+    many = figure(
+        xmr(DATES, BASELINE + [17, 10, 12, 5], improvement="up"),
+        year_before=[None] * 16,
+        changes=[MarkedChange(dt.date(2022, 6, 1), "A reason", False)],
+    ).layout.margin.t
+    assert many >= few >= 80 + 22
 
 
 def test_figure_is_json_serialisable_and_deterministic(mixed_chart: pd.DataFrame) -> None:
