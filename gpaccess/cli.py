@@ -7,15 +7,15 @@ gpaccess [--db PATH] demo [--scale national]        build the synthetic demo in 
 gpaccess [--db PATH] figures [--json] [--region CODE] [--icb CODE]   headline figures (text; JSON with --json)
 gpaccess [--db PATH] export --out pack.pptx [--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
                                                     board pack, or one page's slides (PowerPoint)
-gpaccess [--db PATH] commentary --month YYYY-MM [--region CODE] [--icb CODE] --as TOKEN --by NAME --text TEXT
+gpaccess [--db PATH] commentary --month YYYY-MM --text TEXT [--region CODE] [--icb CODE] --as ROLE [--by NAME]
                                                     write the board commentary for a scope and month
 gpaccess [--db PATH] spc-change --measure M --month YYYY-MM --reason TEXT [--remove] [--region CODE] [--icb CODE]
-         --as ROLE                                  record (or take out) a change that re-bases SPC limits
+         --as ROLE [--by NAME]                      record (or take out) a change that re-bases SPC limits
 
 --db goes before or after the command. Databases (gpaccess/config.py): loads write the real database
 data/gpaccess.duckdb; `demo` builds data/demo.duckdb; `figures` and `export` read the real database when it holds
 data, else the demo. --db, or the GPACCESS_DB environment variable, names one file for all of them.
-`commentary` writes to the database `figures` and `export` read.
+`commentary` and `spc-change` write to the database `figures` and `export` read (--as as for those).
 Exit status: 0 done; 2 refused (bad input, unknown code, busy database: nothing was changed); 3 not allowed.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from gpaccess.access import PUBLIC, ROLES, AccessDenied, Viewer
-from gpaccess.cli_spc import add_command as add_spc_change
+from gpaccess.cli_write import add_commands as add_write_commands
 from gpaccess.config import database_path, demo_database_path
 from gpaccess.db import run
 from gpaccess.ingest import IngestError, LoadPlan, ingest_files
@@ -70,8 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     _add_figures(commands, database)
     _add_export(commands, database)
-    _add_commentary(commands, database)
-    add_spc_change(commands, database)
+    add_write_commands(commands, database)
     return parser
 
 
@@ -384,70 +383,4 @@ def _export(args: argparse.Namespace) -> int:
     args.out.write_bytes(deck)
     what = f"Slides of page {args.page}" if args.page else "Board pack"
     print(f"{what} written: {args.out} ({len(deck) // 1024:,} KB)")
-    return 0
-
-
-def _add_commentary(
-    commands: argparse._SubParsersAction, database: argparse.ArgumentParser
-) -> None:
-    commentary = commands.add_parser(
-        "commentary",
-        parents=[database],
-        help="write the board commentary for a scope and month",
-        description="Write the 2 to 4 sentences shown on the Summary page and the board pack's summary "
-        "slide. National users write England's, a region's users their region's, an ICB's users their "
-        "ICB's (docs/roles.md). Each save is kept; the latest for the scope and month is shown.",
-    )
-    commentary.add_argument("--region", help="NHS England region code, e.g. Y56")
-    commentary.add_argument("--icb", help="ICB ODS code, e.g. QRV")
-    commentary.add_argument(
-        "--month", type=_month, required=True, help="the month it is about, YYYY-MM"
-    )
-    commentary.add_argument(
-        "--as",
-        dest="writer",
-        required=True,
-        help="who is writing, as in the role mapping: national, region:CODE or icb:CODE",
-    )
-    commentary.add_argument("--by", required=True, help="the author as shown (name or e-mail)")
-    commentary.add_argument("--text", required=True, help="plain text, at most 600 characters")
-    commentary.set_defaults(handler=_commentary)
-
-
-def _commentary(args: argparse.Namespace) -> int:
-    from gpaccess.access import parse_role
-    from gpaccess.commentary import (
-        CommentaryNotAllowed,
-        CommentaryRefused,
-        utc_now,
-        write_commentary,
-    )
-
-    viewer = parse_role(args.writer)
-    if viewer is None:
-        print(f"--as {args.writer!r}: give national, region:CODE or icb:CODE", file=sys.stderr)
-        return 2
-    path = reading_database(args.db)
-    if not path.exists():
-        print(f"No database at {path}: nothing to write the commentary for.", file=sys.stderr)
-        return 2
-    try:
-        con = connect_writable(path)
-    except duckdb.IOException as error:
-        print(
-            database_busy_message(path, error).replace("Load refused", "Refused"), file=sys.stderr
-        )
-        return 2
-    scope = Scope(region=args.region, icb=args.icb)
-    try:
-        written = write_commentary(
-            con, viewer, scope, args.month, args.text, utc_now(), written_by=args.by
-        )
-    except CommentaryRefused as error:
-        print(f"Refused: {error} Nothing was written.", file=sys.stderr)
-        return 3 if isinstance(error, CommentaryNotAllowed) else 2
-    finally:
-        con.close()
-    where = args.icb or args.region or "England"
-    print(f"Commentary for {where}, {written.month:%b %Y} saved ({written.byline}).")
     return 0

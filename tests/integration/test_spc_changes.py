@@ -226,3 +226,22 @@ def test_the_command_line_records_and_refuses_like_the_app(con, tmp_path, capsys
     assert main([*common, "--remove", "--icb", "QRV", "--as", "icb", "--as-icb", "QRV"]) == 0
     assert run(con, "spc_changes", PUBLIC, NW_LONDON).empty
     assert "Refused" in capsys.readouterr().err
+
+
+def test_the_command_line_writes_the_commentary_with_the_same_viewer_options(con, capsys) -> None:
+    from gpaccess.cli import main
+
+    path = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    )
+    db = str(path.fetchone()[0])
+    common = ["commentary", "--db", db, "--month", "2026-09", "--icb", "QRV"]
+    text = "Uptake is slowing."
+    assert main([*common, "--text", text, "--as", "region", "--as-region", "Y56"]) == 3
+    assert main([*common, "--text", "=1+1\x07", "--as", "icb", "--as-icb", "QRV"]) == 2
+    assert con.execute("SELECT count(*) FROM commentary").fetchone() == (0,)
+    assert main([*common, "--text", text, "--as", "icb", "--as-icb", "QRV", "--by", "A N"]) == 0
+    shown = run(con, "commentary", PUBLIC, NW_LONDON, month=dt.date(2026, 9, 1))
+    assert shown[["text", "written_by"]].values.tolist() == [[text, "A N"]]
+    err = capsys.readouterr().err
+    assert "may not write" in err and "Nothing was written" in err
