@@ -25,6 +25,7 @@ all 6,187 practices of the default demo, measured with DuckDB from the written C
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -145,7 +146,28 @@ def national_targets(months: np.ndarray) -> pd.DataFrame:
             "hcp_unknown": UNKNOWN_HCP_OF_F2F_BOOKED,
             "unmapped": UNMAPPED_SHARE,
         }
+    ).pipe(_with_common_cause)
+
+
+# Month-to-month variation of the national figures, the same for every practice (SD; the rate as a
+# proportion): about what the published national series show between months. Without it the national
+# series are smooth lines, XmR limits collapse onto them and every SPC chart of the demo flags every month.
+COMMON_CAUSE_SD: Final = {"f2f": 0.004, "dna": 0.0012, "same_day": 0.006, "rate_per_1000": 0.02}
+
+
+def _with_common_cause(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets with each month's national variation added, drawn per calendar month from its own stream
+    (a month's figures do not depend on the range of months generated)."""
+    out = targets.copy()
+    draws = np.array(
+        [np.random.default_rng([29, int(m)]).standard_normal(4) for m in targets["month"]]
     )
+    for k, (name, sd) in enumerate(COMMON_CAUSE_SD.items()):
+        if name == "rate_per_1000":
+            out[name] = out[name] * (1.0 + sd * draws[:, k])
+        else:
+            out[name] = out[name] + sd * draws[:, k]
+    return out
 
 
 def draw_traits(practices: pd.DataFrame, seed: int) -> dict[str, np.ndarray]:
