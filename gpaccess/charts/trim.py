@@ -1,8 +1,8 @@
 """A long bar chart on screen, shortened: its first and last rows on each axis (top and bottom 10 ICBs or
 cohorts, in the chart's own order), the rows between left out (issue #13: pages of 6 to 15 screens).
 
-Pure: a Plotly figure in, a new figure out (or None when the figure is not a chart of categories in rows, or is
-short enough). The chart's data table, downloads and slides keep every row: only the screen figure is trimmed.
+Pure: a Plotly figure in, a new figure out (or None when the figure is not a chart of categories in rows on one
+axis, or is short enough: charts of several panels are left whole). The chart's data table, downloads and slides keep every row: only the screen figure is trimmed.
 """
 
 from __future__ import annotations
@@ -44,7 +44,12 @@ def rows(figure: go.Figure) -> int:
         trace.type == "bar" and trace.orientation != "h" for trace in figure.data
     ):  # columns, not rows
         return 0
-    return max((len(c) for c in _categories(figure).values()), default=0)
+    categories = _categories(figure)
+    if (
+        len(categories) != 1
+    ):  # panels side by side or stacked: their domains are fixed, trimming breaks them
+        return 0
+    return max((len(c) for c in categories.values()), default=0)
 
 
 def _kept(categories: list[str]) -> set[str]:

@@ -49,3 +49,11 @@ def test_short_charts_and_columns_are_left_alone():
 
 def test_labels_start_clear_of_the_plan_marker():
     assert clear_of_marker(["3.5 of 4", ""]) == [CLEAR_OF_MARKER + "3.5 of 4", ""]
+
+
+def test_charts_of_several_panels_are_left_whole():
+    figure = long_figure()
+    figure.add_trace(
+        go.Bar(y=[f"C{i}" for i in range(40)], x=list(range(40)), orientation="h", yaxis="y2")
+    )
+    assert top_and_bottom(figure) is None
