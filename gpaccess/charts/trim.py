@@ -30,9 +30,9 @@ def _categories(figure: go.Figure) -> dict[str, list[str]]:
         seen = found.setdefault(_axis(trace), [])
         seen.extend(str(y) for y in trace.y if str(y) not in seen)
     for axis in found:
-        layout_axis = figure.layout[f"yaxis{axis[1:]}"]
-        if layout_axis.categoryarray is not None:
-            found[axis] = [str(c) for c in layout_axis.categoryarray]
+        order = figure.layout.to_plotly_json().get(f"yaxis{axis[1:]}", {}).get("categoryarray")
+        if order is not None:
+            found[axis] = [str(c) for c in order]
     return found
 
 
