@@ -13,8 +13,25 @@ from gpaccess.app.first_run import show_database_busy
 frame.configure_page()
 
 
+DEEP_LINKS: list[st.Page] = []  # the default page again, at its own address (see page())
+
+
 def page(path: str, title: str, icon: str, url_path: str, default: bool = False) -> st.Page:
-    return st.Page(path, title=title, icon=f":material/{icon}:", url_path=url_path, default=default)
+    """A page at /url_path. Streamlit serves the default page only at "/" and answers its url_path with "Page
+    not found", so the default page is also a hidden page at /url_path: links to it keep working."""
+    if default:
+        DEEP_LINKS.append(
+            st.Page(
+                path, title=title, icon=f":material/{icon}:", url_path=url_path, visibility="hidden"
+            )
+        )
+    return st.Page(
+        path,
+        title=title,
+        icon=f":material/{icon}:",
+        url_path="" if default else url_path,
+        default=default,
+    )
 
 
 PAGES = {
@@ -37,10 +54,16 @@ PAGES = {
     ],
 }
 
+# The pages whose figures do not depend on the Programme filter: the filter is shown disabled, with why.
+PROGRAMME_NOT_USED = {
+    "Overview": "The Overview shows both programmes side by side.",
+    "Access": "Appointments are counted at every practice, in a programme or not.",
+    "Support identification": "Every practice is ranked; reach is shown for both programmes side by side.",
+}
+
 # Streamlit's own menu hidden: the frame draws the sidebar's links (see frame.sidebar_navigation)
-navigation = st.navigation(PAGES, position="hidden")
-frame.sidebar_navigation(PAGES)
-frame.start()
+navigation = st.navigation({**PAGES, "": DEEP_LINKS}, position="hidden")
+frame.start(PAGES, programme_not_used=PROGRAMME_NOT_USED.get(navigation.title))
 try:
     navigation.run()
 except DatabaseBusy:  # a load from the command line took the database after the frame opened it

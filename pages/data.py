@@ -11,6 +11,8 @@ from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import db_path, query
 from gpaccess.charts.quality import POOR_COVERAGE_PCT, freshness, history_table
 from gpaccess.config import TEMPLATES_DIR
+from gpaccess.definitions import DEFINITIONS, reconciliation, shown
+from gpaccess.labels import programmes_of
 from gpaccess.scope import NATIONAL
 
 ctx = frame.current()
@@ -44,8 +46,36 @@ st.dataframe(
     hide_index=True,
 )
 st.caption(
-    "List sizes: months are extract dates. Programme tracker: practices enrolled (each load is a full snapshot)."
+    "List sizes: months are extract dates. Programme tracker: practices in the tracker, England (any "
+    "enrolment, any status; each load is a full snapshot)."
 )
+
+st.subheader(f"How the practice counts add up: {ctx.scope_label_md}")
+counts = query("practice_reconciliation", ctx.viewer, ctx.scope).iloc[0]
+if not counts["practices_in_tracker"]:
+    st.info("No programme data loaded for this scope.")
+else:
+    st.caption(
+        "Each page counts practices in programmes in one of these ways. Read down a block: each figure is the "
+        "one above it with the changes between them. Programme to date: the period filter does not change them."
+    )
+    table = shown(
+        reconciliation(counts, programmes_of(ctx.scope)),
+        exact=ctx.viewer.may_see_practices_of(ctx.scope.icb),
+    )
+    st.dataframe(table, hide_index=True, key="practice_reconciliation")
+    with st.expander("Definitions of the counts"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Count": [d.name for d in DEFINITIONS.values()],
+                    "What it counts": [d.words for d in DEFINITIONS.values()],
+                    "Shown on": [d.shown_on for d in DEFINITIONS.values()],
+                }
+            ),
+            hide_index=True,
+            key="definitions",
+        )
 
 st.subheader("Load files")
 upload.show_last_result()

@@ -6,6 +6,7 @@ from gpaccess.app import frame, render, spc_changes
 from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
 from gpaccess.charts.base import fmt_int, fmt_pct
+from gpaccess.definitions import words
 from gpaccess.disclosure import shown_share
 from gpaccess.figures import NO_PROGRAMME_DATA
 
@@ -32,6 +33,7 @@ else:
             "Accelerate: supported",
             fmt_int(accelerate["practices_supported"]),
             "All phases, Dec 2021 to Jun 2023",
+            help_text=words("accelerate_supported"),
         )
     with c2:
         render.tile(
@@ -48,6 +50,8 @@ else:
                 accelerate["gains_phases_1_3"], accelerate["assessed_phases_1_3"], exact=exact
             ),
             f"All phases: {shown_share(accelerate['gains_all'], accelerate['assessed_all'], exact=exact)}",
+            help_text=words("with_gains")
+            + " Share of Accelerate practices assessed, phases 1 to 3.",
         )
     with c4:
         target = f" · target {fmt_int(gpip['target_practices'])}" if gpip["target_applies"] else ""
@@ -55,13 +59,26 @@ else:
             "GPIP: benefited",
             fmt_int(gpip["practices_benefited"]),
             f"Universal offer included{target}",
+            help_text=words("gpip_benefited"),
         )
     with c5:
         active = int(support_now["active"].sum())
         waiting = int(support_now["signed_up_not_started"].sum())
         render.tile(
-            "In support now", fmt_int(active), f"Plus {fmt_int(waiting)} signed up, not started"
+            "In support now",
+            fmt_int(active),
+            f"Plus {fmt_int(waiting)} signed up, not started",
+            help_text=words("in_support_now"),
         )
+
+    supported = query("practice_reconciliation", ctx.viewer, ctx.scope.with_(programme="All")).iloc[
+        0
+    ]
+    st.caption(
+        f"{fmt_int(supported['supported'])} practices supported in either programme, each counted once: "
+        f"{fmt_int(supported['supported_in_both'])} were supported by both. How these counts add up, and "
+        "what each one counts: the Data page."
+    )
 
 charts = PageCharts("overview", ctx)
 st.subheader("Appointments")

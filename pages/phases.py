@@ -4,6 +4,7 @@ import streamlit as st
 
 from gpaccess.app import frame
 from gpaccess.app.charts import PageCharts
+from gpaccess.definitions import words
 
 ctx = frame.current()
 st.title("Phase completion")
@@ -11,6 +12,7 @@ st.markdown(
     f"Accelerate phases and GPIP cohorts for **{ctx.scope_label_md}**, programme to date. "
     "Practice counts are cumulative from the programme tracker: the period filter does not change them."
 )
+st.caption(f"{words('enrolled')} How this reconciles with the other pages' counts: the Data page.")
 
 charts = PageCharts("phases", ctx)
 charts.show("Where practices are in their support")

@@ -11,6 +11,7 @@ from gpaccess.app import frame, render
 from gpaccess.app.charts import PageCharts
 from gpaccess.app.data import query
 from gpaccess.charts.base import describe_period
+from gpaccess.definitions import words
 from gpaccess.export.cells import csv_text
 from gpaccess.identification import (
     DEFAULT_MEASURE,
@@ -76,6 +77,7 @@ with c2:
         "Of them, in Accelerate or GPIP",
         shown_share(reached, lowest, exact=exact),
         f"{shown_count(reached, exact=exact)} practices are or were in a programme",
+        help_text=words("in_a_programme"),
     )
 with c3:
     render.tile(
@@ -89,6 +91,7 @@ with c4:
         "Supported, not in the lowest 20%",
         shown_count(int(reach["supported_not_lowest"].sum()), exact=exact),
         f"of {shown_count(int(reach['supported'].sum()), exact=exact)} practices in a programme",
+        help_text=words("in_a_programme"),
     )
 
 charts = PageCharts("support", ctx, measure=measure, window=months)

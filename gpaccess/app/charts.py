@@ -31,6 +31,11 @@ def _built(page: str, entry: str, ctx: ChartContext, version: float) -> list[Cha
     return found.charts(fetch, ctx)
 
 
+HEADLINE_CHARTS = (
+    4  # a page opens with at most this many charts drawn; the others behind a "Show" switch
+)
+
+
 class PageCharts:
     """The registry's charts of one page, for the frame's viewer and scope and the page's own `choices`."""
 
@@ -38,6 +43,7 @@ class PageCharts:
         self.page = PAGES[page]
         self.app_ctx = app_ctx
         self.ctx: ChartContext = app_ctx.chart_context().with_choices(**choices)
+        self.drawn = 0  # charts drawn open so far: the page's headline charts
 
     def choose(self, **choices: object) -> None:
         """A control further down the page (e.g. the measure ICBs are compared on)."""
@@ -62,16 +68,21 @@ class PageCharts:
             return
         for tab, entry in zip(st.tabs(tabs), entries, strict=True):
             with tab:
-                self._show_entry(entry)
+                self._show_entry(entry, in_tabs=True)
+        self.drawn += 1  # one tab shows at a time: the tabs are one headline chart
 
-    def _show_entry(self, entry: Entry) -> None:
+    def _show_entry(self, entry: Entry, in_tabs: bool = False) -> None:
+        """Its charts; after the page's first HEADLINE_CHARTS, each behind a switch named by its finding."""
         charts = self.built(entry)
         if not charts and entry.not_applicable:
             st.info(entry.not_applicable)
         for chart in charts:
             if chart.data.empty:
                 st.info(plain(chart.title, None))
-            else:
+            elif in_tabs or self.drawn < HEADLINE_CHARTS:
+                self.drawn += not in_tabs
+                render.chart(chart)
+            elif st.toggle(f"Show: {plain(chart.title, None)}", key=f"more_{chart.key}"):
                 render.chart(chart)
 
     def placed(self) -> list[Placed]:

@@ -51,6 +51,9 @@ class AppContext:
 
 
 HANDOFF_KEY = "_frame_context"
+WRITTEN_URL_KEY = (
+    "_frame_url"  # the query parameters the last run wrote: another URL is the browser's Back
+)
 
 
 STYLE = Path(__file__).with_name("style.css")  # contrast and focus: see the file
@@ -63,41 +66,54 @@ def configure_page() -> None:
     st.html(STYLE)  # style only: Streamlit puts it in no place on the page
 
 
-def sidebar_navigation(sections: dict[str, list[st.Page]]) -> None:
-    """Links to the pages, by section, at the top of the sidebar.
+def sidebar_navigation(
+    sections: dict[str, list[st.Page]], query_params: dict[str, str] | None = None
+) -> None:
+    """Links to the pages, by section, at the top of the sidebar, each with the view's filters in its address
+    (`query_params`): a link keeps the filters, and an address without them is the view without filters (so
+    Back to it clears them).
 
     In place of Streamlit's own sidebar menu (`st.navigation(..., position="hidden")`), whose markup is a list
     with other elements among its items (axe-core: `list`, `listitem`, serious). The pages' icons come from the
     font Streamlit serves itself, and are hidden from screen readers."""
-    with st.sidebar:
-        for section, pages in sections.items():
-            st.markdown(f"**{section}**")
-            for page in pages:
-                st.page_link(page, label=page.title)
+    for section, pages in sections.items():
+        st.markdown(f"**{section}**")
+        for page in pages:
+            st.page_link(page, label=page.title, query_params=query_params or None)
 
 
-def start() -> AppContext:
+def start(
+    sections: dict[str, list[st.Page]] | None = None, programme_not_used: str | None = None
+) -> AppContext:
     """Called by dashboard.py on every run, before the page: database ready, viewer, filters (and URL), header.
 
     The filter widgets are drawn here, in the entrypoint, so Streamlit keeps their values across pages.
-    While a load from the command line holds the database, says so in words and stops (no traceback).
+    `sections`: the pages to link to at the top of the sidebar (`sidebar_navigation`).
+    `programme_not_used`: why the page's figures do not depend on the Programme filter (it is shown disabled,
+    keeping its value for the other pages). While a load from the command line holds the database, says so in
+    words and stops (no traceback).
     """
     ensure_database(db_path())
     try:
         connection()  # opened (or reused) before anything is drawn: a running load is found here
-        return _start()
+        return _start(sections or {}, programme_not_used)
     except DatabaseBusy:
         show_database_busy()
 
 
-def _start() -> AppContext:
+def _start(sections: dict[str, list[st.Page]], programme_not_used: str | None) -> AppContext:
+    links = st.sidebar.container()  # first in the sidebar; filled once the filters are known
     status = query("data_status", PUBLIC, NATIONAL).iloc[0]
     geo = _geography(status)
     viewer = decide_viewer(bool(status["synthetic_demo"]), geo)
-    scope = _filters(geo)
+    scope = _filters(geo, programme_not_used)
     st.query_params.from_dict(
         {**params_from_scope(scope), **url_params(viewer, bool(status["synthetic_demo"]))}
     )
+    written = dict(st.query_params)
+    st.session_state[WRITTEN_URL_KEY] = written
+    with links:
+        sidebar_navigation(sections, written)
     context = _context(viewer, scope, geo, status)
     _header(context, status)
     st.session_state[HANDOFF_KEY] = context
@@ -122,7 +138,7 @@ def _geography(status: pd.Series) -> Geography:
     return geography(query("geography", PUBLIC, NATIONAL), status["months"])
 
 
-def _filters(geo: Geography) -> Scope:
+def _filters(geo: Geography, programme_not_used: str | None = None) -> Scope:
     _seed_filters_from_url(geo)
     with st.sidebar:
         st.header("Filters")
@@ -140,7 +156,16 @@ def _filters(geo: Geography) -> Scope:
             key="f_icb",
             format_func=lambda c: "All ICBs" if c == ALL else icb_label(geo.icbs[c][0]),
         )
-        programme = st.radio("Programme", PROGRAMME_CHOICES, key="f_programme", horizontal=True)
+        programme = st.radio(
+            "Programme",
+            PROGRAMME_CHOICES,
+            key="f_programme",
+            horizontal=True,
+            disabled=programme_not_used is not None,
+            help=programme_not_used,
+        )
+        if programme_not_used:
+            st.caption(f"Programme: not used on this page. {programme_not_used}")
         date_from, date_to = _period_widget(geo)
     for note in st.session_state.get("f_notes", []):
         st.warning(note, icon="⚠️")
@@ -155,8 +180,15 @@ def _filters(geo: Geography) -> Scope:
 
 def _seed_filters_from_url(geo: Geography) -> None:
     """Give every filter without a value one from the URL: on a session's first run, and after Streamlit has
-    dropped widget state (it does for widgets a run did not draw). The URL always holds the last view."""
-    scope, notes = scope_from_params(dict(st.query_params), geo)
+    dropped widget state (it does for widgets a run did not draw). The URL always holds the last view.
+
+    When the URL is not the one the last run wrote, the browser changed it (Back or Forward: Streamlit reruns
+    with the address it went back to): then every filter takes the URL's value, so Back restores the filters."""
+    params = dict(st.query_params)
+    scope, notes = scope_from_params(params, geo)
+    moved = st.session_state.get(WRITTEN_URL_KEY, params) != params
+    if moved:
+        st.session_state["f_notes"] = notes
     st.session_state.setdefault("f_notes", notes)
     defaults = {
         "f_region": scope.region or ALL,
@@ -166,7 +198,7 @@ def _seed_filters_from_url(geo: Geography) -> None:
         "f_to": scope.date_to or _last(geo),
     }
     for key, value in defaults.items():
-        if key not in st.session_state:
+        if moved or key not in st.session_state:
             st.session_state[key] = value
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from gpaccess.charts import Chart
 from gpaccess.charts.screen import for_screen, source_text
+from gpaccess.charts.trim import KEEP, rows, top_and_bottom
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import variation_icon
 from gpaccess.text import plain
@@ -23,7 +25,7 @@ def chart(item: Chart) -> None:
     if item.spc is not None:
         spc_variation(item.spc)
     # the figure as fitted to the page (titles wrapped, legend below, source as text under it): charts.screen
-    st.plotly_chart(for_screen(item.figure), key=f"chart_{item.key}", config=PLOTLY_CONFIG)
+    st.plotly_chart(for_screen(_shortened(item)), key=f"chart_{item.key}", config=PLOTLY_CONFIG)
     if source := source_text(item.figure):
         st.caption(plain(source, None))
     st.caption(f"**Chart description:** {plain(item.alt_text, None)}")  # names can come from files
@@ -39,6 +41,26 @@ def chart(item: Chart) -> None:
         _more_downloads(item)
         if item.notes:
             st.caption(plain(" ".join(item.notes), None))
+
+
+def _shortened(item: Chart) -> go.Figure:
+    """A long chart of rows (42 ICBs, dozens of cohorts) as its first and last 10 rows, with a toggle to show
+    them all (gpaccess.charts.trim); the data table and downloads always hold every row."""
+    shorter = top_and_bottom(item.figure)
+    if shorter is None:
+        return item.figure
+    every = st.toggle(
+        f"Show all {rows(item.figure)} rows",
+        key=f"all_rows_{item.key}",
+        help="The chart shows its first and last 10 rows in its own order; the data table has every row.",
+    )
+    if every:
+        return item.figure
+    st.caption(
+        f"Showing the first and last {KEEP} of {rows(item.figure)} rows, in the chart's order: "
+        "switch on 'Show all' for the rest."
+    )
+    return shorter
 
 
 def _more_downloads(item: Chart) -> None:

@@ -16,6 +16,16 @@ from gpaccess.charts.base import SOURCE_TRACKER, fmt_int, style
 
 PROGRAMME_PATTERNS = {"Accelerate": "", "GPIP": "/"}
 ROW_PX = 26
+# before a value label that starts at a plan marker (a black upright line): the label clear of the line
+CLEAR_OF_MARKER = "\u00a0\u00a0\u00a0"
+
+
+def clear_of_marker(labels: Sequence[str] | pd.Series) -> list[str]:
+    """Value labels drawn from the end of a bar or its plan marker, whichever is further, moved clear of it
+    (they began on the marker's line: issue #13)."""
+    return [CLEAR_OF_MARKER + str(label) if label else "" for label in labels]
+
+
 TITLE_WIDTH = 95  # characters before a title wraps
 
 

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_TRACKER, Chart, fmt_pct
-from gpaccess.charts.board import axis_end, board_style, plan_markers
+from gpaccess.charts.board import axis_end, board_style, clear_of_marker, plan_markers
 from gpaccess.charts.words import TO_DATE, join_words, listing, phase_label, subtitle_for
 from gpaccess.disclosure import SMALL_NUMBER
 
@@ -148,7 +148,7 @@ def _delivery_traces(part: pd.DataFrame, *, first: bool) -> list[go.BaseTraceTyp
     words = go.Scatter(
         y=labels,
         x=end.where(pd.Series(shown, index=part.index), 0),
-        text=part["shown_as"],
+        text=clear_of_marker(part["shown_as"]),
         mode="text",
         textposition="middle right",
         showlegend=False,

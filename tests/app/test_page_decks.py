@@ -21,6 +21,7 @@ DASHBOARD = PROJECT / "dashboard.py"
 PAGES = ["overview", "phases", "uptake", "gains", "actions", "impact"]
 SCOPES = {"england": {}, "nw-london": {"region": "Y56", "icb": "QRV"}}
 TABLE_LABEL = "Data table: "
+FOLDED_LABEL = "Show: "
 
 
 def unescaped(label: str) -> str:
@@ -46,6 +47,12 @@ def page_titles_and_deck(monkeypatch, db: Path, page: str, params: dict[str, str
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     titles = [unescaped(e.label) for e in at.expander if e.label.startswith(TABLE_LABEL)]
+    # the charts after the page's first four, each behind a switch named by its finding (app/charts.py)
+    titles += [
+        unescaped(t.label.removeprefix(FOLDED_LABEL))
+        for t in at.toggle
+        if t.label.startswith(FOLDED_LABEL)
+    ]
     assert len(decks) == 1, f"{page}: one Download slides button"
     return titles, decks[0]
 

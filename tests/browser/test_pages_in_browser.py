@@ -87,3 +87,50 @@ def test_deep_link_on_a_fresh_server_shows_the_filtered_page(demo_db, page):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.mark.parametrize("path", ["overview", ""])
+def test_the_default_page_opens_at_its_own_address_too(server, page, path):
+    """/overview opened a "Page not found" dialog: Streamlit serves its default page only at "/"."""
+    page.goto(f"{server}/{path}?region=Y56")
+    wait_for_charts(page)
+    assert page.locator(ERROR_SELECTORS).count() == 0
+    assert page.inner_text('[data-testid="stMain"] h1') == "GP access improvement programmes"
+    assert "London" in page.inner_text("body")
+
+
+def region_shown(tab) -> str:
+    return tab.get_by_role("combobox", name="Region").input_value()
+
+
+def test_back_and_forward_restore_the_filters(server, page):
+    page.goto(f"{server}/uptake?region=Y56")
+    wait_for_charts(page)
+    assert region_shown(page) == "London"
+    choose(page, "Region", "North East and Yorkshire")
+    page.wait_for_url(re.compile(r"/uptake\?region=Y63$"), timeout=60_000)
+    wait_for_charts(page)
+    page.go_back()
+    page.wait_for_url(re.compile(r"/uptake\?region=Y56$"), timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('input[aria-label=\"Region\"]').value === 'London'",
+        timeout=60_000,
+    )
+    wait_for_charts(page)
+    assert page.url.endswith("/uptake?region=Y56")  # the app did not write the newer filter back
+    assert "London" in page.inner_text('[data-testid="stMain"]')
+    page.go_forward()
+    page.wait_for_function(
+        "() => document.querySelector('input[aria-label=\"Region\"]').value === 'North East and Yorkshire'",
+        timeout=60_000,
+    )
+    assert page.url.endswith("/uptake?region=Y63")
+    # a link to another page keeps the filters, and Back from it returns to the same view
+    page.get_by_role("link", name="Access", exact=True).click()
+    page.wait_for_url(re.compile(r"/access\?region=Y63$"), timeout=60_000)
+    wait_for_charts(page)
+    assert region_shown(page) == "North East and Yorkshire"
+    page.go_back()
+    page.wait_for_url(re.compile(r"/uptake\?region=Y63$"), timeout=60_000)
+    wait_for_charts(page)
+    assert region_shown(page) == "North East and Yorkshire"

@@ -19,8 +19,9 @@ def bars(chart, name=None):
 
 
 def texts(chart):
+    """The value labels' words (without the spaces that keep them clear of a plan marker)."""
     return [
-        str(v)
+        str(v).lstrip("\u00a0")
         for t in chart.figure.data
         if t.type == "scatter" and t.mode == "text"
         for v in (() if t.text is None else t.text)

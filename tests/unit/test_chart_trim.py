@@ -1,0 +1,59 @@
+"""Long charts of rows on screen: the first and last 10 rows of each long axis, every point of a kept row kept
+(bars, labels, markers alike), short charts and charts of columns left alone."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from gpaccess.charts.board import CLEAR_OF_MARKER, clear_of_marker
+from gpaccess.charts.trim import KEEP, LONG, rows, top_and_bottom
+
+
+def long_figure(n: int = 42) -> go.Figure:
+    names = [f"ICB {i:02d}" for i in range(n)]
+    values = list(range(n))
+    return go.Figure(
+        [
+            go.Bar(y=names, x=values, orientation="h", text=[str(v) for v in values]),
+            go.Scatter(
+                y=names, x=[v + 1 for v in values], mode="markers", marker={"color": ["red"] * n}
+            ),
+        ],
+        layout={"height": 200 + 26 * n},
+    )
+
+
+def test_a_long_chart_keeps_its_first_and_last_ten_rows():
+    figure = long_figure()
+    trimmed = top_and_bottom(figure)
+    assert trimmed is not None
+    want = [f"ICB {i:02d}" for i in [*range(KEEP), *range(42 - KEEP, 42)]]
+    for trace in trimmed.data:
+        assert list(trace.y) == want
+    bar, marker = trimmed.data
+    assert list(bar.x) == [int(name[-2:]) for name in want]  # each value stays with its row
+    assert list(bar.text) == [name[-2:].lstrip("0") or "0" for name in want]
+    assert list(marker.x) == [int(name[-2:]) + 1 for name in want]
+    assert len(marker.marker.color) == 2 * KEEP
+    assert trimmed.layout.height == 200 + 26 * 2 * KEEP
+    assert rows(figure) == 42 and len(figure.data[0].y) == 42  # the original is untouched
+
+
+def test_short_charts_and_columns_are_left_alone():
+    assert top_and_bottom(long_figure(LONG)) is None
+    columns = go.Figure([go.Bar(x=[str(i) for i in range(60)], y=list(range(60)))])
+    assert rows(columns) == 0 and top_and_bottom(columns) is None
+    table = go.Figure([go.Table(cells={"values": [[1, 2]]})])
+    assert top_and_bottom(table) is None
+
+
+def test_labels_start_clear_of_the_plan_marker():
+    assert clear_of_marker(["3.5 of 4", ""]) == [CLEAR_OF_MARKER + "3.5 of 4", ""]
+
+
+def test_charts_of_several_panels_are_left_whole():
+    figure = long_figure()
+    figure.add_trace(
+        go.Bar(y=[f"C{i}" for i in range(40)], x=list(range(40)), orientation="h", yaxis="y2")
+    )
+    assert top_and_bottom(figure) is None
