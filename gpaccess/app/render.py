@@ -44,7 +44,7 @@ def chart(item: Chart) -> None:
 
 
 def _shortened(item: Chart) -> go.Figure:
-    """A long chart of rows (42 ICBs, dozens of cohorts) as its first and last 10 rows, with a toggle to show
+    """A long chart of rows (42 ICBs, dozens of cohorts) as its 10 highest and 10 lowest, with a toggle to show
     them all (gpaccess.charts.trim); the data table and downloads always hold every row."""
     shorter = top_and_bottom(item.figure)
     if shorter is None:
@@ -52,13 +52,13 @@ def _shortened(item: Chart) -> go.Figure:
     every = st.toggle(
         f"Show all {rows(item.figure)} rows",
         key=f"all_rows_{item.key}",
-        help="The chart shows its first and last 10 rows in its own order; the data table has every row.",
+        help="The chart shows the rows with the 10 highest and 10 lowest values; the data table has every row.",
     )
     if every:
         return item.figure
     st.caption(
-        f"Showing the first and last {KEEP} of {rows(item.figure)} rows, in the chart's order: "
-        "switch on 'Show all' for the rest."
+        f"Showing the {KEEP} highest and {KEEP} lowest of {rows(item.figure)} rows: switch on 'Show all' "
+        "for the rest."
     )
     return shorter
 

@@ -1,8 +1,11 @@
-"""A long bar chart on screen, shortened: its first and last rows on each axis (top and bottom 10 ICBs or
-cohorts, in the chart's own order), the rows between left out (issue #13: pages of 6 to 15 screens).
+"""A long bar chart on screen, shortened: the rows with the 10 highest and the 10 lowest values of its first
+bar series (top and bottom 10 ICBs or cohorts), kept in the chart's own order, the rows between left out
+(issue #13: pages of 6 to 15 screens).
 
-Pure: a Plotly figure in, a new figure out (or None when the figure is not a chart of categories in rows on one
-axis, or is short enough: charts of several panels are left whole). The chart's data table, downloads and slides keep every row: only the screen figure is trimmed.
+Only horizontal bar charts of named categories are shortened: not time series or other charts of numbers
+(an SPC chart is never thinned), not Gantt bars (a `base`: their length is not a ranking), not charts of
+several panels. Pure: a Plotly figure in, a new figure out (or None when there is nothing to shorten). The
+chart's data table, downloads and slides keep every row: only the screen figure is trimmed.
 """
 
 from __future__ import annotations
@@ -36,13 +39,29 @@ def _categories(figure: go.Figure) -> dict[str, list[str]]:
     return found
 
 
-def rows(figure: go.Figure) -> int:
-    """The longest axis's number of rows (0 for a figure that is not rows of categories)."""
+def _ranked_bar(figure: go.Figure) -> Any | None:
+    """The first horizontal bar series, when the chart is bars (and markers) of named categories in rows."""
     if not figure.data or any(trace.type not in ROW_TYPES for trace in figure.data):
-        return 0
-    if any(
-        trace.type == "bar" and trace.orientation != "h" for trace in figure.data
-    ):  # columns, not rows
+        return None
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    if not bars or any(bar.orientation != "h" or bar.base is not None for bar in bars):
+        return None
+    if any(_is_number(y) for trace in figure.data if trace.y is not None for y in trace.y):
+        return None  # rows of numbers (a histogram, a series over time): not categories
+    return bars[0]
+
+
+def _is_number(value: object) -> bool:
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def rows(figure: go.Figure) -> int:
+    """The number of rows of a chart that may be shortened (0 for any other figure)."""
+    if _ranked_bar(figure) is None:
         return 0
     categories = _categories(figure)
     if (
@@ -52,10 +71,19 @@ def rows(figure: go.Figure) -> int:
     return max((len(c) for c in categories.values()), default=0)
 
 
-def _kept(categories: list[str]) -> set[str]:
-    if len(categories) <= LONG:
+def _kept(figure: go.Figure, categories: list[str]) -> set[str]:
+    """The categories with the KEEP highest and KEEP lowest values of the first bar series (rows without a
+    value, such as suppressed ones, are neither)."""
+    bar = _ranked_bar(figure)
+    if bar is None or len(categories) <= LONG:
         return set(categories)
-    return set(categories[:KEEP]) | set(categories[-KEEP:])
+    values = {
+        str(y): float(x)
+        for y, x in zip(bar.y, bar.x, strict=False)
+        if x is not None and _is_number(x) and float(x) == float(x)
+    }
+    ranked = sorted(values, key=values.__getitem__)
+    return set(ranked[:KEEP]) | set(ranked[-KEEP:])
 
 
 def _trimmed_trace(trace: Any, kept: set[str]) -> dict[str, Any]:
@@ -76,12 +104,12 @@ def _trimmed_trace(trace: Any, kept: set[str]) -> dict[str, Any]:
 
 
 def top_and_bottom(figure: go.Figure) -> go.Figure | None:
-    """The figure with the first and last KEEP rows of each long axis, or None if no axis is long."""
+    """The figure with the rows of the KEEP highest and lowest values, or None if it is not long."""
     longest = rows(figure)
     if longest <= LONG:
         return None
     categories = _categories(figure)
-    kept = {axis: _kept(c) for axis, c in categories.items()}
+    kept = {axis: _kept(figure, c) for axis, c in categories.items()}
     traces = [
         _trimmed_trace(t, kept[_axis(t)]) if t.y is not None else t.to_plotly_json()
         for t in figure.data

@@ -1,5 +1,6 @@
-"""Long charts of rows on screen: the first and last 10 rows of each long axis, every point of a kept row kept
-(bars, labels, markers alike), short charts and charts of columns left alone."""
+"""Long charts of rows on screen: the rows with the 10 highest and 10 lowest values, in the chart's order, every
+point of a kept row kept (bars, labels, markers alike); short charts, columns, series over time and Gantt bars
+left alone."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def long_figure(n: int = 42) -> go.Figure:
     )
 
 
-def test_a_long_chart_keeps_its_first_and_last_ten_rows():
+def test_a_long_chart_keeps_its_ten_highest_and_lowest_rows():
     figure = long_figure()
     trimmed = top_and_bottom(figure)
     assert trimmed is not None
@@ -57,3 +58,25 @@ def test_charts_of_several_panels_are_left_whole():
         go.Bar(y=[f"C{i}" for i in range(40)], x=list(range(40)), orientation="h", yaxis="y2")
     )
     assert top_and_bottom(figure) is None
+
+
+def test_rows_are_kept_by_value_not_by_position():
+    """An alphabetical chart: the 10 highest and 10 lowest values are kept wherever they sit, in the chart's
+    order (the first and last rows by name would be no ranking at all)."""
+    names = [f"ICB {i:02d}" for i in range(42)]
+    values = [(i * 17) % 42 for i in range(42)]  # a permutation of 0..41 in name order
+    figure = go.Figure([go.Bar(y=names, x=values, orientation="h")])
+    trimmed = top_and_bottom(figure)
+    assert trimmed is not None
+    kept = [v for v in trimmed.data[0].x]
+    assert sorted(kept) == [*range(KEEP), *range(42 - KEEP, 42)]
+    assert list(trimmed.data[0].y) == [n for n, v in zip(names, values, strict=True) if v in kept]
+
+
+def test_series_over_time_and_gantt_bars_are_never_thinned():
+    months = [f"2021-{m:02d}-01" for m in range(1, 13)] * 6
+    series = go.Figure([go.Scatter(x=months, y=[50 + i / 10 for i in range(72)])])
+    assert rows(series) == 0 and top_and_bottom(series) is None
+    phases = [f"Phase {i}" for i in range(40)]
+    gantt = go.Figure([go.Bar(y=phases, x=[30] * 40, base=list(range(40)), orientation="h")])
+    assert top_and_bottom(gantt) is None
