@@ -72,7 +72,7 @@ def spc_chart(
     summary = summarise(table, improvement=measure.improvement)
     title = (
         f"{measure.label} {measure.format(summary.latest_value)} in {summary.latest_date:%b %Y}: "
-        f"{_short_variation(summary)}"
+        f"{short_variation(summary)}"
     )
     period = describe_period(series["month"].min(), series["month"].max())
     rebased = f", re-based {', '.join(f'{d:%b %Y}' for d in rebase)}" if rebase else ""
@@ -98,14 +98,15 @@ def _month_start(value: dt.date) -> dt.date:
     return dt.date(value.year, value.month, 1)
 
 
-def _short_variation(summary: SpcSummary) -> str:
+def short_variation(summary: SpcSummary, side: bool = True) -> str:
+    """The verdict in words: 'a concern (lower than expected)'; without `side`, 'a concern'."""
     if summary.variation_icon == "common_cause":
         return "no significant change"
-    kind, side = summary.variation_icon.split("_")
+    kind, way = summary.variation_icon.split("_")
     words = {"improvement": "improving", "concern": "a concern", "neutral": "an unusual change"}[
         kind
     ]
-    return f"{words} ({side}er than expected)"
+    return f"{words} ({way}er than expected)" if side else words
 
 
 def _alt_text(table: pd.DataFrame, measure: Measure, summary: SpcSummary, scope_label: str) -> str:
