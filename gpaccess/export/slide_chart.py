@@ -108,7 +108,10 @@ def add_chart(slide, native: NativeChart, left, top, width, height, compact: boo
     chart.font.color.rgb = _rgb(theme.NHS_BLACK)
     many = len(native.categories)
     category_size = 9 if compact else 12 if many <= 12 else 11 if many <= 18 else 10
-    chart.has_legend = len(native.series) > 1
+    if native.kind == "gantt":
+        category_size = 10 if many > 12 else category_size
+    # a Gantt's categories name the programme; small multiples say in the footnote what the lines are
+    chart.has_legend = len(native.series) > 1 and native.kind != "gantt" and not compact
     bands = _detach_band_series(chart, native)
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
@@ -270,7 +273,6 @@ def _gantt(chart, values) -> None:
     offset.format.fill.background()
     offset.format.line.fill.background()
     values.major_unit = HALF_YEAR
-    _hide_from_legend(chart, [0])
 
 
 def _detach_band_series(chart, native: NativeChart) -> list:

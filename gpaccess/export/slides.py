@@ -317,7 +317,7 @@ def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
             compact=True,
         )
     footnotes = dict.fromkeys(chart.footnote for chart, _, _ in shown)
-    _footnote(slide, " ".join(footnotes))
+    _footnote(slide, " ".join([_key_in_words([part for _, _, part in shown]), *footnotes]))
     notes = [
         f"{chart.title}. Key figures: {chart.alt_text} Scope: {chart.subtitle}"
         for chart, _, _ in shown
@@ -325,6 +325,20 @@ def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
     _notes(slide, "\n\n".join(notes))
     deck.titled.append((slide, title))
     return 1
+
+
+def _key_in_words(parts: Sequence[NativeChart | NativeTable]) -> str:
+    """What the lines of small multiples are, in words (they have no legend): 'In each chart: Value, Mean,
+    Upper process limit (dashed), ..., Special cause: concern (circles)'."""
+    words = [
+        s.name
+        + (" (dashed)" if s.dashed else "")
+        + (f" ({s.symbol}s)" if s.markers and not s.line else "")
+        for part in parts
+        if isinstance(part, NativeChart)
+        for s in part.series
+    ]
+    return f"In each chart: {', '.join(dict.fromkeys(words))}." if words else ""
 
 
 def _section_slides(deck: _Deck, section: Section) -> int:
