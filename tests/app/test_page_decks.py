@@ -21,6 +21,7 @@ DASHBOARD = PROJECT / "dashboard.py"
 PAGES = ["overview", "phases", "uptake", "gains", "actions", "impact"]
 SCOPES = {"england": {}, "nw-london": {"region": "Y56", "icb": "QRV"}}
 TABLE_LABEL = "Data table: "
+PART = re.compile(r" \(\d+ of \d+\)$")
 
 
 def unescaped(label: str) -> str:
@@ -55,7 +56,7 @@ def deck_titles(deck: bytes) -> list[str]:
     titles: list[str] = []
     for slide in Presentation(io.BytesIO(deck)).slides:
         if any("|" in shape.name for shape in slide.shapes):
-            title = slide.shapes.title.text
+            title = PART.sub("", slide.shapes.title.text)  # a chart over several slides: "(1 of 2)"
             if not titles or titles[-1] != title:
                 titles.append(title)
     return titles
