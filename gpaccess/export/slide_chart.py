@@ -306,7 +306,12 @@ def _attach_bands(chart, native: NativeChart, found: list) -> None:
         line.addprevious(area)
         if i > 0:
             _hidden_axes(plot_area, ids, scaling)
-    _hide_from_legend(chart, [len(native.series) + 2 * i for i in range(len(native.bands))])
+    # series numbered in the order they are drawn (bands, then lines): renderers differ in whether a legend
+    # entry's index counts series or entries, and this way both are the same
+    for number, ser in enumerate([*found, *line.findall(qn("c:ser"))]):
+        ser.find(qn("c:idx")).set("val", str(number))
+        ser.find(qn("c:order")).set("val", str(number))
+    _hide_from_legend(chart, [2 * i for i in range(len(native.bands))])
 
 
 def _area_group(series: list, band: NativeBand, axis_ids: list[str]):

@@ -304,20 +304,22 @@ def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
     for i, (chart, heading, part) in enumerate(shown):
         left = MARGIN + (i % 2) * (cell_width + Inches(0.3))
         top = Inches(1.7) + (i // 2) * cell_height
-        _text(slide, left, top, cell_width, Inches(0.35), chart.title, size=12, bold=True)
+        _text(slide, left, top, cell_width, Inches(0.45), chart.title, size=11, bold=True)
         _place(
             slide,
             chart,
             heading,
             part,
             left,
-            top + Inches(0.35),
+            top + Inches(0.5),
             cell_width,
-            cell_height - Inches(0.4),
+            cell_height - Inches(0.55),
             compact=True,
         )
-    footnotes = dict.fromkeys(chart.footnote for chart, _, _ in shown)
-    _footnote(slide, " ".join([_key_in_words([part for _, _, part in shown]), *footnotes]))
+    said = dict.fromkeys(
+        words for chart, _, _ in shown for words in (chart.source, *chart.notes) if words
+    )  # each source and caveat once
+    _footnote(slide, " ".join([_key_in_words([part for _, _, part in shown]), *said]))
     notes = [
         f"{chart.title}. Key figures: {chart.alt_text} Scope: {chart.subtitle}"
         for chart, _, _ in shown
