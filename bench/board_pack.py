@@ -1,4 +1,4 @@
-"""Build the full board pack (all its sections: gpaccess.export.pack.PACK_SECTIONS) on the demo data, as
+"""Build the board pack (its default charts: gpaccess.export.pack.DEFAULT_PACK) on the demo data, as
 `python -m gpaccess export` does, with and without building each chart's Plotly figure (as before the chart
 registry, and now), interleaved in one run.
 

@@ -5,8 +5,9 @@ gpaccess [--db PATH] fetch [--month YYYY-MM] [--page URL] [--list-sizes]
                                                     download a month from NHS England and load it
 gpaccess [--db PATH] demo [--scale national]        build the synthetic demo in its own database
 gpaccess [--db PATH] figures [--json] [--region CODE] [--icb CODE]   headline figures (text; JSON with --json)
-gpaccess [--db PATH] export --out pack.pptx [--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
-                                                    board pack, or one page's slides (PowerPoint)
+gpaccess [--db PATH] export [--out FILE] [--charts KEY,...|--page NAME] [--region CODE] [--icb CODE] [--as ROLE]
+                                                    board pack (the default charts, or those chosen), or
+                                                    one page's slides (PowerPoint)
 gpaccess [--db PATH] commentary --month YYYY-MM --text TEXT [--region CODE] [--icb CODE] --as ROLE [--by NAME]
                                                     write the board commentary for a scope and month
 gpaccess [--db PATH] spc-change --measure M --month YYYY-MM --reason TEXT [--remove] [--region CODE] [--icb CODE]
@@ -152,11 +153,22 @@ def _add_export(commands: argparse._SubParsersAction, database: argparse.Argumen
     export = commands.add_parser(
         "export", parents=[database], help="write the board pack as a PowerPoint deck"
     )
-    export.add_argument("--out", type=Path, required=True, help="where to write the .pptx")
     export.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the .pptx (a file, or a folder for the default name; default: here, named "
+        "board-pack_<scope>_<YYYY-MM>_<marking>.pptx)",
+    )
+    what = export.add_mutually_exclusive_group()
+    what.add_argument(
         "--page",
         choices=list(PAGES),
         help="one page's slides, as its Download slides button gives them (NAME as in the page's URL)",
+    )
+    what.add_argument(
+        "--charts",
+        help="the board pack's charts, KEY,KEY,... (registry keys, as in the board pack page's URL); "
+        "default: the default pack",
     )
     export.add_argument("--region", help="NHS England region code, e.g. Y56")
     export.add_argument("--icb", help="ICB ODS code, e.g. QRV")
@@ -346,8 +358,17 @@ def _support_list(
 
 
 def _export(args: argparse.Namespace) -> int:
-    from gpaccess.export.pack import PACK_SECTIONS, board_pack
+    from gpaccess.export.pack import DEFAULT_PACK, PACK_CHOICES, make_deck, unknown_charts
 
+    charts = [key.strip() for key in args.charts.split(",") if key.strip()] if args.charts else []
+    unknown = unknown_charts(charts)
+    if args.charts is not None and (unknown or not charts):
+        print(
+            f"Refused: unknown charts: {', '.join(unknown) or '(none given)'}. "
+            f"Known charts: {', '.join(PACK_CHOICES)}",
+            file=sys.stderr,
+        )
+        return 2
     con = _open_for_reading(args.db)
     if con is None:
         return 2
@@ -368,19 +389,16 @@ def _export(args: argparse.Namespace) -> int:
             icb_code=args.viewer_icb or (args.icb if args.role == "icb" else None),
         )
         try:
-            deck = board_pack(
-                con,
-                viewer,
-                scope,
-                [args.page] if args.page else PACK_SECTIONS,
-                summary=not args.page,  # the board pack's slide 2
-            )
+            deck = make_deck(con, viewer, scope, charts or DEFAULT_PACK, page=args.page)
         except ValueError as error:
             print(error, file=sys.stderr)
             return 2
     finally:
         con.close()
-    args.out.write_bytes(deck)
+    out = args.out or Path(deck.file_name)
+    if out.is_dir():
+        out = out / deck.file_name
+    out.write_bytes(deck.content)
     what = f"Slides of page {args.page}" if args.page else "Board pack"
-    print(f"{what} written: {args.out} ({len(deck) // 1024:,} KB)")
+    print(f"{what} written: {out} ({len(deck.content) // 1024:,} KB, {deck.marking})")
     return 0

@@ -73,3 +73,30 @@ def geography(rows: pd.DataFrame, months: object) -> Geography:
     icbs = {r.icb_code: (r.icb_name, r.region_code) for r in rows.itertuples()}
     held = tuple(pd.Timestamp(m).date() for m in (months if months is not None else []))  # type: ignore[attr-defined]
     return Geography(regions=regions, icbs=icbs, months=held)
+
+
+# what tells apart the charts that sit under one heading on their page (the board pack's chart list: "Uptake
+# by ICB · Practices enrolled: against the region and England"); a chart alone under its heading needs none
+CHART_NAMES = {
+    "uptake_share": "each ICB's share",
+    "uptake_vs_reference": "against the region and England",
+    "withdrawals_by_icb": "by ICB",
+    "withdrawal_reasons": "reasons",
+    "barriers_by_kind": "by kind",
+    "barrier_reports": "the reports",
+    "gains_by_phase": "by phase",
+    "gains_by_region": "by region",
+    "gains_by_icb": "by ICB",
+    "actions_adoption": "by programme",
+    "actions_by_area": "by region and ICB",
+    "actions_gains": "adopters and others",
+    "actions_count_gains": "by number of actions",
+    "spc_face_to_face_pct": "face-to-face share",
+    "spc_dna_pct": "DNA rate",
+    "spc_same_day_pct": "same-day share",
+    "spc_appointments_per_1000": "appointments per 1,000",
+    "coverage_over_time": "coverage over time",
+    "coverage_by_icb": "coverage by ICB",
+    "recording_quality": "recording quality",
+    "dropped_out": "practices whose data stopped",
+}

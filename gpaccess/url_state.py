@@ -9,14 +9,18 @@ Notes are Streamlit markdown: every value taken from the URL (parameter names to
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from gpaccess.scope import PROGRAMME_CHOICES, Scope
 from gpaccess.text import plain
 
 KNOWN_KEYS = ("region", "icb", "programme", "from", "to")
-PASSTHROUGH_KEYS = ("persona", "embed", "embed_options")  # handled elsewhere, not notes
+PAGE_KEYS = (
+    "charts",
+)  # a page's own choices (the board pack's charts), kept in the URL by the frame
+PASSTHROUGH_KEYS = ("persona", "embed", "embed_options", *PAGE_KEYS)  # handled elsewhere, not notes
+MAX_CHARTS = 100  # chart keys read from the URL; more is not a selection but an attack
 MAX_UNKNOWN_NOTES = 3  # unknown parameter names named one by one; the rest are counted in one note
 
 
@@ -112,3 +116,24 @@ def params_from_scope(scope: Scope) -> dict[str, str]:
     if scope.date_to:
         params["to"] = scope.date_to.strftime("%Y-%m")
     return params
+
+
+def charts_from_param(value: str, allowed: Sequence[str]) -> tuple[list[str], list[str]]:
+    """?charts=KEY,KEY,...: the known chart keys in `allowed`'s order, and a note for the unknown ones (as
+    plain text, like every other note). An empty value chooses no chart."""
+    given = [key.strip() for key in value.split(",")[:MAX_CHARTS] if key.strip()]
+    unknown = list(dict.fromkeys(key for key in given if key not in allowed))
+    notes = []
+    if unknown:
+        shown = ", ".join(f"'{plain(key, 40)}'" for key in unknown[:MAX_UNKNOWN_NOTES])
+        more = len(unknown) - MAX_UNKNOWN_NOTES
+        notes.append(
+            f"Ignored unknown chart{'s' if len(unknown) > 1 else ''} in the URL: {shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + "."
+        )
+    return [key for key in allowed if key in given], notes
+
+
+def param_from_charts(chosen: Sequence[str]) -> str:
+    return ",".join(chosen)

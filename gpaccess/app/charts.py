@@ -9,6 +9,7 @@ list for the same context.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import streamlit as st
@@ -85,11 +86,13 @@ class PageCharts:
             elif st.toggle(f"Show: {plain(chart.title, None)}", key=f"more_{chart.key}"):
                 render.chart(chart)
 
-    def placed(self) -> list[Placed]:
-        """Every chart of the page with something to plot, with its slide rule: the page's deck."""
+    def placed(self, keys: Collection[str] | None = None) -> list[Placed]:
+        """Every chart of the page (or of its entries `keys`) with something to plot, with its slide rule:
+        the page's deck, or its part of the board pack."""
         return [
             Placed(chart, entry.slide)
             for entry in self.page.entries
+            if keys is None or entry.key in keys
             for chart in self.built(entry)
             if not chart.data.empty
         ]

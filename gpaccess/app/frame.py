@@ -19,7 +19,7 @@ from gpaccess.labels import describe_period, geography, icb_label, scope_label
 from gpaccess.registry import ChartContext, chart_context
 from gpaccess.scope import NATIONAL, PROGRAMME_CHOICES, Scope
 from gpaccess.text import plain
-from gpaccess.url_state import Geography, params_from_scope, scope_from_params
+from gpaccess.url_state import PAGE_KEYS, Geography, params_from_scope, scope_from_params
 
 ALL = "__all__"
 NAME_LIMIT = 150  # characters of an ICB or region name (from loaded files) shown in markdown
@@ -107,8 +107,13 @@ def _start(sections: dict[str, list[st.Page]], programme_not_used: str | None) -
     geo = _geography(status)
     viewer = decide_viewer(bool(status["synthetic_demo"]), geo)
     scope = _filters(geo, programme_not_used)
+    kept = {key: st.query_params[key] for key in PAGE_KEYS if key in st.query_params}
     st.query_params.from_dict(
-        {**params_from_scope(scope), **url_params(viewer, bool(status["synthetic_demo"]))}
+        {
+            **params_from_scope(scope),
+            **url_params(viewer, bool(status["synthetic_demo"])),
+            **kept,  # the page's own choices (e.g. the board pack's charts), checked by the page
+        }
     )
     written = dict(st.query_params)
     st.session_state[WRITTEN_URL_KEY] = written

@@ -99,7 +99,7 @@ def spc_chart(
     marked = _marked(table, changes, window)
     title = (
         f"{measure.label} {measure.format(summary.latest_value)} in {summary.latest_date:%b %Y}: "
-        f"{_short_variation(summary)}"
+        f"{short_variation(summary)}"
     )
     period = describe_period(window["date"].iloc[0], window["date"].iloc[-1])
     subtitle = f"{scope_label} · monthly, {period} · limits from {_baselines(table)}"
@@ -197,14 +197,15 @@ def _notes(
     return tuple(notes)
 
 
-def _short_variation(summary: SpcSummary) -> str:
+def short_variation(summary: SpcSummary, side: bool = True) -> str:
+    """The verdict in words: 'a concern (lower than expected)'; without `side`, 'a concern'."""
     if summary.variation_icon == "common_cause":
         return "no significant change"
-    kind, side = summary.variation_icon.split("_")
+    kind, way = summary.variation_icon.split("_")
     words = {"improvement": "improving", "concern": "a concern", "neutral": "an unusual change"}[
         kind
     ]
-    return f"{words} ({side}er than expected)"
+    return f"{words} ({way}er than expected)" if side else words
 
 
 def _alt_text(

@@ -85,7 +85,7 @@ def event_study_chart(
     draw = partial(_event_figure, data, design, measure.axis, title=title, subtitle=subtitle)
     alt = _event_alt(data, result, programme, scope_label)
     notes = (
-        f"Bands (dashed lines on slides) are 95% confidence intervals; months with fewer than "
+        f"Shaded bands are 95% confidence intervals; months with fewer than "
         f"{SMALL_NUMBER} practices in a group are left out.",
     )
     key = f"impact_event_{result.measure}_{programme.lower()}"

@@ -45,8 +45,18 @@ class NativeSeries:
 
 
 @dataclass(frozen=True)
+class NativeBand:
+    """A shaded interval behind a line chart's lines, from `low` to `high` at each category."""
+
+    name: str
+    low: tuple[Value, ...]
+    high: tuple[Value, ...]
+    colour: str = theme.NHS_BLUE
+
+
+@dataclass(frozen=True)
 class NativeChart:
-    kind: Literal["column", "bar", "line", "stacked_bar"]
+    kind: Literal["column", "bar", "line", "stacked_bar", "gantt"]
     categories: tuple[Category, ...]
     series: tuple[NativeSeries, ...]
     number_format: str = "#,##0"
@@ -55,6 +65,10 @@ class NativeChart:
     value_max: float | None = None  # same value axis on every part of a chart split over slides
     zero_based: bool = True  # False: the value axis fits the data (SPC charts)
     category_format: str = "mmm yyyy"  # number format of a line chart's date or number categories
+    bands: tuple[NativeBand, ...] = ()  # shaded intervals behind the lines (line charts only)
+    value_min: float | None = (
+        None  # the value axis's start where it is not zero (a Gantt's first month)
+    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +105,7 @@ def _phase_name(rows: pd.DataFrame) -> tuple[str, ...]:
     )
 
 
-def _colour(programme: str) -> str:
+def programme_colour(programme: str) -> str:
     return theme.PROGRAMME_COLOURS.get(programme, theme.NHS_BLUE)
 
 
@@ -183,7 +197,7 @@ def supported_over_time(chart: Chart) -> list[Panel]:
             NativeSeries(
                 str(programme),
                 tuple(_num(at.get(m)) for m in months),
-                _colour(str(programme)),
+                programme_colour(str(programme)),
                 dashed=programme == "GPIP",
                 markers=True,
             )
@@ -289,7 +303,7 @@ def bars(
             for programme, rows in data.assign(_name=names).groupby("programme", sort=False):
                 at = dict(zip(rows["_name"], rows[column], strict=True))
                 values = tuple(_num(at.get(c)) for c in categories)
-                spec.append(NativeSeries(str(programme), values, _colour(str(programme))))
+                spec.append(NativeSeries(str(programme), values, programme_colour(str(programme))))
             return [("", NativeChart("bar", categories, tuple(spec), number_format, value_title))]
         panels: list[Panel] = []
         for programme, rows in _by_programme(data):
@@ -299,7 +313,7 @@ def bars(
                     f"{n} ({FEWER_THAN} {suppressed})" if pd.isna(v) else n
                     for n, v in zip(names, rows[series[0][0]], strict=True)
                 ]
-            colours = [_colour(programme), theme.NHS_AQUA_GREEN, theme.NHS_MID_GREY]
+            colours = [programme_colour(programme), theme.NHS_AQUA_GREEN, theme.NHS_MID_GREY]
             spec_ = tuple(
                 NativeSeries(name, _values(rows[column]), colours[i % 3])
                 for i, (column, name) in enumerate(series)
@@ -419,11 +433,12 @@ def impact_before_after(chart: Chart) -> list[Panel]:
 
 
 def impact_event(chart: Chart) -> list[Panel]:
-    """Mean per arm by month from the start of support, each with its 95% interval as dashed lines."""
+    """Mean per arm by month from the start of support, each with its 95% interval as one shaded band."""
     measure = IMPACT_MEASURES[_impact_measure(chart.key, "impact_event_")]
     data = chart.data
     months = sorted(set(data["relative_month"]))
     series: list[NativeSeries] = []
+    bands: list[NativeBand] = []
     for arm, (name, colour, _, symbol) in ARMS.items():
         rows = data[data["arm"] == arm].set_index("relative_month")
         if rows.empty:
@@ -433,8 +448,7 @@ def impact_event(chart: Chart) -> list[Panel]:
             return tuple(_num(rows[column].get(m)) for m in months)
 
         series.append(NativeSeries(name, along("mean"), colour, markers=True, symbol=symbol))
-        series.append(NativeSeries(f"{name}: 95% CI low", along("ci_low"), colour, dashed=True))
-        series.append(NativeSeries(f"{name}: 95% CI high", along("ci_high"), colour, dashed=True))
+        bands.append(NativeBand(name, along("ci_low"), along("ci_high"), colour))
     # months as numbers shown signed (+3): text starting with '+' or '-' would be quoted as a possible formula
     categories = tuple(int(m) for m in months)
     number_format = "#,##0." + "0" * measure.digits
@@ -447,6 +461,7 @@ def impact_event(chart: Chart) -> list[Panel]:
         labels=False,
         zero_based=False,
         category_format=SIGNED,
+        bands=tuple(bands),
     )
     return [("", native)]
 

@@ -1,69 +1,177 @@
-"""Decks from the chart registry: a page's section, or the board pack's sections, built for a viewer and scope
-and written as PowerPoint with native charts (gpaccess.export.slides). The CLI, the pages' "Download slides"
-and the board pack page all come through here."""
+"""Decks from the chart registry: the board pack (a chosen list of charts, `DEFAULT_PACK` unless chosen), or a
+page's section, built for a viewer and scope and written as PowerPoint with native charts
+(gpaccess.export.slides). The CLI, the pages' "Download slides" and the board pack page all come through here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 
 import duckdb
 
 from gpaccess.access import Viewer
+from gpaccess.charts import Chart
+from gpaccess.charts.appointments import short_variation
 from gpaccess.db import run
 from gpaccess.export.sections import db_fetch, export_context, shared
 from gpaccess.export.slides import Section, build_pack, classification
-from gpaccess.registry import PAGES, ChartContext, Fetch, placed
+from gpaccess.labels import CHART_NAMES
+from gpaccess.registry import ENTRIES, PAGES, ChartContext, Fetch, Placed
 from gpaccess.scope import NATIONAL, Scope
 from gpaccess.summary import build_summary
 
 __all__ = [
-    "PACK_SECTIONS",
+    "DEFAULT_PACK",
+    "PACK_CHOICES",
     "PACK_WORKERS",
+    "Deck",
     "Section",
     "board_pack",
     "build_pack",
     "build_sections",
+    "chart_label",
     "classification",
+    "deck_file_name",
+    "make_deck",
+    "pack_sections",
+    "unknown_charts",
 ]
 
-# the board pack's sections: the programme update a board receives. Access, support identification and data
-# quality are slides from their own pages (the support page's named list is never part of a circulated pack).
-PACK_SECTIONS = ("overview", "phases", "uptake", "gains", "actions", "impact")
+# the board pack by default (registry entry keys): cover, the summary, then the programme charts that matter
+# (support over time, when each phase ran, uptake, productivity gains, impact for each programme), the access
+# outcomes on one slide and the reach of support as counts. At most 15 slides for England, a region or an ICB
+# on the demo data (tests/integration/test_board_pack.py).
+DEFAULT_PACK = (
+    "supported_over_time",
+    "phase_timeline",
+    "uptake_share",
+    "gains_by_phase",
+    "spc_face_to_face_pct",
+    "spc_dna_pct",
+    "spc_same_day_pct",
+    "spc_appointments_per_1000",
+    "support_reach",
+    "impact_before_after",
+)
+# never in a board pack: the support page's named list of practices (a pack is circulated)
+NOT_IN_PACK = frozenset({"support_list"})
+# every chart a pack may hold, in the dashboard's order
+PACK_CHOICES = tuple(key for key in ENTRIES if key not in NOT_IN_PACK)
+# the access outcomes: when two or more are chosen, one slide of small multiples
+SMALL_MULTIPLES = frozenset(
+    {"spc_face_to_face_pct", "spc_dna_pct", "spc_same_day_pct", "spc_appointments_per_1000"}
+)
 # sections built at once: on 2 cores, more only queue (bench/board_pack.py measures it)
 PACK_WORKERS = 3
 # sections that wait longest on DuckDB (matching panels, monthly series)
 QUERY_HEAVY = ("impact", "overview", "access", "data")
+PACK_PREFIX = "board-pack"
+FILE_WORDS_LIMIT = 60  # characters of the scope's words in a file name
+
+
+def chart_label(key: str) -> str:
+    """A chart as the board pack page lists it: its page, its heading, and what tells it apart there."""
+    page = next(page for page in PAGES.values() if any(e.key == key for e in page.entries))
+    name = CHART_NAMES.get(key)
+    return f"{page.heading} · {ENTRIES[key].group}" + (f": {name}" if name else "")
+
+
+def unknown_charts(keys: Sequence[str]) -> list[str]:
+    """The keys that are not charts a pack may hold."""
+    return [key for key in keys if key not in PACK_CHOICES]
+
+
+def chosen_by_page(charts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The chosen entries of each page that has any, pages and entries in the dashboard's order."""
+    chosen = set(charts)
+    by_page = {
+        page.key: tuple(e.key for e in page.entries if e.key in chosen) for page in PAGES.values()
+    }
+    return {page: keys for page, keys in by_page.items() if keys}
+
+
+def _access_title(charts: Sequence[Chart]) -> str:
+    """The small multiples' title: each measure's verdict in its newest month."""
+    verdicts = [
+        f"{CHART_NAMES.get(chart.key, chart.key)} {short_variation(chart.spc, side=False)}"
+        for chart in charts
+        if chart.spc is not None
+    ]
+    newest = max((c.spc.latest_date for c in charts if c.spc is not None), default=None)
+    when = f" in {newest:%b %Y}" if newest else ""
+    return f"Access{when}: " + ", ".join(verdicts)
+
+
+def pack_sections(placed_by_page: Mapping[str, Sequence[Placed]]) -> list[Section]:
+    """The board pack's sections from each page's chosen charts (built): in the dashboard's order, a chart
+    two pages share once, the access outcomes together on one slide."""
+    sections = []
+    for key in PAGES:
+        if key not in placed_by_page:
+            continue
+        items = list(placed_by_page[key])
+        together = [item.chart for item in items if item.chart.key in SMALL_MULTIPLES]
+        sections.append(
+            Section(
+                PAGES[key].heading,
+                items,
+                frozenset(c.key for c in together),
+                _access_title(together),
+            )
+        )
+    return without_repeats(sections)
+
+
+def _placed_entries(
+    page: str, keys: Sequence[str], fetch: Fetch, ctx: ChartContext
+) -> list[Placed]:
+    chosen = [e for e in PAGES[page].entries if e.key in keys]
+    return [
+        Placed(chart, entry.slide)
+        for entry in chosen
+        for chart in entry.charts(fetch, ctx)
+        if not chart.data.empty
+    ]
 
 
 def build_sections(
     fetch: Fetch,
     ctx: ChartContext,
-    sections: Sequence[str] = PACK_SECTIONS,
+    sections: Sequence[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
     workers: int = 1,
+    charts: Sequence[str] = DEFAULT_PACK,
 ) -> list[Section]:
-    """The charts of each chosen page, in the dashboard's order. With `workers` > 1 the sections are built
-    on that many threads, so one section's queries run in DuckDB (which releases the GIL) while another's
-    charts are built; each distinct query runs once either way."""
-    chosen = [key for key in PAGES if key in sections]
+    """The chosen charts (or with `sections`, every chart of those pages), in the dashboard's order. With
+    `workers` > 1 the pages are built on that many threads, so one page's queries run in DuckDB (which
+    releases the GIL) while another's charts are built; each distinct query runs once either way."""
+    if sections is not None:
+        wanted = {key: tuple(e.key for e in PAGES[key].entries) for key in PAGES if key in sections}
+    else:
+        wanted = chosen_by_page(charts)
     fetch = shared(fetch)
 
-    def build(key: str) -> Section:
-        return Section(PAGES[key].heading, placed(PAGES[key], fetch, ctx))
+    def build(key: str) -> list[Placed]:
+        return _placed_entries(key, wanted[key], fetch, ctx)
 
-    built: dict[str, Section] = {}
-    for key, section in _in_completion_order(build, chosen, workers):
-        built[key] = section
+    built: dict[str, list[Placed]] = {}
+    for key, items in _in_completion_order(build, list(wanted), workers):
+        built[key] = items
         if progress:
-            progress(len(built) / len(chosen), f"Built {section.heading}")
-    return without_repeats([built[key] for key in chosen])
+            progress(len(built) / len(wanted), f"Built {PAGES[key].heading}")
+    if sections is not None:
+        return without_repeats([Section(PAGES[key].heading, built[key]) for key in wanted])
+    return pack_sections(built)
 
 
 def _in_completion_order(
-    build: Callable[[str], Section], keys: list[str], workers: int
-) -> Iterator[tuple[str, Section]]:
-    """Sections as they are finished; those waiting longest on DuckDB start first, so their queries run while
+    build: Callable[[str], list[Placed]], keys: list[str], workers: int
+) -> Iterator[tuple[str, list[Placed]]]:
+    """Pages as they are finished; those waiting longest on DuckDB start first, so their queries run while
     the others build. One worker builds in the caller's thread (the app's cached queries need its context)."""
     started = sorted(keys, key=lambda key: key not in QUERY_HEAVY)
     if workers <= 1:
@@ -83,23 +191,77 @@ def without_repeats(sections: list[Section]) -> list[Section]:
     for section in sections:
         items = [item for item in section.items if item.chart.key not in seen]
         seen |= {item.chart.key for item in items}
-        kept.append(Section(section.heading, items))
+        kept.append(Section(section.heading, items, section.together, section.together_title))
     return kept
+
+
+def file_words(text: str) -> str:
+    """Words safe in a file name: ASCII letters and digits joined by hyphens ('NHS North West London ICB' ->
+    'North-West-London-ICB'); nothing else survives, so no name can reach another folder."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", ascii_text)
+    if words[:1] == ["NHS"] and len(words) > 1:
+        words = words[1:]
+    return "-".join(words)[:FILE_WORDS_LIMIT].strip("-") or "scope"
+
+
+def deck_file_name(ctx: ChartContext, marking: str, prefix: str = PACK_PREFIX) -> str:
+    """'board-pack_North-West-London-ICB_2026-09_OFFICIAL.pptx': the scope (and programme, if one), the
+    newest month of the period and the marking."""
+    scope = ctx.scope_label + ("" if ctx.scope.programme == "All" else f" {ctx.scope.programme}")
+    month = f"{ctx.last_month:%Y-%m}" if ctx.last_month else "no-data"
+    return f"{file_words(prefix)}_{file_words(scope)}_{month}_{file_words(marking)}.pptx"
+
+
+@dataclass(frozen=True)
+class Deck:
+    content: bytes  # the .pptx
+    marking: str  # OFFICIAL or OFFICIAL-SENSITIVE
+    file_name: str
+
+
+def make_deck(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    scope: Scope,
+    charts: Sequence[str] = DEFAULT_PACK,
+    page: str | None = None,
+    choices: dict[str, object] | None = None,
+    today: dt.date | None = None,
+) -> Deck:
+    """The board pack of the chosen charts for a viewer and scope, or with `page` that page's deck
+    (`choices`: the page's own controls). ValueError for an unknown region or ICB, or chart."""
+    if unknown := unknown_charts(charts):
+        raise ValueError(f"Unknown charts: {', '.join(unknown)}")
+    ctx = export_context(con, viewer, scope, choices)
+    synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
+    fetch = shared(db_fetch(con, ctx))
+    if page is not None:
+        built = build_sections(fetch, ctx, [page], workers=PACK_WORKERS)
+        content = build_pack(built, ctx, synthetic=synthetic, today=today)
+    else:  # the board pack: the summary is slide 2, after the cover
+        built = build_sections(fetch, ctx, workers=PACK_WORKERS, charts=charts)
+        summary = build_summary(fetch, ctx)
+        content = build_pack(
+            built, ctx, synthetic=synthetic, today=today, contents=False, summary=summary
+        )
+    marking = classification(built)
+    return Deck(content, marking, deck_file_name(ctx, marking, page or PACK_PREFIX))
 
 
 def board_pack(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,
     scope: Scope,
-    sections: Sequence[str] = PACK_SECTIONS,
+    sections: Sequence[str] | None = None,
     choices: dict[str, object] | None = None,
-    summary: bool = False,
+    charts: Sequence[str] = DEFAULT_PACK,
 ) -> bytes:
-    """A deck for a viewer and scope, as PPTX bytes: the board pack, or with `sections=[page]` that page's
-    deck (`choices`: the page's own controls); with `summary`, the summary slide after the cover (the board
-    pack's slide 2). The CLI and the benchmark call this."""
+    """A deck as PPTX bytes: the board pack of `charts`, or with `sections=[page]` that page's deck (or
+    several pages' decks in one). The benchmark and tests call this."""
+    if sections is None:
+        return make_deck(con, viewer, scope, charts, choices=choices).content
     ctx = export_context(con, viewer, scope, choices)
     synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
     built = build_sections(db_fetch(con, ctx), ctx, sections, workers=PACK_WORKERS)
-    brief = build_summary(shared(db_fetch(con, ctx)), ctx) if summary else None
-    return build_pack(built, ctx, synthetic=synthetic, summary=brief)
+    return build_pack(built, ctx, synthetic=synthetic)

@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pptx import Presentation
-from pptx.chart.data import Categories, CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.dml import MSO_LINE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.util import Inches, Pt, lazyproperty
-from xlsxwriter import Workbook
+from pptx.util import Inches, Pt
 
 from gpaccess import theme
 from gpaccess.charts import Chart
 from gpaccess.db import IDENTITY_COLUMNS
-from gpaccess.export.cells import neutralise_text
+from gpaccess.disclosure import FEWER_THAN
 from gpaccess.export.native import NativeChart, NativeTable, Panel
+from gpaccess.export.slide_chart import add_chart
 from gpaccess.export.slide_table import add_table
 from gpaccess.registry import ChartContext, Placed
 
@@ -46,24 +40,15 @@ OFFICIAL = "OFFICIAL"
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 PACK_TITLE = "GP access improvement programmes: board pack"
 
-_MARKERS = {
-    "circle": XL_MARKER_STYLE.CIRCLE,
-    "diamond": XL_MARKER_STYLE.DIAMOND,
-    "square": XL_MARKER_STYLE.SQUARE,
-    "triangle": XL_MARKER_STYLE.TRIANGLE,
-}
-_KINDS = {
-    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-    "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
-    "line": XL_CHART_TYPE.LINE_MARKERS,
-}
-
 
 @dataclass(frozen=True)
 class Section:
     heading: str
     items: Sequence[Placed]  # each chart with the rule that draws it (gpaccess.registry)
+    together: frozenset[str] = (
+        frozenset()
+    )  # chart keys drawn on one slide as small multiples (2 to 4)
+    together_title: str = ""  # that slide's title
 
     @property
     def charts(self) -> list[Chart]:
@@ -171,6 +156,8 @@ def _notes(slide, text: str) -> None:
 
 
 def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable]:
+    """A panel in parts that fit a slide each: a long table by rows, a long bar chart by categories (the same
+    value axis on every part). A stacked bar or Gantt draws one bar per category, however many series."""
     if isinstance(native, NativeTable):
         rows = native.rows
         wordy = any(len(value) > 40 for row in rows for value in row)  # rows wrap onto two lines
@@ -179,11 +166,12 @@ def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable
             NativeTable(native.columns, rows[i : i + step])
             for i in range(0, max(len(rows), 1), step)
         ]
-    most = MAX_CATEGORIES if len(native.series) == 1 else MAX_CATEGORIES * 2 // 3
+    one_bar = len(native.series) == 1 or native.kind in ("stacked_bar", "gantt")
+    most = MAX_CATEGORIES if one_bar else MAX_CATEGORIES * 2 // 3
     if native.kind == "line" or len(native.categories) <= most:
         return [native]
     n = len(native.categories)
-    if native.kind == "stacked_bar":
+    if native.kind in ("stacked_bar", "gantt"):
         top = max(
             sum(v or 0 for v in values)
             for values in zip(*(s.values for s in native.series), strict=True)
@@ -193,283 +181,186 @@ def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable
     parts = -(-n // most)
     size = -(-n // parts)  # even parts
     return [
-        NativeChart(
-            native.kind,
-            native.categories[i : i + size],
-            tuple(
+        replace(
+            native,
+            categories=native.categories[i : i + size],
+            series=tuple(
                 replace(s, values=s.values[i : i + size], point_colours={}) for s in native.series
             ),
-            native.number_format,
-            native.value_title,
-            native.labels,
-            top * 1.1 if top > 0 else None,
+            value_max=native.value_max or (top * 1.1 if top > 0 else None),
         )
         for i in range(0, n, size)
     ]
 
 
-class _ValuesOnlyWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's writer of a chart's embedded workbook, with XlsxWriter told to write text as text: by
-    default it makes text starting with '=' a formula and text that looks like a URL a hyperlink."""
-
-    @property
-    def xlsx_blob(self) -> bytes:
-        out = io.BytesIO()
-        workbook = Workbook(
-            out,
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
+def has_values(native: NativeChart | NativeTable) -> bool:
+    """False for a chart whose every value is suppressed or missing (a Gantt's start bars do not count), or
+    a table with no figure beside its first column: such a part is not a slide."""
+    if isinstance(native, NativeTable):
+        cells = [cell for row in native.rows for cell in row[1:]]
+        return any(cell.strip() and FEWER_THAN not in cell for cell in cells) or (
+            len(native.columns) == 1 and bool(native.rows)
         )
-        self._populate_worksheet(workbook, workbook.add_worksheet())
-        workbook.close()
-        return out.getvalue()
+    drawn = native.series[1:] if native.kind == "gantt" else native.series
+    return any(v is not None for series in drawn for v in series.values)
 
 
-class SafeChartData(CategoryChartData):
-    """Chart data for every native chart the project writes: category and series names through
-    `neutralise_text` (so editing the data in PowerPoint does not revive a formula), and an embedded
-    workbook of values only (no formulas, no hyperlinks)."""
+@dataclass
+class _Deck:
+    """The presentation being written, its classification, and each chart slide with its title (set at the
+    end, when repeated titles can be numbered)."""
 
-    def add_category(self, label):
-        return super().add_category(neutralise_text(label))
+    prs: object
+    label: str
+    titled: list[tuple[object, str]] = field(default_factory=list)
 
-    def add_series(self, name, values=(), number_format=None):
-        return super().add_series(neutralise_text(name), values, number_format)
+    def new_slide(self):
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[5])  # type: ignore[attr-defined]
+        _frame(slide, self.label, len(self.prs.slides))  # type: ignore[attr-defined]
+        return slide
 
-    @property
-    def categories(self):
-        return super().categories
-
-    @categories.setter
-    def categories(self, category_labels):
-        categories = Categories()
-        for label in category_labels:
-            categories.add_category(neutralise_text(label))
-        self._categories = categories
-
-    @lazyproperty
-    def _workbook_writer(self):
-        return _ValuesOnlyWorkbookWriter(self)
+    def title_slides(self) -> None:
+        """Each chart slide's title; a run of consecutive slides with the same title numbered '(1 of 3)'."""
+        runs: list[list[tuple[object, str]]] = []
+        for slide, title in self.titled:
+            if runs and runs[-1][0][1] == title:
+                runs[-1].append((slide, title))
+            else:
+                runs.append([(slide, title)])
+        for run in runs:
+            for i, (slide, title) in enumerate(run, start=1):
+                text = f"{title} ({i} of {len(run)})" if len(run) > 1 else title
+                _set_title(slide, text, size=24 if len(text) <= 90 else 20)
 
 
-def _add_chart(slide, native: NativeChart, left, top, width, height):
-    data = SafeChartData(number_format=native.number_format)
-    data.categories = list(native.categories)
-    if native.categories and isinstance(native.categories[0], int):  # dates keep their own format
-        data.categories.number_format = native.category_format  # the embedded workbook's too
-    for series in native.series:
-        data.add_series(series.name, list(series.values))
-    frame = slide.shapes.add_chart(_KINDS[native.kind], left, top, width, height, data)
-    chart = frame.chart
-    chart.has_title = False
-    chart.font.name, chart.font.size = FONT, Pt(12)
-    chart.font.color.rgb = _rgb(theme.NHS_BLACK)
-    many = len(native.categories)
-    category_size = 12 if many <= 12 else 11 if many <= 18 else 10
-    chart.has_legend = len(native.series) > 1
-    if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.TOP
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(12)
-    values, categories = chart.value_axis, chart.category_axis
-    values.has_major_gridlines = True
-    values.major_gridlines.format.line.color.rgb = _rgb(theme.NHS_PALE_GREY)
-    values.tick_labels.font.size = Pt(11)
-    values.tick_labels.number_format = native.number_format
-    values.tick_labels.number_format_is_linked = False
-    values.format.line.fill.background()
-    categories.tick_labels.font.size = Pt(category_size)
-    categories.format.line.color.rgb = _rgb(theme.NHS_MID_GREY)
-    if native.value_title:
-        values.has_title = True
-        values.axis_title.text_frame.text = native.value_title
-        for run in values.axis_title.text_frame.paragraphs[0].runs:
-            run.font.size, run.font.bold, run.font.name = Pt(11), False, FONT
-    plot = chart.plots[0]
-    if native.kind == "line":
-        _style_lines(chart, native)
-        categories.tick_labels.number_format = native.category_format
-        categories.tick_labels.number_format_is_linked = False
-        _blanks_span(chart)
-        if not native.zero_based:  # an SPC chart: the axis fits the values and limits
-            low = min(v for series in native.series for v in series.values if v is not None)
-            high = max(v for series in native.series for v in series.values if v is not None)
-            pad = (high - low) * 0.1 or 1.0
-            values.minimum_scale = max(0.0, math.floor(low - pad))
-            values.maximum_scale = math.ceil(high + pad)
-        _label_every(categories, 6 if many > 24 else 3 if many > 12 else 1)
+def _scope_line(slide, text: str) -> None:
+    _text(
+        slide,
+        MARGIN,
+        Inches(1.3),
+        WIDTH - 2 * MARGIN,
+        Inches(0.4),
+        text,
+        size=14 if len(text) <= LINE_AT_14PT else 11,  # one line: clear of the chart
+        colour=theme.NHS_DARK_GREY,
+    )
+
+
+def _footnote(slide, text: str) -> None:
+    _text(
+        slide,
+        MARGIN,
+        Inches(6.5),
+        WIDTH - 2 * MARGIN - Inches(0.8),
+        Inches(0.9),
+        text,
+        size=10,
+        colour=theme.NHS_DARK_GREY,
+    )
+
+
+def _place(slide, chart: Chart, heading: str, part, left, top, width, height, compact=False):
+    if isinstance(part, NativeTable):
+        frame = add_table(slide, part, left, top, width, height)
     else:
-        values.minimum_scale = 0
-        if native.value_max:
-            values.maximum_scale = native.value_max
-        # horizontal bars: the first category at the top, as on the page (columns read left to right)
-        categories.reverse_order = native.kind != "column"
-        plot.gap_width = 40
-        if native.kind == "stacked_bar":
-            plot.overlap = 100
-        for series, spec in zip(plot.series, native.series, strict=True):
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = _rgb(spec.colour)
-            series.invert_if_negative = False
-        if native.labels and native.kind != "stacked_bar":
-            plot.has_data_labels = True
-            labels = plot.data_labels
-            labels.number_format, labels.number_format_is_linked = native.number_format, False
-            labels.position = XL_LABEL_POSITION.OUTSIDE_END
-            labels.font.size = Pt(10 if len(native.series) > 1 or many > 12 else 11)
-            labels.font.color.rgb = _rgb(theme.NHS_BLACK)
-            if len(native.series) > 2 or (len(native.series) > 1 and many > 12):
-                for series in list(plot.series)[
-                    1:
-                ]:  # label the first series only where bars are thin
-                    series.data_labels.show_value = False
-        categories.tick_labels.offset = 50
-        _label_every(categories, 1)
+        frame = add_chart(slide, part, left, top, width, height, compact=compact)
+    frame.name = f"{chart.key}|{heading}"  # which chart and panel (tests and editors find it)
+    _alt_text(frame, chart.alt_text if not heading else f"{heading}: {chart.alt_text}")
     return frame
 
 
-def _style_lines(chart, native: NativeChart) -> None:
-    for series, spec in zip(chart.plots[0].series, native.series, strict=True):
-        series.smooth = False
-        line = series.format.line
-        line.color.rgb = _rgb(spec.colour)
-        line.width = Pt(2.25 if spec.markers else 1.5)
-        if not spec.line:
-            line.fill.background()
-        if spec.dashed:
-            line.dash_style = MSO_LINE.DASH
-        marker = series.marker
-        if not spec.markers:
-            marker.style = XL_MARKER_STYLE.NONE
-            continue
-        marker.style = _MARKERS.get(spec.symbol, XL_MARKER_STYLE.CIRCLE)
-        marker.size = 5 if spec.line else 9
-        marker.format.fill.solid()
-        marker.format.fill.fore_color.rgb = _rgb(spec.colour)
-        marker.format.line.color.rgb = _rgb(spec.colour)
-        for index, (colour, symbol) in spec.point_colours.items():
-            point = series.points[index].marker
-            point.style, point.size = _MARKERS.get(symbol, XL_MARKER_STYLE.CIRCLE), 9
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(colour)
-            point.format.line.color.rgb = _rgb(theme.NHS_WHITE)
-            # LibreOffice colours a point by the point's own fill (PowerPoint by its marker's): set both
-            series.points[index].format.fill.solid()
-            series.points[index].format.fill.fore_color.rgb = _rgb(colour)
-
-
-def _blanks_span(chart) -> None:
-    """Draw a line across months a series has no value for (e.g. between programme starts)."""
-    chart_el = chart._chartSpace.chart
-    blanks = chart_el.find(qn("c:dispBlanksAs"))
-    if blanks is None:
-        blanks = chart_el.makeelement(qn("c:dispBlanksAs"), {})
-        plot_vis = chart_el.find(qn("c:plotVisOnly"))
-        (plot_vis.addnext if plot_vis is not None else chart_el.append)(blanks)
-    blanks.set("val", "span")
-
-
-def _label_every(axis, step: int) -> None:
-    """Label every `step`-th category (1: all; renderers otherwise drop some when space is tight)."""
-    ax = axis._element
-    base = ax.find(qn("c:baseTimeUnit"))
-    if (
-        base is not None
-    ):  # a date axis: monthly points, a label every `step` months (schema order kept)
-        base.set("val", "months")
-        unit = ax.makeelement(qn("c:majorUnit"), {"val": str(step)})
-        base.addnext(unit)
-        unit.addnext(ax.makeelement(qn("c:majorTimeUnit"), {"val": "months"}))
-        return
-    skip = ax.makeelement(qn("c:tickLblSkip"), {"val": str(step)})
-    no_multi = ax.find(qn("c:noMultiLvlLbl"))
-    if no_multi is not None:
-        no_multi.addprevious(skip)
-    else:
-        ax.append(skip)
-
-
-def _chart_slides(prs, item: Placed, label: str, next_number: Callable[[], int]) -> list[str]:
-    """Slides for one chart: one per panel (and continuation); returns their titles for the contents."""
-    titles = []
+def _chart_slides(deck: _Deck, item: Placed) -> int:
+    """Slides for one chart: one per panel (and continuation) with something to show; how many."""
     chart = item.chart
     panel_list: list[Panel] = item.slide(chart)
+    made = 0
     for heading, native in panel_list:
-        parts = _chunks(native)
-        for part_index, part in enumerate(parts):
-            slide = prs.slides.add_slide(prs.slide_layouts[5])
-            number = next_number()
-            _frame(slide, label, number)
-            _set_title(slide, chart.title, size=24 if len(chart.title) <= 90 else 20)
-            where = [chart.subtitle]
-            if heading:
-                where.insert(0, heading)
-            if len(parts) > 1:
-                where.append(f"part {part_index + 1} of {len(parts)}")
-            scope_line = " · ".join(where)
-            _text(
-                slide,
-                MARGIN,
-                Inches(1.3),
-                WIDTH - 2 * MARGIN,
-                Inches(0.4),
-                scope_line,
-                size=14 if len(scope_line) <= LINE_AT_14PT else 11,  # one line: clear of the chart
-                colour=theme.NHS_DARK_GREY,
+        for part in (p for p in _chunks(native) if has_values(p)):
+            slide = deck.new_slide()
+            _scope_line(
+                slide, " · ".join([heading, chart.subtitle] if heading else [chart.subtitle])
             )
-            top, height = Inches(1.75), Inches(4.65)
-            if isinstance(part, NativeTable):
-                frame = add_table(slide, part, MARGIN, top, WIDTH - 2 * MARGIN, height)
-            else:
-                frame = _add_chart(slide, part, MARGIN, top, WIDTH - 2 * MARGIN, height)
-            frame.name = (
-                f"{chart.key}|{heading}"  # which chart and panel (tests and editors find it)
+            _place(
+                slide, chart, heading, part, MARGIN, Inches(1.75), WIDTH - 2 * MARGIN, Inches(4.65)
             )
-            alt = chart.alt_text if not heading else f"{heading}: {chart.alt_text}"
-            _alt_text(frame, alt)
-            _text(
-                slide,
-                MARGIN,
-                Inches(6.5),
-                WIDTH - 2 * MARGIN - Inches(0.8),
-                Inches(0.9),
-                chart.footnote,
-                size=10,
-                colour=theme.NHS_DARK_GREY,
-            )
+            _footnote(slide, chart.footnote)
             notes = [f"Key figures: {chart.alt_text}", f"Scope: {chart.subtitle}", chart.footnote]
             _notes(slide, "\n\n".join(notes))
-            titles.append(chart.title)
-    return titles
+            deck.titled.append((slide, chart.title))
+            made += 1
+    return made
 
 
-def build_pack(
-    sections: Sequence[Section],
-    ctx: ChartContext,
-    *,
-    title: str = PACK_TITLE,
-    synthetic: bool = False,
-    today: dt.date | None = None,
-    summary: Summary | None = None,
-) -> bytes:
-    """The deck as bytes: title slide, the summary slide (when given), contents, then the chart slides of each
-    section in order."""
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    label = classification(sections)
-    today = today or dt.date.today()
-    count = [0]
+def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
+    """Up to four charts on one slide, two by two, each under its own finding: the first part of each
+    chart's first panel with something to show. One slide, or none when no chart has anything."""
+    shown = [
+        (item.chart, heading, part)
+        for item in items
+        for heading, native in item.slide(item.chart)[:1]
+        for part in [p for p in _chunks(native) if has_values(p)][:1]
+    ][:4]
+    if not shown:
+        return 0
+    slide = deck.new_slide()
+    _scope_line(slide, shown[0][0].subtitle)
+    cell_width, cell_height = (WIDTH - 2 * MARGIN - Inches(0.3)) // 2, Inches(2.35)
+    for i, (chart, heading, part) in enumerate(shown):
+        left = MARGIN + (i % 2) * (cell_width + Inches(0.3))
+        top = Inches(1.7) + (i // 2) * cell_height
+        _text(slide, left, top, cell_width, Inches(0.45), chart.title, size=11, bold=True)
+        _place(
+            slide,
+            chart,
+            heading,
+            part,
+            left,
+            top + Inches(0.5),
+            cell_width,
+            cell_height - Inches(0.55),
+            compact=True,
+        )
+    said = dict.fromkeys(
+        words for chart, _, _ in shown for words in (chart.source, *chart.notes) if words
+    )  # each source and caveat once
+    _footnote(slide, " ".join([_key_in_words([part for _, _, part in shown]), *said]))
+    notes = [
+        f"{chart.title}. Key figures: {chart.alt_text} Scope: {chart.subtitle}"
+        for chart, _, _ in shown
+    ]
+    _notes(slide, "\n\n".join(notes))
+    deck.titled.append((slide, title))
+    return 1
 
-    def next_number() -> int:
-        count[0] += 1
-        return count[0]
 
-    cover = prs.slides.add_slide(prs.slide_layouts[5])
-    next_number()
+def _key_in_words(parts: Sequence[NativeChart | NativeTable]) -> str:
+    """What the lines of small multiples are, in words (they have no legend): 'In each chart: Value, Mean,
+    Upper process limit (dashed), ..., Special cause: concern (circles)'."""
+    words = [
+        s.name
+        + (" (dashed)" if s.dashed else "")
+        + (f" ({s.symbol}s)" if s.markers and not s.line else "")
+        for part in parts
+        if isinstance(part, NativeChart)
+        for s in part.series
+    ]
+    return f"In each chart: {', '.join(dict.fromkeys(words))}." if words else ""
+
+
+def _section_slides(deck: _Deck, section: Section) -> int:
+    """A section's slides in order; its `together` charts (two or more of them) on one slide."""
+    together = [item for item in section.items if item.chart.key in section.together]
+    made = 0
+    for item in section.items:
+        if len(together) < 2 or item.chart.key not in section.together:
+            made += _chart_slides(deck, item)
+        elif item is together[0]:
+            made += _small_multiples(deck, together, section.together_title)
+    return made
+
+
+def _cover(deck: _Deck, ctx: ChartContext, title: str, synthetic: bool, today: dt.date) -> None:
+    cover = deck.prs.slides.add_slide(deck.prs.slide_layouts[5])  # type: ignore[attr-defined]
     band = cover.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(3.6))
     band.fill.solid()
     band.fill.fore_color.rgb = _rgb(theme.NHS_BLUE)
@@ -495,37 +386,19 @@ def build_pack(
         Inches(6.3),
         WIDTH - 2 * MARGIN,
         Inches(0.6),
-        f"Classification: {label}",
+        f"Classification: {deck.label}",
         size=20,
         bold=True,
         colour=theme.NHS_DARK_BLUE,
     )
-    _notes(cover, f"{title}. {lines[0]}. {lines[1]}. Classification {label}.")
-    if summary is not None:
-        from gpaccess.export.summary_slide import add_summary_slide  # drawn with the helpers here
+    _notes(cover, f"{title}. {lines[0]}. {lines[1]}. Classification {deck.label}.")
 
-        add_summary_slide(prs, summary, label, next_number())
 
-    contents = prs.slides.add_slide(prs.slide_layouts[5])
-    _frame(contents, label, next_number())
-    _set_title(contents, "Contents")
-    entries = []
-    for section in sections:
-        first: int | None = None
-        titles: list[str] = []
-        for item in section.items:
-            start = count[0] + 1
-            titles += _chart_slides(prs, item, label, next_number)
-            first = first or start
-        if titles and first is not None:
-            entries.append(f"{section.heading}: slides {first} to {first + len(titles) - 1}")
-        else:
-            entries.append(f"{section.heading}: nothing to show for this scope")
+def _contents(slide, entries: list[str]) -> None:
+    _set_title(slide, "Contents")
+    _text(slide, MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, Inches(4.5), "\n".join(entries), size=22)
     _text(
-        contents, MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, Inches(4.5), "\n".join(entries), size=22
-    )
-    _text(
-        contents,
+        slide,
         MARGIN,
         Inches(6.3),
         WIDTH - 2 * MARGIN,
@@ -535,7 +408,42 @@ def build_pack(
         size=12,
         colour=theme.NHS_DARK_GREY,
     )
-    _notes(contents, "Contents. " + "; ".join(entries))
+    _notes(slide, "Contents. " + "; ".join(entries))
+
+
+def build_pack(
+    sections: Sequence[Section],
+    ctx: ChartContext,
+    *,
+    title: str = PACK_TITLE,
+    synthetic: bool = False,
+    today: dt.date | None = None,
+    contents: bool = True,
+    summary: Summary | None = None,
+) -> bytes:
+    """The deck as bytes: title slide, the summary slide (when given: the board pack's slide 2), contents
+    (unless `contents` is False: the board pack has none), then the chart slides of each section in order."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    deck = _Deck(prs, classification(sections))
+    _cover(deck, ctx, title, synthetic, today or dt.date.today())
+    if summary is not None:
+        from gpaccess.export.summary_slide import add_summary_slide  # drawn with the helpers here
+
+        add_summary_slide(prs, summary, deck.label, len(prs.slides) + 1)
+    contents_slide = deck.new_slide() if contents else None
+    entries = []
+    for section in sections:
+        first = len(prs.slides) + 1
+        made = _section_slides(deck, section)
+        entries.append(
+            f"{section.heading}: slides {first} to {first + made - 1}"
+            if made
+            else f"{section.heading}: nothing to show for this scope"
+        )
+    if contents_slide is not None:
+        _contents(contents_slide, entries)
+    deck.title_slides()
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()

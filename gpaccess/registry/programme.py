@@ -10,7 +10,8 @@ from gpaccess.charts.appointments import spc_chart
 from gpaccess.charts.phases import phase_status, phase_timeline, support_delivery
 from gpaccess.charts.programme import supported_over_time
 from gpaccess.export import native
-from gpaccess.export.native import PERCENT, bars, day, table
+from gpaccess.export.native import PERCENT, bars, table
+from gpaccess.export.native_gantt import phase_gantt
 from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
 from gpaccess.spc_changes import as_changes, changes_for
 
@@ -76,17 +77,7 @@ PHASES = Page(
             "phase_timeline",
             "When each phase ran",
             lambda f, c: phase_timeline(f("programme_phases"), c.scope_label),
-            table(
-                {
-                    "programme": "Programme",
-                    "phase": "Phase or cohort",
-                    "level": "Level",
-                    "start_date": "Start",
-                    "end_date": "Planned end",
-                    "length": "Core support",
-                },
-                {"start_date": day, "end_date": day},
-            ),
+            phase_gantt,
         ),
     ),
 )
@@ -122,7 +113,7 @@ UPTAKE = Page(
             ),
             bars(
                 "icb_name",
-                [("enrolled_pct", "ICB"), ("region_pct", "Its region")],
+                [("enrolled_pct", "ICB"), ("region_pct", "Its region"), ("england_pct", "England")],
                 PERCENT,
                 ENROLLED,
             ),

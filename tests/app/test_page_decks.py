@@ -22,6 +22,7 @@ PAGES = ["overview", "phases", "uptake", "gains", "actions", "impact"]
 SCOPES = {"england": {}, "nw-london": {"region": "Y56", "icb": "QRV"}}
 TABLE_LABEL = "Data table: "
 FOLDED_LABEL = "Show: "
+PART = re.compile(r" \(\d+ of \d+\)$")
 
 
 def unescaped(label: str) -> str:
@@ -58,13 +59,23 @@ def page_titles_and_deck(monkeypatch, db: Path, page: str, params: dict[str, str
 
 
 def deck_titles(deck: bytes) -> list[str]:
-    """The finding of each chart's slides, once per chart (a chart can run over several slides)."""
+    """The finding of each chart's slides, once per chart (a chart can run over several slides, their titles
+    numbered '(1 of 2)'; a finding can itself end in '(14 of 366)', and is then alone)."""
+    raw = [
+        slide.shapes.title.text
+        for slide in Presentation(io.BytesIO(deck)).slides
+        if any("|" in shape.name for shape in slide.shapes)
+    ]
+    bases = [PART.sub("", title) for title in raw]
     titles: list[str] = []
-    for slide in Presentation(io.BytesIO(deck)).slides:
-        if any("|" in shape.name for shape in slide.shapes):
-            title = slide.shapes.title.text
-            if not titles or titles[-1] != title:
-                titles.append(title)
+    for i, title in enumerate(raw):
+        in_run = any(
+            0 <= j < len(raw) and j != i and bases[j] == bases[i] and PART.search(raw[j])
+            for j in (i - 1, i + 1)
+        )
+        title = bases[i] if in_run else title
+        if not titles or titles[-1] != title:
+            titles.append(title)
     return titles
 
 

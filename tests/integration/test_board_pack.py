@@ -29,6 +29,8 @@ from gpaccess.store import connect_read_only
 from tests.conftest import PROJECT
 
 SCOPES = [Scope(), Scope(region="Y56"), Scope(region="Y56", icb="QRV")]
+BOARD_PAGES = ("overview", "phases", "uptake", "gains", "actions", "impact")
+BOARD_CHARTS = ",".join(e.key for page in BOARD_PAGES for e in PAGES[page].entries)
 PUBLIC = Viewer()
 PRACTICE_CODE = re.compile(rb"DM\d{4}")
 
@@ -56,12 +58,12 @@ def read_pack(deck: bytes) -> dict[str, dict[str, dict[str, list]]]:
                 continue
             key, panel = shape.name.split("|", 1)
             if shape.has_chart:
-                plot = shape.chart.plots[0]
-                categories = list(plot.categories)
-                for series in plot.series:
-                    found[key][panel][series.name] += list(
-                        zip(categories, series.values, strict=True)
-                    )
+                for plot in shape.chart.plots:  # a line chart's bands are area charts beside it
+                    categories = list(plot.categories)
+                    for series in plot.series:
+                        found[key][panel][series.name] += list(
+                            zip(categories, series.values, strict=True)
+                        )
             elif shape.has_table:
                 rows = [tuple(c.text for c in row.cells) for row in shape.table.rows]
                 tables[key] += rows[1:]
@@ -179,13 +181,21 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
             [f"{len(left_off)} more{SUPPRESSED}"] if left_off else []
         )
     checked |= {"phase_status", "support_delivery"}
-    timeline = pack["_tables"]["phase_timeline"]
-    assert [(r[0], r[1], r[2]) for r in timeline] == list(
-        phases[["programme", "phase", "level"]].itertuples(index=False, name=None)
-    )
-    assert [r[3] for r in timeline] == [
-        f"{d:%d %b %Y}" for d in pd.to_datetime(phases["start_date"])
-    ]
+    # the Gantt: a bar per phase from its first start to its latest planned end (days, as a date axis counts)
+    gantt = pack["phase_timeline"][""]
+    spans = phases.assign(
+        start=pd.to_datetime(phases["start_date"]),
+        end=pd.to_datetime(phases["end_date"]).fillna(pd.to_datetime(phases["start_date"])),
+    ).groupby(["programme", "phase"], sort=False)
+    epoch = pd.Timestamp("1899-12-30")
+    expected_start = {f"{p} · {ph}": (g["start"].min() - epoch).days for (p, ph), g in spans}
+    expected_days = {
+        f"{p} · {ph}": (g["end"].max() - g["start"].min()).days + 1 for (p, ph), g in spans
+    }
+    assert_series(as_dict(gantt["Start"]), expected_start)
+    for programme in phases["programme"].unique():
+        bars = {c: v for c, v in gantt[f"{programme}: days from start to planned end"] if v}
+        assert_series(bars, {c: d for c, d in expected_days.items() if c.startswith(programme)})
     checked.add("phase_timeline")
 
     # uptake
@@ -208,6 +218,11 @@ def check_pack(con, deck: bytes, scope: Scope) -> set[str]:
             for r in part.itertuples()
         }
         assert_series(as_dict(panel["Its region"]), expected)
+        england_rate = england.query("programme == @programme")
+        england_pct = round(
+            100.0 * england_rate["enrolled"].sum() / england_rate["practices"].sum(), 1
+        )
+        assert set(as_dict(panel["England"]).values()) == {england_pct}  # England on the chart
         assert_series(
             as_dict(panel["ICB"]),
             {short(r.icb_name): share(r.enrolled, r.practices) for r in part.itertuples()},
@@ -401,15 +416,16 @@ def check_impact(con, pack: dict, scope: Scope, viewer: Viewer) -> set[str]:
             shown = {c: v for c, v in lines[name] if v is not None}
             assert set(shown) == set(expected), (programme, name)
             assert all(abs(shown[c] - expected[c]) < 1e-3 for c in expected), (programme, name)
-            low, high = dict(lines[f"{name}: 95% CI low"]), dict(lines[f"{name}: 95% CI high"])
-            assert all(low[c] < shown[c] < high[c] for c in expected), (programme, name)
+            low = dict(lines[f"{name}: 95% CI low"])
+            width = dict(lines[f"{name}: 95% CI (high minus low)"])
+            assert all(low[c] < shown[c] < low[c] + width[c] for c in expected), (programme, name)
         checked |= {key, f"impact_event_face_to_face_{programme.lower()}"}
     return checked
 
 
 @pytest.mark.parametrize("scope", SCOPES, ids=["england", "london", "nw-london"])
 def test_every_chart_holds_the_query_result_for_its_scope(con, scope):
-    deck = board_pack(con, PUBLIC, scope)
+    deck = board_pack(con, PUBLIC, scope, sections=BOARD_PAGES)
     checked = check_pack(con, deck, scope)
     keys = {
         s.name.split("|")[0]
@@ -437,7 +453,7 @@ def all_parts(deck: bytes) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("scope", SCOPES, ids=["england", "london", "nw-london"])
 def test_public_pack_holds_no_practice_identity(con, scope):
-    parts = all_parts(board_pack(con, PUBLIC, scope))
+    parts = all_parts(board_pack(con, PUBLIC, scope, sections=tuple(PAGES)))
     assert any(n.startswith("ppt/embeddings/") for n in parts), "charts carry their data"
     assert sum(n.endswith(".xml") for n in parts) > 50
     # the demo's practices are coded DM0001... and named '... (DEMO)': prove the scan would see them
@@ -465,7 +481,7 @@ def test_every_query_runs_for_the_packs_viewer(con, monkeypatch):
 
     monkeypatch.setattr(sections_module, "run", spy)
     viewer = Viewer(role="region", region_code="Y56")
-    board_pack(con, viewer, Scope(region="Y56"))
+    board_pack(con, viewer, Scope(region="Y56"), sections=BOARD_PAGES)
     assert len(seen) >= 15
     assert {v for _, v in seen} == {viewer}
 
@@ -484,6 +500,8 @@ def test_cli_writes_the_same_charts(con, demo_db, tmp_path):
             str(out),
             "--region",
             "Y56",
+            "--charts",
+            BOARD_CHARTS,
         ],
         capture_output=True,
         text=True,
@@ -547,3 +565,110 @@ def test_every_slide_renders_and_is_not_blank(con, tmp_path):
         # ink in the chart area (below the title, above the footnote), not just a title on an empty slide
         body = pixels[int(pixels.shape[0] * 0.25) : int(pixels.shape[0] * 0.85)]
         assert body.std() > 10, f"{page.name}: nothing drawn in the body"
+
+
+# --- the default pack (issue #13) ---------------------------------------------------------------------------
+MOST_SLIDES = 15  # cover, summary and at most 13 more
+DIRECTION = r"(rose|fell|did not change)"
+BOTH_GROUPS = re.compile(
+    rf"{DIRECTION}[^:]* at supported practices and {DIRECTION}[^:]* at matched comparators"
+)
+
+
+def frames_by_slide(deck: bytes) -> list[tuple[str, list]]:
+    """Each slide's title and its chart and table frames."""
+    return [
+        (slide.shapes.title.text, [s for s in slide.shapes if "|" in s.name])
+        for slide in Presentation(io.BytesIO(deck)).slides
+    ]
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["england", "london", "nw-london"])
+def test_the_default_pack_is_short_and_holds_what_a_board_needs(con, scope):
+    deck = board_pack(con, PUBLIC, scope)
+    slides = frames_by_slide(deck)
+    # slide 2 is the summary (another change adds it): count its place until it is there
+    summary_missing = len(slides) < 2 or bool(slides[1][1])
+    assert len(slides) + summary_missing <= MOST_SLIDES, [t for t, _ in slides]
+    keys = [f.name.split("|")[0] for _, frames in slides for f in frames]
+    assert "spc_face_to_face_pct" in keys, "a face-to-face slide"
+    assert {"spc_dna_pct", "spc_same_day_pct", "spc_appointments_per_1000"} <= set(keys)
+    assert "phase_timeline" in keys and any(k.startswith("support_reach") for k in keys)
+    assert any(k.startswith("impact_before_after") for k in keys)
+    titles = [t for t, _ in slides]
+    assert all(a != b for a, b in zip(titles, titles[1:], strict=False)), titles
+    check_impact_titles(deck)
+    check_nothing_all_suppressed(deck)
+
+
+def check_impact_titles(deck: bytes) -> None:
+    """Every impact slide's title says how each group moved, and the words match the chart's own figures."""
+    seen = 0
+    for title, frames in frames_by_slide(deck):
+        for frame in frames:
+            if not frame.name.startswith("impact_before_after"):
+                continue
+            seen += 1
+            found = BOTH_GROUPS.search(title)
+            assert found, title
+            plot = frame.chart.plots[0]
+            before, after = (dict(zip(plot.categories, s.values, strict=True)) for s in plot.series)
+            for word, group in zip(
+                found.groups(), ("Supported practices", "Matched comparison practices"), strict=True
+            ):
+                change = round(after[group] - before[group], 1)
+                assert word == (
+                    "rose" if change > 0 else "fell" if change < 0 else "did not change"
+                )
+    assert seen, "no impact slide"
+
+
+def check_nothing_all_suppressed(deck: bytes) -> None:
+    """No chart on a slide has only blank values (a Gantt's invisible start bars do not count)."""
+    for title, frames in frames_by_slide(deck):
+        for frame in frames:
+            if frame.has_chart:
+                values = [
+                    v
+                    for plot in frame.chart.plots
+                    for series in plot.series
+                    if series.name != "Start"
+                    for v in series.values
+                ]
+                assert any(v is not None for v in values), (title, frame.name)
+
+
+def test_no_slide_of_any_page_is_all_suppressed_or_repeats_the_title_before_it(con):
+    for scope in SCOPES:
+        deck = board_pack(con, PUBLIC, scope, sections=tuple(PAGES))
+        check_nothing_all_suppressed(deck)
+        titles = [t for t, _ in frames_by_slide(deck)]
+        assert all(a != b for a, b in zip(titles, titles[1:], strict=False)), titles
+
+
+def run_cli(demo_db, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gpaccess", "--db", str(demo_db), "export", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+
+
+def test_cli_charts_choose_the_slides_and_unknown_ones_are_refused(con, demo_db, tmp_path):
+    done = run_cli(
+        demo_db, "--out", str(tmp_path), "--icb", "QRV", "--charts", "uptake_share,gains_by_icb"
+    )
+    assert done.returncode == 0, done.stderr
+    written = tmp_path / "board-pack_North-West-London-ICB_2026-09_OFFICIAL.pptx"
+    assert written.exists(), list(tmp_path.iterdir())
+    keys = {
+        f.name.split("|")[0] for _, frames in frames_by_slide(written.read_bytes()) for f in frames
+    }
+    assert keys == {"uptake_share", "gains_by_icb"}
+    assert written.read_bytes() and "Board pack written" in done.stdout
+    for bad in ("uptake_share,no_such_chart", "support_list", ","):
+        refused = run_cli(demo_db, "--out", str(tmp_path / "x.pptx"), "--charts", bad)
+        assert refused.returncode == 2, bad
+        assert "Known charts: " in refused.stderr and "uptake_share" in refused.stderr
+        assert not (tmp_path / "x.pptx").exists()
