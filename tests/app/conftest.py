@@ -14,3 +14,22 @@ def fresh_charts():
     _built.clear()
     yield
     _built.clear()
+
+
+FOLDED = (
+    "Show: ",
+    "Show all ",
+)  # a chart after a page's first four; the rest of a shortened chart's rows
+
+
+def unfolded(at):
+    """The page with every chart shown whole: each switch that folds a chart away (after a page's first four)
+    or shortens it (top and bottom 10 rows) switched on (gpaccess.app.charts, gpaccess.app.render)."""
+    for _ in range(3):  # a chart switched on can bring its own "Show all" switch
+        folded = [t for t in at.toggle if t.label.startswith(FOLDED) and not t.value]
+        if not folded:
+            return at
+        for toggle in folded:
+            toggle.set_value(True)
+        at.run()
+    return at

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gpaccess.scope import Scope
+from tests.app.conftest import unfolded
 from tests.integration.test_actions_queries import ACTIONS, build_actions_store, expected_units
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
@@ -34,7 +35,7 @@ def run_page(monkeypatch, db: Path, params: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.switch_page("pages/actions.py").run()
+    unfolded(at.switch_page("pages/actions.py").run())  # every chart, whole
     assert [t.value for t in at.title] == ["What practices changed"]
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import fixtures_board as fx
+from tests.app.conftest import unfolded
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
 SCOPES = {  # name -> URL query parameters
@@ -42,6 +43,7 @@ def run_page(monkeypatch, db: Path, page: str, params: dict[str, str]) -> AppTes
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(page).run()  # straight to the page, as a deep link with the filters in the URL
+    unfolded(at)  # every chart, whole
     assert [t.value for t in at.title] == [TITLES[page]]
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -85,7 +87,13 @@ def bar_x(figure: dict) -> list[float]:
 
 
 def words_on(figure: dict) -> list[str]:
-    return [str(v) for t in figure["data"] for v in plain(t.get("text"))]
+    """Each trace's value labels as words: without the space that keeps a label clear of a plan marker and
+    the line breaks that wrap it."""
+    return [
+        " ".join(str(v).replace("<br>", " ").split())
+        for t in figure["data"]
+        for v in plain(t.get("text"))
+    ]
 
 
 def in_scope(frame: pd.DataFrame, params: dict[str, str]) -> pd.DataFrame:

@@ -43,7 +43,7 @@ def counts(db: Path, scope: Scope):
     ("params", "scope"), [({}, NATIONAL), ({"icb": "QRV"}, Scope(region="Y56", icb="QRV"))]
 )
 def test_overview_counts_equal_their_definitions(monkeypatch, demo_db, params, scope):
-    at = open_page(monkeypatch, demo_db, **params)
+    at = open_page(monkeypatch, demo_db, "pages/overview.py", **params)
     row = counts(demo_db, scope)
     metrics = {m.label: m for m in at.metric}
     assert metrics["Accelerate: supported"].value == f"{row['supported_accelerate']:,}"

@@ -74,6 +74,9 @@ def frames(
         "gpip_monthly": monthly,
         "appointments_monthly": appointments_monthly() if appointments is None else appointments,
         "programmes": pd.DataFrame({"start_date": [dt.date(2021, 12, 1), dt.date(2023, 5, 1)]}),
+        "spc_changes": pd.DataFrame(  # none recorded: limits from the first 12 months throughout
+            columns=["measure", "change_month", "reason", "recorded_as", "recorded_at"]
+        ),
         "commentary": commentary
         if commentary is not None
         else pd.DataFrame(columns=["month", "text", "written_by", "written_at", "versions"]),
@@ -180,14 +183,9 @@ def test_outcomes_change_and_verdict_in_words():
     assert dna.change_words == f"{expected_change:+.1f} pp on Aug 2026"
     per_1000 = by_column["appointments_per_1000"]
     assert per_1000.change_words.endswith(" per 1,000 on Aug 2026")
-    # the verdict is the SPC chart's: limits re-based at each programme's start within the series
+    # the verdict is the SPC chart's: no change recorded, so limits from the first 12 months throughout
     series = appointments[["month", "dna_pct"]]
-    table = xmr(
-        series["month"].dt.date,
-        series["dna_pct"],
-        improvement="down",
-        rebase_at=[dt.date(2023, 5, 1)],
-    )
+    table = xmr(series["month"].dt.date, series["dna_pct"], improvement="down")
     verdict = summarise(table, improvement="down")
     assert dna.spc == verdict
     assert dna.variation_words.endswith(verdict.variation_text)
