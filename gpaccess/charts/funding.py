@@ -212,6 +212,31 @@ def _link_finding(data: pd.DataFrame, outcome: str, words: str) -> str:
     return f"ICBs that spent more per patient had {more} {words.removeprefix('the ')} (r = {r:.2f})"
 
 
+QUARTERS = ("Lowest", "Second", "Third", "Highest")
+
+
+def by_quarter_of_spend(data: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The ICBs of a spend-against chart in four groups by spend per 1,000 patients (lowest first): how many,
+    their median spend per 1,000 and the median of `outcome` (the slide's compact table; the chart has every
+    ICB)."""
+    if data.empty:
+        return pd.DataFrame(columns=["quarter", "icbs", "spent_per_1000", outcome])
+    if len(data) < len(QUARTERS):  # too few ICBs to split: one group
+        quarter = pd.Series("All ICBs shown", index=data.index)
+    else:
+        order = data["spent_per_1000"].rank(method="first")
+        words = [f"{q} quarter of spend per patient" for q in QUARTERS]
+        quarter = pd.qcut(order, len(QUARTERS), labels=words)
+    summary = data.groupby(quarter, observed=True).agg(
+        icbs=("icb", "size"),
+        spent_per_1000=("spent_per_1000", "median"),
+        outcome=(outcome, "median"),
+    )
+    summary = summary.rename(columns={"outcome": outcome}).reset_index(names="quarter")
+    summary["quarter"] = summary["quarter"].astype(str)
+    return summary
+
+
 LABELLED = (
     3  # ICBs named on a scatter at each end of each axis (every ICB is in the hover and the table)
 )
@@ -304,7 +329,7 @@ def hours_per_1000(frame: pd.DataFrame, scope_label: str) -> Chart:
     ]
     data = rows[columns].dropna(subset=["hours_per_1000"])
     data = data.sort_values("hours_per_1000", ascending=False, kind="stable").reset_index(drop=True)
-    shown = rows[~rows["practices_reporting_hours"].map(too_few) & (rows["spent_gbp"] > 0)]
+    shown = rows[rows["hours_per_1000"].notna()]  # 5 or more practices reporting, and some spend
     spent = shown["spent_gbp"].sum()
     overall = 1000 * shown["hours_released"].sum() / spent if spent else None
     title = (

@@ -4,9 +4,11 @@ does not apply."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gpaccess.charts import funding
 from gpaccess.export.native import bars, table
-from gpaccess.registry.base import Entry, Page
+from gpaccess.registry.base import Entry, Page, SlideRule
 
 NO_FUNDING = "No funding recorded for this scope: load the tracker's funding sheet (Data page)."
 POUNDS = '"£"#,##0'
@@ -18,6 +20,19 @@ def _gbp(value: object) -> str:
 
 def _pct(value: object) -> str:
     return funding.fmt_pct(value)  # type: ignore[arg-type]
+
+
+def _by_quarter(outcome: str, heading: str) -> SlideRule:
+    """A table of the ICBs in four groups by spend per patient, with the median of `outcome` (every ICB is in
+    the page's chart and its data table; 42 rows of a scatter would fill six slides)."""
+    columns = {
+        "quarter": "ICBs by £ spent per 1,000 patients",
+        "icbs": "ICBs",
+        "spent_per_1000": "Median £ per 1,000 patients",
+        outcome: f"Median {heading}",
+    }
+    rule = table(columns, {"spent_per_1000": _gbp, outcome: _pct})
+    return lambda chart: rule(replace(chart, data=funding.by_quarter_of_spend(chart.data, outcome)))
 
 
 FUNDING = Page(
@@ -54,28 +69,14 @@ FUNDING = Page(
             "funding_vs_uptake",
             "Against uptake and gains",
             lambda f, c: funding.spend_against(f("funding_by_icb"), c.scope_label, "supported_pct"),
-            table(
-                {
-                    "icb": "ICB",
-                    "spent_per_1000": "£ spent per 1,000 patients",
-                    "supported_pct": "Practices supported (%)",
-                },
-                {"spent_per_1000": _gbp, "supported_pct": _pct},
-            ),
+            _by_quarter("supported_pct", "practices supported (%)"),
             NO_FUNDING,
         ),
         Entry(
             "funding_vs_gains",
             "Against uptake and gains",
             lambda f, c: funding.spend_against(f("funding_by_icb"), c.scope_label, "gains_pct"),
-            table(
-                {
-                    "icb": "ICB",
-                    "spent_per_1000": "£ spent per 1,000 patients",
-                    "gains_pct": "Assessed with gains (%)",
-                },
-                {"spent_per_1000": _gbp, "gains_pct": _pct},
-            ),
+            _by_quarter("gains_pct", "assessed with gains (%)"),
             NO_FUNDING,
         ),
         Entry(

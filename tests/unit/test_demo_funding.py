@@ -28,19 +28,35 @@ def test_the_winter_access_fund_adds_up_to_250_million_across_42_icbs(tracker):
 
 def test_the_split_follows_registered_patients():
     weights = pd.Series([1, 1, 1], index=["A", "B", "C"])
-    assert largest_remainder(weights, 100).tolist() == [34, 33, 33]  # the one pound left goes to the first
+    assert largest_remainder(weights, 100).tolist() == [
+        34,
+        33,
+        33,
+    ]  # the one pound left goes to the first
     weights = pd.Series([5, 3, 2], index=["A", "B", "C"])
-    assert largest_remainder(weights, 7).tolist() == [4, 2, 1]  # quotas 3.5, 2.1, 1.4: the .5 gets the unit
+    assert largest_remainder(weights, 7).tolist() == [
+        4,
+        2,
+        1,
+    ]  # quotas 3.5, 2.1, 1.4: the .5 gets the unit
 
 
 def test_transition_cover_is_paid_per_gpip_practice_supported_hands_on(tracker):
     e = tracker["enrolments"]
-    started = e[(e["programme"] == "GPIP") & (e["level"] != "universal") & e["started_date"].notna()]
-    expected = started.assign(
-        financial_year=[financial_year_of(d) for d in started["started_date"]],
-        paid_gbp=started["level"].map(TRANSITION_COVER_GBP),
-    ).groupby(["practice_code", "financial_year"])["paid_gbp"].sum()
-    payments = tracker["funding_payments"].set_index(["practice_code", "financial_year"])["paid_gbp"]
+    started = e[
+        (e["programme"] == "GPIP") & (e["level"] != "universal") & e["started_date"].notna()
+    ]
+    expected = (
+        started.assign(
+            financial_year=[financial_year_of(d) for d in started["started_date"]],
+            paid_gbp=started["level"].map(TRANSITION_COVER_GBP),
+        )
+        .groupby(["practice_code", "financial_year"])["paid_gbp"]
+        .sum()
+    )
+    payments = tracker["funding_payments"].set_index(["practice_code", "financial_year"])[
+        "paid_gbp"
+    ]
     pd.testing.assert_series_equal(payments.sort_index(), expected.sort_index(), check_dtype=False)
 
 
