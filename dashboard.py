@@ -42,6 +42,7 @@ PAGES = {
         page("pages/uptake.py", "Uptake by ICB", "map", "uptake"),
         page("pages/gains.py", "Productivity gains", "trending_up", "gains"),
         page("pages/actions.py", "What practices changed", "checklist", "actions"),
+        page("pages/funding.py", "Funding", "payments", "funding"),
     ],
     "Access": [
         page("pages/access.py", "Access", "calendar_month", "access"),
@@ -59,6 +60,7 @@ PROGRAMME_NOT_USED = {
     "Overview": "The Overview shows both programmes side by side.",
     "Access": "Appointments are counted at every practice, in a programme or not.",
     "Support identification": "Every practice is ranked; reach is shown for both programmes side by side.",
+    "Funding": "Funds are not per programme: practices supported by either programme are counted.",
 }
 
 # Streamlit's own menu hidden: the frame draws the sidebar's links (see frame.sidebar_navigation)

@@ -68,6 +68,7 @@ def headline_figures(
         **(programme if held else _nulled(programme)),
         "appointments": appointment_figures(con, viewer, scope),
         "impact": impact if held else _nulled(impact),
+        "funding": funding_figures(con, viewer, scope),
     }
 
 
@@ -150,3 +151,38 @@ def impact_figures(
             "n_comparators": result.n_comparators,
         }
     return out
+
+
+FUNDING_BY_ICB = [
+    "icb_code",
+    "winter_access_fund_gbp",
+    "allocated_gbp",
+    "spent_gbp",
+    "practices_supported",
+]
+
+
+def funding_figures(con: duckdb.DuckDBPyConnection, viewer: Viewer, scope: Scope) -> dict[str, Any]:
+    """The scope's winter access fund total and, per ICB with funding recorded, pounds allocated and spent (all
+    funds, with payments to practices) and practices supported (queries/funding_by_icb.sql). Null (and no
+    rows) when no funding is loaded for the scope, as programme figures are."""
+    by_icb = run(con, "funding_by_icb", viewer, scope)
+    held = by_icb[by_icb["has_funding"].astype(bool)]
+    if held.empty:
+        return {"winter_access_fund_gbp": None, "by_icb": []}
+    rows = _records(held, FUNDING_BY_ICB)
+    for row in rows:
+        for key in ("winter_access_fund_gbp", "allocated_gbp", "spent_gbp"):
+            row[key] = _pounds(row[key])
+    return {
+        "winter_access_fund_gbp": _pounds(held["winter_access_fund_gbp"].sum()),
+        "by_icb": rows,
+    }
+
+
+def _pounds(value: Any) -> int | float | None:
+    """Pounds for JSON: a whole number when there are no pence, else to the penny."""
+    if _missing(value):
+        return None
+    amount = round(float(value), 2)
+    return int(amount) if amount.is_integer() else amount

@@ -99,4 +99,10 @@ CHART_NAMES = {
     "coverage_by_icb": "coverage by ICB",
     "recording_quality": "recording quality",
     "dropped_out": "practices whose data stopped",
+    "funding_by_icb": "by ICB",
+    "funding_per_1000": "per 1,000 patients",
+    "funding_vs_uptake": "against uptake",
+    "funding_vs_gains": "against the share with gains",
+    "funding_cost_per_practice": "cost per practice supported",
+    "funding_hours_per_1000": "hours released per £1,000",
 }

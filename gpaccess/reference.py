@@ -67,6 +67,17 @@ WITHDRAWAL_REASONS = (
     "eligibility",
     "other",
 )
+# Funds a programme tracker records (the funding sheets, docs/programme-template.md): the 2021 access plan's winter
+# access fund (allocated to ICSs, now ICBs), GPIP's transition cover and transformation support, the Investment
+# and Impact Fund, and any other.
+WINTER_ACCESS_FUND = "Winter access fund"
+FUNDS = (
+    WINTER_ACCESS_FUND,
+    "GPIP transition cover",
+    "GPIP transformation support",
+    "Investment and Impact Fund",
+    "Other",
+)
 BARRIERS = (
     "capacity",
     "time away from practice",

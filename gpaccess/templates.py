@@ -54,6 +54,8 @@ EXAMPLE_ROWS: dict[str, list[str]] = {
         "4",
         "Practices withdrew: staff capacity",
     ],
+    "funding": ["Winter access fund", "QRV", "2021/22", "9450000", "8912345.67"],
+    "funding_payments": ["GPIP transition cover", "A81001", "2023/24", "5000"],
 }
 
 

@@ -20,6 +20,7 @@ from gpaccess.demo.constants import (
     REFERENCE_LAST_MONTH,
     TRACKER_FILE,
 )
+from gpaccess.demo.funding import funding_sheets
 from gpaccess.demo.geography import load_sub_icbs
 from gpaccess.demo.months import crosstab_file_name, last_day, month_text, parse_month
 from gpaccess.demo.panel import Panel, build_panel
@@ -96,7 +97,10 @@ def _tracker_sheets(
     codes = None
     if icb_codes is not None:
         codes = set(data.practices.loc[data.practices["icb_code"].isin(icb_codes), "code"])
-    return snapshot(data.programme, last_day(last), codes, set(icb_codes) if icb_codes else None)
+    icbs = set(icb_codes) if icb_codes else None
+    sheets = snapshot(data.programme, last_day(last), codes, icbs)
+    funding = funding_sheets(data.practices, data.panel, sheets["enrolments"], last_day(last), icbs)
+    return {**sheets, **funding}
 
 
 def write_demo_files(

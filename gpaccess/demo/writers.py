@@ -172,7 +172,7 @@ def _cell(value: object) -> object:
 
 
 def write_tracker(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
-    """Six-sheet workbook; dates as date cells shown ``yyyy-mm-dd``. Byte-identical for equal input
+    """The tracker workbook, a sheet per frame; dates as date cells shown ``yyyy-mm-dd``. Byte-identical for equal input
     (fixed document and zip timestamps)."""
     wb = Workbook()
     wb.remove(wb.active)

@@ -119,6 +119,11 @@ TRACKER_SQL = {
         "INSERT INTO eligibility BY NAME SELECT * FROM stage_tracker",
     ),
     "barriers": ("DELETE FROM barrier", "INSERT INTO barrier BY NAME SELECT * FROM stage_tracker"),
+    "funding": ("DELETE FROM funding", "INSERT INTO funding BY NAME SELECT * FROM stage_tracker"),
+    "funding_payments": (
+        "DELETE FROM funding_payment",
+        "INSERT INTO funding_payment BY NAME SELECT * FROM stage_tracker",
+    ),
 }
 TRACKER_TABLES = {
     "programmes": "programme",
@@ -127,6 +132,8 @@ TRACKER_TABLES = {
     "actions": "action_adopted",
     "eligibility": "eligibility",
     "barriers": "barrier",
+    "funding": "funding",
+    "funding_payments": "funding_payment",
 }
 RENAMES = {"actions": {"action": "action_number"}}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from gpaccess.reference import (
     BARRIERS,
+    FUNDS,
     HIGH_IMPACT_ACTIONS,
     LEVELS,
     PROGRAMMES,
@@ -31,6 +32,11 @@ MAX_HOURS = 100_000  # hours a month released
 MAX_TEXT = 500  # characters in free text
 EARLIEST_DATE = dt.date(2015, 1, 1)  # before the 2021 access plan's programmes: allows history
 PLANNING_YEARS = 5  # planning dates (programme and phase start and end) at most this far ahead
+MAX_POUNDS = (
+    1_000_000_000  # one funding row: at most a billion pounds (the winter access fund was £250m)
+)
+FIRST_FINANCIAL_YEAR = 2015  # 2015/16, as EARLIEST_DATE
+LAST_FINANCIAL_YEAR = 2099  # 2099/00 at the latest
 MAX_ROWS = 200_000  # rows below the header in one sheet or CSV file
 MAX_COLUMNS = 100  # columns in one sheet or CSV file
 
@@ -38,6 +44,8 @@ EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_POUNDS = re.compile(r"\d+(?:\.\d{1,2})?")
+_FINANCIAL_YEAR = re.compile(r"(\d{4})/(\d{2})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PRACTICE_CODE = re.compile(r"[A-Z][A-Z0-9][0-9]{4}")
 ICB_CODE = re.compile(r"[A-Z][A-Z0-9]{2}")
@@ -162,6 +170,46 @@ def amount(maximum: float) -> Parser:
         return float(found)
 
     return parse
+
+
+def pounds(value: Any) -> float | None:
+    """An amount in pounds, 0 to MAX_POUNDS, whole or with pence (at most 2 decimal places): `1250000`,
+    `1250000.50`. No £ sign, thousands separators or negative amounts."""
+    if _blank(value):
+        return None
+    expected = (
+        f"an amount in pounds from 0 to {MAX_POUNDS:,}, whole or with pence (e.g. 1250000.50)"
+    )
+    if isinstance(value, str):
+        found = value.strip()
+        if not _POUNDS.fullmatch(found):
+            raise CellError(expected)
+        amount_found: float | int | None = float(found)
+    else:
+        amount_found = _finite(value)
+    if amount_found is None or not 0 <= amount_found <= MAX_POUNDS:
+        raise CellError(expected)
+    pence = amount_found * 100
+    if abs(pence - round(pence)) > 1e-6:  # an Excel number with more than 2 decimal places
+        raise CellError(expected)
+    return round(float(amount_found), 2)
+
+
+def financial_year(value: Any) -> str | None:
+    """A financial year written as `2021/22` (April 2021 to March 2022)."""
+    if _blank(value):
+        return None
+    expected = (
+        f"a financial year written like 2021/22 (the second year the first plus one), from "
+        f"{FIRST_FINANCIAL_YEAR}/{(FIRST_FINANCIAL_YEAR + 1) % 100:02d}"
+    )
+    found = _FINANCIAL_YEAR.fullmatch(str(value).strip())
+    if found is None:
+        raise CellError(expected)
+    first, second = int(found.group(1)), int(found.group(2))
+    if not FIRST_FINANCIAL_YEAR <= first <= LAST_FINANCIAL_YEAR or second != (first + 1) % 100:
+        raise CellError(expected)
+    return found.group(0)
 
 
 integer = whole()
@@ -335,6 +383,29 @@ SHEETS: tuple[TrackerSheet, ...] = (
             Column("detail", text),
         ),
         ("icb_code", "reported_date", "programme", "barrier"),
+    ),
+    TrackerSheet(
+        "funding",
+        "funding",
+        (
+            Column("fund", one_of(FUNDS), True),
+            Column("icb_code", icb_code, True),
+            Column("financial_year", financial_year, True),
+            Column("allocated_gbp", pounds, True),
+            Column("spent_gbp", pounds),
+        ),
+        ("fund", "icb_code", "financial_year"),
+    ),
+    TrackerSheet(
+        "funding_payments",
+        "funding_payment",
+        (
+            Column("fund", one_of(FUNDS), True),
+            Column("practice_code", practice_code, True),
+            Column("financial_year", financial_year, True),
+            Column("paid_gbp", pounds, True),
+        ),
+        ("fund", "practice_code", "financial_year"),
     ),
 )
 

@@ -30,17 +30,18 @@ def check_tracker(
     problems: list[Problem] = []
     for sheet_rows in batch.sheets.values():
         problems += _date_ranges(sheet_rows, today)
-    for name in ("enrolments", "actions", "eligibility"):
+    for name in ("enrolments", "actions", "eligibility", "funding_payments"):
         if name in batch.sheets:
             problems += _unknown_practices(batch.sheets[name], known_practices)
-    if "barriers" in batch.sheets:
-        icbs = {r[0] for r in con.execute(ICBS_SQL).fetchall()}
-        problems += _unknown_values(
-            batch.sheets["barriers"],
-            "icb_code",
-            icbs,
-            ("unknown ICB code", "an ICB code (e.g. QRV)"),
-        )
+    for name in ("barriers", "funding"):
+        if name in batch.sheets:
+            icbs = {r[0] for r in con.execute(ICBS_SQL).fetchall()}
+            problems += _unknown_values(
+                batch.sheets[name],
+                "icb_code",
+                icbs,
+                ("unknown ICB code", "an ICB code (e.g. QRV)"),
+            )
     programmes = _programmes(con, batch)
     if "phases" in batch.sheets:
         problems += _unknown_values(

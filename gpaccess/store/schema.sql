@@ -135,6 +135,22 @@ CREATE TABLE IF NOT EXISTS barrier (         -- key: icb_code, reported_date, pr
     practices_affected INTEGER,
     detail VARCHAR
 );
+-- Funding (the tracker's funding sheets): money allocated to an ICB and spent, per fund and financial year
+-- ("2021/22"); and payments made to practices (such as GPIP transition cover), recorded only here, not also in
+-- `funding`. Amounts in pounds, to the penny.
+CREATE TABLE IF NOT EXISTS funding (         -- key: fund, icb_code, financial_year
+    fund VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    financial_year VARCHAR NOT NULL,
+    allocated_gbp DECIMAL(14, 2) NOT NULL,
+    spent_gbp DECIMAL(14, 2)                 -- NULL = not yet reported
+);
+CREATE TABLE IF NOT EXISTS funding_payment ( -- key: fund, practice_code, financial_year
+    fund VARCHAR NOT NULL,
+    practice_code VARCHAR NOT NULL,
+    financial_year VARCHAR NOT NULL,
+    paid_gbp DECIMAL(14, 2) NOT NULL
+);
 
 -- Reference and bookkeeping ------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS high_impact_action (  -- key: action_number (the ten high impact actions, 2016)

@@ -18,7 +18,7 @@ from gpaccess.text import JOINER
 from tests.conftest import PROJECT
 
 DASHBOARD = PROJECT / "dashboard.py"
-PAGES = ["overview", "phases", "uptake", "gains", "actions", "impact"]
+PAGES = ["overview", "phases", "uptake", "gains", "actions", "funding", "impact"]
 SCOPES = {"england": {}, "nw-london": {"region": "Y56", "icb": "QRV"}}
 TABLE_LABEL = "Data table: "
 FOLDED_LABEL = "Show: "

@@ -30,6 +30,7 @@ PAGES = {
     "uptake": True,
     "gains": True,
     "actions": True,
+    "funding": True,
     "access": True,
     "support": True,
     "impact": True,
