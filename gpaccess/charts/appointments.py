@@ -63,7 +63,21 @@ MEASURES = {
             seasonal=True,  # August and December dips, autumn and March peaks in the published data
         ),
         Measure("telephone_pct", "Telephone share", "neutral"),
-        Measure("gp_pct", "Share of appointments with a GP", "neutral"),
+        Measure(
+            "within_2_weeks_pct",
+            "Booked within 2 weeks",
+            "up",
+            note=(
+                "Booked within 2 weeks: Same Day to 8 to 14 days from booking, of appointments with a known "
+                "interval (NHS England's definition; the 2023 access recovery plan's aim)."
+            ),
+        ),
+        Measure(
+            "gp_pct",
+            "Share of appointments with a GP",
+            "neutral",
+            note="Of appointments with a known staff type (GP or other practice staff).",
+        ),
     )
 }
 

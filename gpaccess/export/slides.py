@@ -291,6 +291,9 @@ def _chart_slides(deck: _Deck, item: Placed) -> int:
     return made
 
 
+MULTIPLES_PER_SLIDE = 4  # two by two
+
+
 def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
     """Up to four charts on one slide, two by two, each under its own finding: the first part of each
     chart's first panel with something to show. One slide, or none when no chart has anything."""
@@ -299,7 +302,7 @@ def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
         for item in items
         for heading, native in item.slide(item.chart)[:1]
         for part in [p for p in _chunks(native) if has_values(p)][:1]
-    ][:4]
+    ][:MULTIPLES_PER_SLIDE]
     if not shown:
         return 0
     slide = deck.new_slide()
@@ -349,10 +352,12 @@ def _key_in_words(parts: Sequence[NativeChart | NativeTable]) -> str:
 
 def _section_slides(deck: _Deck, section: Section) -> int:
     """A section's slides in order; its `together` charts (two or more of them) on one slide."""
-    together = [item for item in section.items if item.chart.key in section.together]
+    together = [item for item in section.items if item.chart.key in section.together][
+        :MULTIPLES_PER_SLIDE
+    ]  # more than fit on the grid: the rest on slides of their own
     made = 0
     for item in section.items:
-        if len(together) < 2 or item.chart.key not in section.together:
+        if len(together) < 2 or item not in together:
             made += _chart_slides(deck, item)
         elif item is together[0]:
             made += _small_multiples(deck, together, section.together_title)
