@@ -67,10 +67,7 @@ MEASURES = {
             "within_2_weeks_pct",
             "Booked within 2 weeks",
             "up",
-            note=(
-                "Booked within 2 weeks: Same Day to 8 to 14 days from booking, of appointments with a known "
-                "interval (NHS England's definition; the 2023 access recovery plan's aim)."
-            ),
+            note="Within 2 weeks: booked same day to 14 days ahead, of those with a known interval.",
         ),
         Measure(
             "gp_pct",

@@ -17,7 +17,7 @@ from gpaccess.charts.base import SOURCE_GPAD, Chart, style
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, too_few
 from gpaccess.reference import TIME_BANDS, UNKNOWN_BAND, WITHIN_2_WEEKS_BANDS
 
-TOP_CATEGORIES = 10  # national categories drawn (the rest are in the data table)
+TOP_CATEGORIES = 10  # national categories drawn (of about 18)
 # measures of the year-on-year comparison (columns of appointments_monthly.sql), in the page's order
 YEAR_ON_YEAR = (
     "face_to_face_pct",
@@ -174,17 +174,18 @@ def national_categories(mix: pd.DataFrame, scope_label: str) -> Chart | None:
     data = data.sort_values(["share_pct", "category"], ascending=[False, True]).reset_index(
         drop=True
     )
+    data = data.head(TOP_CATEGORIES)  # exactly what is drawn
     top = data.iloc[0]
     title = (
         f"{top['category']} was the largest category in {latest:%b %Y}: {top['share_pct']:.1f}% of appointments"
         + _change_words(top["change_pp"], before)
     )
     subtitle = f"{scope_label} · {latest:%b %Y} against {before:%b %Y} · the {TOP_CATEGORIES} largest categories"
-    drawn = data.head(TOP_CATEGORIES)
-    draw = partial(_categories_figure, drawn, latest, before, title=title, subtitle=subtitle)
+
+    draw = partial(_categories_figure, data, latest, before, title=title, subtitle=subtitle)
     alt = (
-        f"Bar chart of the {len(drawn)} largest national appointment categories in {scope_label}, {latest:%B %Y}: "
-        + "; ".join(f"{r.category} {r.share_pct:.1f}%" for r in drawn.itertuples())
+        f"Bar chart of the {len(data)} largest national appointment categories in {scope_label}, {latest:%B %Y}: "
+        + "; ".join(f"{r.category} {r.share_pct:.1f}%" for r in data.itertuples())
         + "."
     )
     return Chart("national_categories", title, subtitle, draw, data, alt, SOURCE_GPAD)
@@ -275,11 +276,13 @@ def _biggest_move(data: pd.DataFrame) -> str:
     shares = data[data["unit"] == "percentage points"]
     if shares.empty:
         row = data.iloc[0]
-        return f"{row['measure'].lower()} {row['value']:,.1f} (was {row['year_before']:,.1f})"
+        return f"{row['measure']} {row['value']:,.1f} (was {row['year_before']:,.1f})"
     row = shares.loc[shares["change"].abs().idxmax()]
+    measure = str(row["measure"])
+    measure = measure[0].lower() + measure[1:] if measure[1:2].islower() else measure  # "DNA" stays
     way = "up" if row["change"] > 0 else "down" if row["change"] < 0 else "unchanged"
     amount = "" if way == "unchanged" else f" {abs(row['change']):.1f} points"
-    return f"{row['measure'].lower()} {way}{amount}, the largest move"
+    return f"{measure} {way}{amount}, the largest move"
 
 
 def _yoy_figure(
@@ -388,7 +391,7 @@ def _areas_chart(
         if len(data) > 1
         else f"{short}: {top[column]:.1f}% ({top[name]})"
     )
-    subtitle = f"{kind.capitalize()} of {icb_label} · {period_label}"
+    subtitle = f"{kind[0].upper()}{kind[1:]} of {icb_label} · {period_label}"
     draw = partial(_areas_figure, data, name, column, label, title=title, subtitle=subtitle)
     alt = (
         f"Bar chart of {label.lower()} for the {len(data)} {kind} of {icb_label}, {period_label}: "

@@ -62,8 +62,8 @@ DEFAULT_PACK = (
 NOT_IN_PACK = frozenset({"support_list"})
 # every chart a pack may hold, in the dashboard's order
 PACK_CHOICES = tuple(key for key in ENTRIES if key not in NOT_IN_PACK)
-# the access outcomes: when two or more are chosen, one slide of small multiples (four, two by two; a fifth,
-# booked within 2 weeks in the default pack, on a slide of its own)
+# the access outcomes: when two or more are chosen, one slide of small multiples (two by two; three by two for
+# five, as in the default pack with booked within 2 weeks)
 SMALL_MULTIPLES = frozenset(
     {
         "spc_face_to_face_pct",

@@ -194,13 +194,11 @@ ACCESS = Page(
             "national_categories",
             "National appointment categories",
             _categories,
-            table(
-                {
-                    "category": "Category",
-                    "share_pct": "Share, latest month (%)",
-                    "share_pct_year_before": "A year before (%)",
-                    "change_pp": "Change (points)",
-                }
+            native.bars(
+                "category",
+                [("share_pct", "Latest month"), ("share_pct_year_before", "A year before")],
+                PERCENT,
+                PERCENT_BARS,
             ),
             "No national categories held for this scope (a database loaded before they were kept: reload).",
         ),
