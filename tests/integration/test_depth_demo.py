@@ -61,3 +61,34 @@ def test_demo_booking_intervals_and_staff_are_plausible(con):
     got = raw(con, "QJK", dt.date(2025, 10, 1))
     assert 60 < got["within_2_weeks_pct"] < 95
     assert 30 < got["gp_pct"] < 60
+
+
+def test_support_ranks_on_within_2_weeks_longest_waits_first(con):
+    """The named list on booked within 2 weeks: the ICB's lowest ceil(20%) of practices on the share, from the
+    published grain here (ties by practice code)."""
+    import math
+
+    from gpaccess.access import Viewer
+    from gpaccess.identification import window_bounds
+
+    first, last = window_bounds(dt.date(2026, 9, 1), 3)
+    shares = con.execute(
+        """SELECT practice_code,
+                  sum(appointments) FILTER (WHERE time_band IN ('Same Day', '1 Day', '2 to 7 Days', '8 to 14 Days'))
+                  / sum(appointments) FILTER (WHERE time_band <> 'Unknown / Data Issue') AS share
+           FROM appointment WHERE icb_code = 'QRV' AND month BETWEEN $first AND $last
+           GROUP BY practice_code HAVING share IS NOT NULL ORDER BY share, practice_code""",
+        {"first": first, "last": last},
+    ).fetchall()
+    lowest = [code for code, _ in shares[: math.ceil(0.2 * len(shares))]]
+    named = run(
+        con,
+        "support_list",
+        Viewer(role="icb", icb_code="QRV"),
+        Scope(icb="QRV"),
+        measure="within_2_weeks_pct",
+        window_from=first,
+        window_to=last,
+    )
+    assert named.sort_values("rank_in_icb")["practice_code"].tolist() == lowest
+    assert named["value"].iloc[0] == pytest.approx(100 * shares[0][1], abs=0.05)  # rounded to 0.1
