@@ -166,15 +166,15 @@ def national_categories(mix: pd.DataFrame, scope_label: str) -> Chart | None:
     latest, before = _latest_and_year_before(months)
     now = mix[months == latest].set_index("category")["share_pct"].astype(float)
     then = mix[months == before].set_index("category")["share_pct"].astype(float)
-    data = pd.DataFrame({"category": now.index, "share_pct": now.round(1).to_numpy()})
+    ranked = now.reset_index().sort_values(["share_pct", "category"], ascending=[False, True])
+    largest = ranked.head(TOP_CATEGORIES)  # exactly what is drawn, chosen on the unrounded shares
+    data = pd.DataFrame(
+        {"category": largest["category"], "share_pct": largest["share_pct"].round(1)}
+    ).reset_index(drop=True)
     data["share_pct_year_before"] = [
-        round(float(then[c]), 1) if c in then.index else float("nan") for c in now.index
+        round(float(then[c]), 1) if c in then.index else float("nan") for c in data["category"]
     ]
     data["change_pp"] = (data["share_pct"] - data["share_pct_year_before"]).round(1)
-    data = data.sort_values(["share_pct", "category"], ascending=[False, True]).reset_index(
-        drop=True
-    )
-    data = data.head(TOP_CATEGORIES)  # exactly what is drawn
     top = data.iloc[0]
     title = (
         f"{top['category']} was the largest category in {latest:%b %Y}: {top['share_pct']:.1f}% of appointments"
