@@ -127,6 +127,8 @@ def appointment_figures(
         "total": _clean(latest["total"]),
         "face_to_face_pct": _round(latest["face_to_face_pct"]),
         "face_to_face_pct_year_before": _round(latest["face_to_face_pct_year_before"]),
+        "within_2_weeks_pct": _round(latest["within_2_weeks_pct"]),
+        "gp_pct": _round(latest["gp_pct"]),
     }
 
 

@@ -66,6 +66,8 @@ def _appointment_lines(appointments: dict[str, Any]) -> list[str]:
             "Face-to-face share a year before",
             _pct(appointments["face_to_face_pct_year_before"], "no data"),
         ),
+        _row("Booked within 2 weeks", _pct(appointments.get("within_2_weeks_pct"), "no data")),
+        _row("Share with a GP", _pct(appointments.get("gp_pct"), "no data")),
     ]
 
 

@@ -38,6 +38,8 @@ SUPPORT_MEASURES = {
         SupportMeasure("face_to_face_pct", "Face-to-face share", "%"),
         SupportMeasure("appointments_per_1000", "Appointments per 1,000 registered patients", ""),
         SupportMeasure("same_day_pct", "Same-day share", "%"),
+        # the lowest share booked within 2 weeks ranks first: the longest waits
+        SupportMeasure("within_2_weeks_pct", "Booked within 2 weeks (longest waits first)", "%"),
     )
 }
 DEFAULT_MEASURE = "face_to_face_pct"

@@ -25,6 +25,10 @@ TIME_BANDS = (
     "Unknown / Data Issue",
 )
 APPT_STATUSES = ("Attended", "DNA", "Unknown")
+# NHS England's "booked within 2 weeks" (2023 access recovery plan): these intervals, as a share of appointments
+# whose interval is known (all but "Unknown / Data Issue"); published with two spaces in "8  to 14 Days".
+WITHIN_2_WEEKS_BANDS = TIME_BANDS[:4]
+UNKNOWN_BAND = TIME_BANDS[-1]
 
 _VARIANTS = {
     "appt_mode": {"Video/Online": "Video Conference/Online"},

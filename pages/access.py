@@ -57,6 +57,10 @@ charts.show(
     tabs=[MEASURES[column].label for column in TREND_COLUMNS],
 )
 spc_changes.show(ctx, TREND_COLUMNS, "access")
+charts.show("Time from booking to appointment")
+charts.show("The same month last year")
+charts.show("GP and other practice staff")
+charts.show("National appointment categories")
 
 st.subheader("ICBs compared")
 measure = st.selectbox(
@@ -67,6 +71,12 @@ measure = st.selectbox(
 )
 charts.choose(icb_measure=measure)
 charts.show("ICBs compared", subheader=False)
+if ctx.scope.icb:
+    charts.show("Within the ICB: sub-ICB locations and PCNs")
+    st.caption(
+        "On the measure chosen above (appointments per 1,000 patients is compared between ICBs only). PCNs of "
+        "fewer than 5 practices are shown together, never one by one, except to the ICB's own users."
+    )
 
 charts.show("How practices differ")
 st.caption(
@@ -74,4 +84,4 @@ st.caption(
     "An ICB's own authorised users can see which of its practices may need support on the Support "
     "identification page."
 )
-charts.slides(note="The four trends are SPC charts; the ICBs are compared on the measure chosen.")
+charts.slides(note="The five trends are SPC charts; the ICBs are compared on the measure chosen.")

@@ -19,6 +19,9 @@ final AS (
         100.0 * sum(w.face_to_face) / nullif(sum(w.appointments), 0) AS face_to_face_pct,
         100.0 * sum(w.dna) / nullif(sum(w.appointments), 0) AS dna_pct,
         100.0 * sum(w.same_day) / nullif(sum(w.appointments), 0) AS same_day_pct,
+        100.0 * sum(w.within_2_weeks) / nullif(sum(w.appointments) - sum(w.unknown_band), 0)
+            AS within_2_weeks_pct,
+        100.0 * sum(w.gp) / nullif(sum(w.gp) + sum(w.other_staff), 0) AS gp_pct,
         1000.0 * sum(w.appointments) FILTER (WHERE w.patients IS NOT NULL)
             / nullif(sum(w.patients), 0) AS appointments_per_1000
     FROM with_list AS w

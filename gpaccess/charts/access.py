@@ -68,9 +68,17 @@ ICB_MEASURES = {
     "appointments_per_1000": ("Appointments per 1,000 patients per month", "{:,.0f}"),
     "same_day_pct": ("Same-day share (%)", "{:.1f}%"),
     "dna_pct": ("Did-not-attend rate (%)", "{:.1f}%"),
+    "within_2_weeks_pct": ("Booked within 2 weeks (%)", "{:.1f}%"),
+    "gp_pct": ("Share with a GP (%)", "{:.1f}%"),
 }
 # the monthly measures drawn as SPC charts on the access page and its slides, in tab order
-TREND_COLUMNS = ("face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000")
+TREND_COLUMNS = (
+    "face_to_face_pct",
+    "dna_pct",
+    "same_day_pct",
+    "within_2_weeks_pct",
+    "appointments_per_1000",
+)
 
 
 def icbs_compared(

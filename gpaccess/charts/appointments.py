@@ -63,7 +63,18 @@ MEASURES = {
             seasonal=True,  # August and December dips, autumn and March peaks in the published data
         ),
         Measure("telephone_pct", "Telephone share", "neutral"),
-        Measure("gp_pct", "Share of appointments with a GP", "neutral"),
+        Measure(
+            "within_2_weeks_pct",
+            "Booked within 2 weeks",
+            "up",
+            note="Within 2 weeks: booked same day to 14 days ahead, of those with a known interval.",
+        ),
+        Measure(
+            "gp_pct",
+            "Share of appointments with a GP",
+            "neutral",
+            note="Of appointments with a known staff type (GP or other practice staff).",
+        ),
     )
 }
 

@@ -54,6 +54,7 @@ DEFAULT_PACK = (
     "spc_dna_pct",
     "spc_same_day_pct",
     "spc_appointments_per_1000",
+    "spc_within_2_weeks_pct",
     "support_reach",
     "impact_before_after",
 )
@@ -61,9 +62,16 @@ DEFAULT_PACK = (
 NOT_IN_PACK = frozenset({"support_list"})
 # every chart a pack may hold, in the dashboard's order
 PACK_CHOICES = tuple(key for key in ENTRIES if key not in NOT_IN_PACK)
-# the access outcomes: when two or more are chosen, one slide of small multiples
+# the access outcomes: when two or more are chosen, one slide of small multiples (two by two; three by two for
+# five, as in the default pack with booked within 2 weeks)
 SMALL_MULTIPLES = frozenset(
-    {"spc_face_to_face_pct", "spc_dna_pct", "spc_same_day_pct", "spc_appointments_per_1000"}
+    {
+        "spc_face_to_face_pct",
+        "spc_dna_pct",
+        "spc_same_day_pct",
+        "spc_appointments_per_1000",
+        "spc_within_2_weeks_pct",
+    }
 )
 # sections built at once: on 2 cores, more only queue (bench/board_pack.py measures it)
 PACK_WORKERS = 3

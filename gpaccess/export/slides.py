@@ -291,23 +291,28 @@ def _chart_slides(deck: _Deck, item: Placed) -> int:
     return made
 
 
+MULTIPLES_PER_SLIDE = 6  # two by two, or three by two from five charts
+
+
 def _small_multiples(deck: _Deck, items: Sequence[Placed], title: str) -> int:
-    """Up to four charts on one slide, two by two, each under its own finding: the first part of each
+    """Up to six charts on one slide, two by two (or three by two for five or six), each under its own finding: the first part of each
     chart's first panel with something to show. One slide, or none when no chart has anything."""
     shown = [
         (item.chart, heading, part)
         for item in items
         for heading, native in item.slide(item.chart)[:1]
         for part in [p for p in _chunks(native) if has_values(p)][:1]
-    ][:4]
+    ][:MULTIPLES_PER_SLIDE]
     if not shown:
         return 0
     slide = deck.new_slide()
     _scope_line(slide, shown[0][0].subtitle)
-    cell_width, cell_height = (WIDTH - 2 * MARGIN - Inches(0.3)) // 2, Inches(2.35)
+    columns = 2 if len(shown) <= 4 else 3  # two by two, or three by two
+    gap = Inches(0.3)
+    cell_width, cell_height = (WIDTH - 2 * MARGIN - (columns - 1) * gap) // columns, Inches(2.35)
     for i, (chart, heading, part) in enumerate(shown):
-        left = MARGIN + (i % 2) * (cell_width + Inches(0.3))
-        top = Inches(1.7) + (i // 2) * cell_height
+        left = MARGIN + (i % columns) * (cell_width + gap)
+        top = Inches(1.7) + (i // columns) * cell_height
         _text(slide, left, top, cell_width, Inches(0.45), chart.title, size=11, bold=True)
         _place(
             slide,
@@ -349,10 +354,12 @@ def _key_in_words(parts: Sequence[NativeChart | NativeTable]) -> str:
 
 def _section_slides(deck: _Deck, section: Section) -> int:
     """A section's slides in order; its `together` charts (two or more of them) on one slide."""
-    together = [item for item in section.items if item.chart.key in section.together]
+    together = [item for item in section.items if item.chart.key in section.together][
+        :MULTIPLES_PER_SLIDE
+    ]  # more than fit on the grid: the rest on slides of their own
     made = 0
     for item in section.items:
-        if len(together) < 2 or item.chart.key not in section.together:
+        if len(together) < 2 or item not in together:
             made += _chart_slides(deck, item)
         elif item is together[0]:
             made += _small_multiples(deck, together, section.together_title)

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from gpaccess.ingest.tracker import TrackerBatch
+from gpaccess.store.derived import REPLACE_BATCH
 
 # Regions and ICBs come only from data/reference/icb_reference.csv (seeded with the schema): a mapping naming
 # any other is refused before this runs (gpad_checks), so a load never creates one.
@@ -60,29 +61,8 @@ JOIN value_map m ON m.dimension = 'appt_mode' AND m.published = c.appt_mode::VAR
 JOIN value_map b ON b.dimension = 'time_band' AND b.published = c.time_band::VARCHAR
 JOIN value_map st ON st.dimension = 'appt_status' AND st.published = c.appt_status::VARCHAR;
 
-DELETE FROM practice_month p WHERE EXISTS (
-    SELECT 1 FROM stage_keys k WHERE k.month = p.month AND k.icb_code = p.icb_code);
-INSERT INTO practice_month
-SELECT a.month, a.practice_code, any_value(a.sub_icb_code), a.icb_code, any_value(i.region_code),
-       sum(appointments),
-       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Face-to-Face'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Telephone'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Video Conference/Online'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Home Visit'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_mode = 'Unknown'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_status = 'Attended'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_status = 'DNA'), 0),
-       coalesce(sum(appointments) FILTER (WHERE appt_status = 'Unknown'), 0),
-       coalesce(sum(appointments) FILTER (WHERE time_band = 'Same Day'), 0),
-       coalesce(sum(appointments) FILTER (WHERE time_band = 'Unknown / Data Issue'), 0),
-       coalesce(sum(appointments) FILTER (WHERE hcp_type = 'GP'), 0),
-       coalesce(sum(appointments) FILTER (WHERE national_category = 'Unmapped'), 0),
-       coalesce(sum(appointments) FILTER (WHERE national_category = 'Inconsistent Mapping'), 0)
-FROM appointment a
-JOIN icb i USING (icb_code)
-WHERE EXISTS (SELECT 1 FROM stage_keys k WHERE k.month = a.month AND k.icb_code = a.icb_code)
-GROUP BY a.month, a.practice_code, a.icb_code;
 """
+
 
 LIST_SIZES_SQL = """
 DELETE FROM list_size WHERE extract_date IN (SELECT DISTINCT extract_date FROM stage_list_size);
@@ -161,6 +141,10 @@ def apply_batch(
     try:
         con.execute(GEOGRAPHY_SQL)
         con.execute(APPOINTMENTS_SQL)
+        for (
+            statement
+        ) in REPLACE_BATCH:  # practice_month and sub_icb_month_mix of the batch's months and ICBs
+            con.execute(statement)
         con.execute(LIST_SIZES_SQL)
         _apply_tracker(con, tracker, replace)
         _log(con, log_rows, load_id, loaded_by)

@@ -16,6 +16,15 @@ from gpaccess.charts.access import (
     support_list,
     support_reach,
 )
+from gpaccess.charts.depth import (
+    AREA_MEASURES,
+    national_categories,
+    pcns_compared,
+    staff_mix,
+    sub_icbs_compared,
+    wait_distribution,
+    year_on_year,
+)
 from gpaccess.charts.impact import before_after_chart, event_study_chart
 from gpaccess.export import native
 from gpaccess.export.native import PERCENT, monthly_lines, table
@@ -52,6 +61,70 @@ def _mode_mix(fetch: Fetch, ctx: ChartContext):
     return None if counts.empty else mode_mix(counts, ctx.scope_label, ctx.period_label)
 
 
+def _whole(ctx: ChartContext):
+    """The scope over every month held up to the period's end: the latest month and the same month a year
+    before, whatever the period's start."""
+    return ctx.scope.with_(date_from=None)
+
+
+def _waits(fetch: Fetch, ctx: ChartContext):
+    return wait_distribution(
+        fetch("access_mix_monthly", _whole(ctx), dimension="time_band"), ctx.scope_label
+    )
+
+
+def _categories(fetch: Fetch, ctx: ChartContext):
+    mix = fetch("access_mix_monthly", _whole(ctx), dimension="national_category")
+    return national_categories(mix, ctx.scope_label)
+
+
+def _staff(fetch: Fetch, ctx: ChartContext):
+    return staff_mix(fetch("appointments_monthly"), ctx.scope_label, ctx.period_label)
+
+
+def _year_on_year(fetch: Fetch, ctx: ChartContext):
+    return year_on_year(fetch("appointments_monthly", _whole(ctx)), ctx.scope_label)
+
+
+def _area_measure(ctx: ChartContext) -> str:
+    chosen = str(ctx.choice("icb_measure", "within_2_weeks_pct"))
+    return chosen if chosen in AREA_MEASURES else "within_2_weeks_pct"
+
+
+def _sub_icbs(fetch: Fetch, ctx: ChartContext):
+    if not ctx.scope.icb:
+        return None
+    frame = fetch("access_by_sub_icb")
+    return sub_icbs_compared(frame, _area_measure(ctx), ctx.scope_label, ctx.period_label)
+
+
+def _pcns(fetch: Fetch, ctx: ChartContext):
+    """PCNs of the scope's ICB: small PCNs pooled for everyone but the ICB's own users (docs/roles.md)."""
+    if not ctx.scope.icb:
+        return None
+    exact = ctx.viewer.may_see_practices_of(ctx.scope.icb)
+    frame = fetch("access_by_pcn")
+    return pcns_compared(frame, _area_measure(ctx), ctx.scope_label, ctx.period_label, exact=exact)
+
+
+PERCENT_BARS = "Share of appointments (%)"
+
+
+def _area_bars(chart, name: str):
+    """Slide bars of a within-ICB chart: its measure is the column its key names (sub_icbs_<measure>)."""
+    column = (
+        chart.key.split("_", 2)[-1]
+        if chart.key.startswith("sub_icbs_")
+        else chart.key[len("pcns_") :]
+    )
+    label = AREA_MEASURES[column][0]
+    return native.bars(name, [(column, label)], PERCENT, label)(chart)
+
+
+WITHIN_ICB = "Within the ICB: sub-ICB locations and PCNs"
+CHOOSE_ICB = "Choose an ICB to see its sub-ICB locations and PCNs."
+
+
 def _trend(column: str) -> Entry:
     return Entry(
         f"spc_{column}",
@@ -77,11 +150,78 @@ ACCESS = Page(
         ),
         *(_trend(column) for column in TREND_COLUMNS),
         Entry(
+            "wait_distribution",
+            "Time from booking to appointment",
+            _waits,
+            native.bars(
+                "time_band",
+                [("share_pct", "Latest month"), ("share_pct_year_before", "A year before")],
+                PERCENT,
+                PERCENT_BARS,
+            ),
+            "No booking intervals held for this scope (a database loaded before they were kept: reload).",
+        ),
+        Entry(
+            "year_on_year",
+            "The same month last year",
+            _year_on_year,
+            table(
+                {
+                    "measure": "Measure",
+                    "value": "Latest month",
+                    "year_before": "A year before",
+                    "change": "Change",
+                    "unit": "Change in",
+                }
+            ),
+            "No month a year before the latest is held for this scope.",
+        ),
+        Entry(
+            "staff_mix",
+            "GP and other practice staff",
+            _staff,
+            monthly_lines(
+                [
+                    ("gp_pct", "GP", theme.NHS_DARK_BLUE),
+                    ("other_staff_pct", "Other practice staff", theme.NHS_AQUA_GREEN),
+                ],
+                PERCENT,
+                SHARE,
+            ),
+            "No staff types held for this scope (a database loaded before they were kept: reload).",
+        ),
+        Entry(
+            "national_categories",
+            "National appointment categories",
+            _categories,
+            native.bars(
+                "category",
+                [("share_pct", "Latest month"), ("share_pct_year_before", "A year before")],
+                PERCENT,
+                PERCENT_BARS,
+            ),
+            "No national categories held for this scope (a database loaded before they were kept: reload).",
+        ),
+        Entry(
             "icbs_compared",
             "ICBs compared",
             _icbs,
             native.icbs_compared,
             "No ICB had appointments in this period.",
+        ),
+        Entry(
+            "sub_icbs_compared",
+            WITHIN_ICB,
+            _sub_icbs,
+            lambda chart: _area_bars(chart, "sub_icb_name"),
+            CHOOSE_ICB,
+        ),
+        Entry(
+            "pcns_compared",
+            WITHIN_ICB,
+            _pcns,
+            lambda chart: _area_bars(chart, "pcn_name"),
+            CHOOSE_ICB + " PCNs of fewer than 5 practices are shown together.",
         ),
         Entry(
             "practice_share_distribution",

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from gpaccess.reference import HIGH_IMPACT_ACTIONS, read_reference_csv, value_map_rows
+from gpaccess.store.derived import HAS_DEPTH_SQL, migrate
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 # Table macros shared by queries (macros.sql), stored with the schema and their version (a hash of the file) as
@@ -87,6 +88,24 @@ def macros_called(sql: str) -> tuple[str, ...]:
     return tuple(name for name in MACROS if name in needed)
 
 
+# A database written before #16 (practice_month without within_2_weeks and other_staff, no sub_icb_month_mix),
+# opened read-only, cannot be migrated: its queries get these TEMP macros instead, which give the new columns as
+# NULL and no mix rows, so every query runs and the new measures read as "no data" until the next load.
+_BEFORE_DEPTH = {
+    "practice_months_in_scope": _TEMPORARY["practice_months_in_scope"].replace(
+        "SELECT *\n    FROM practice_month",
+        "SELECT *, NULL::BIGINT AS within_2_weeks, NULL::BIGINT AS other_staff\n    FROM practice_month",
+        1,
+    ),
+    "mix_in_scope": (
+        "CREATE OR REPLACE TEMP MACRO mix_in_scope(scope_region, scope_icb, first_month, last_month, "
+        "mix_dimension) AS TABLE SELECT NULL::DATE AS month, NULL::VARCHAR AS sub_icb_code, "
+        "NULL::VARCHAR AS icb_code, NULL::VARCHAR AS region_code, NULL::VARCHAR AS dimension, "
+        "NULL::VARCHAR AS category, NULL::BIGINT AS appointments WHERE false"
+    ),
+}
+assert all(_BEFORE_DEPTH[name] != _TEMPORARY[name] for name in _BEFORE_DEPTH)
+
 # connection -> whether its database holds the current macros (a database opened read-only cannot change)
 _STORED_CURRENT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = (
     weakref.WeakKeyDictionary()
@@ -119,11 +138,32 @@ def provide_macros(
     by the app) they are defined as TEMP macros on this cursor only: a TEMP macro is found before a stored one of
     the same name. That costs about 1 ms a macro, so only until the next load rewrites the stored ones."""
     if names and not stored_macros_current(con):
-        cursor.execute(";\n".join(_TEMPORARY[name] for name in names))
+        chosen = _BEFORE_DEPTH if _before_depth(con) else _TEMPORARY
+        cursor.execute(";\n".join(chosen.get(name, _TEMPORARY[name]) for name in names))
+
+
+_BEFORE_DEPTH_KNOWN: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _before_depth(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database predates #16's columns (checked once per connection)."""
+    known = _BEFORE_DEPTH_KNOWN.get(con)
+    if known is None:
+        probe = con.cursor()
+        try:
+            row = probe.execute(HAS_DEPTH_SQL).fetchone()
+            known = not (row and row[0])
+        finally:
+            probe.close()
+        _BEFORE_DEPTH_KNOWN[con] = known
+    return known
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL)
+    migrate(con)
     con.execute(MACROS_SQL)
     con.execute(_MACROS_VERSION_SQL)
     _STORED_CURRENT.pop(con, None)

@@ -84,7 +84,9 @@ CREATE OR REPLACE MACRO support_ranking(scope_region, scope_icb, measure, first_
     -- ordered by practice code (A before Z). The lowest ceil(0.2 x n) of the n ranked practices are "the lowest
     -- 20%" (rounded up, so an ICB with any practices has at least one; 0.2 is an exact DECIMAL). Practices with
     -- no appointments in the window are not ranked. `measure` is one of face_to_face_pct, same_day_pct,
-    -- appointments_per_1000 (anything else ranks none).
+    -- appointments_per_1000, within_2_weeks_pct (booked within 2 weeks of appointments with a known interval:
+    -- the lowest share, the longest waits, ranks first; a practice with no known interval is not ranked on it);
+    -- anything else ranks none.
     -- In a programme = any enrolment in Accelerate or GPIP that is not withdrawn (signed up, active, completed or
     -- extended), in any ICB.
     -- Columns: icb_code, practice_code, value (unrounded, in the measure's unit: % or per 1,000 patients),
@@ -95,6 +97,8 @@ CREATE OR REPLACE MACRO support_ranking(scope_region, scope_icb, measure, first_
             practice_code,
             sum(face_to_face)::DOUBLE / nullif(sum(appointments), 0)::DOUBLE AS face_to_face_ratio,
             sum(same_day)::DOUBLE / nullif(sum(appointments), 0)::DOUBLE AS same_day_ratio,
+            sum(within_2_weeks)::DOUBLE / nullif(sum(appointments) - sum(unknown_band), 0)::DOUBLE
+                AS within_2_weeks_ratio,
             (sum(appointments) FILTER (WHERE patients IS NOT NULL))::DOUBLE
                 / nullif(sum(patients), 0)::DOUBLE AS appointments_per_patient
         FROM practice_months_with_patients(scope_region, scope_icb, first_month, last_month)
@@ -108,6 +112,7 @@ CREATE OR REPLACE MACRO support_ranking(scope_region, scope_icb, measure, first_
             CASE measure
                 WHEN 'face_to_face_pct' THEN face_to_face_ratio
                 WHEN 'same_day_pct' THEN same_day_ratio
+                WHEN 'within_2_weeks_pct' THEN within_2_weeks_ratio
                 WHEN 'appointments_per_1000' THEN appointments_per_patient
             END AS ratio,
             CASE measure
@@ -145,3 +150,15 @@ CREATE OR REPLACE MACRO support_ranking(scope_region, scope_icb, measure, first_
         coalesce(s.in_accelerate OR s.in_gpip, false) AS in_either
     FROM ranked AS r
     LEFT JOIN supported AS s USING (practice_code);
+
+CREATE OR REPLACE MACRO mix_in_scope(scope_region, scope_icb, first_month, last_month, mix_dimension) AS TABLE
+    -- sub_icb_month_mix rows of the scope's region and ICB for one dimension (time_band, hcp_type or
+    -- national_category), months first_month to last_month: month, sub_icb_code, icb_code, region_code,
+    -- dimension, category, appointments.
+    SELECT *
+    FROM sub_icb_month_mix
+    WHERE dimension = mix_dimension
+      AND (scope_region IS NULL OR region_code = scope_region)
+      AND (scope_icb IS NULL OR icb_code = scope_icb)
+      AND (first_month IS NULL OR month >= first_month)
+      AND (last_month IS NULL OR month <= last_month);

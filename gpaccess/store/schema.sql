@@ -72,7 +72,22 @@ CREATE TABLE IF NOT EXISTS practice_month (  -- key: month, practice_code
     unknown_band BIGINT NOT NULL,
     gp BIGINT NOT NULL,
     unmapped BIGINT NOT NULL,
-    inconsistent_mapping BIGINT NOT NULL
+    inconsistent_mapping BIGINT NOT NULL,
+    -- Added for access in depth (#16); a database written before them gains them at its next writable open
+    -- (gpaccess.store.migrate), NULL-free from then on.
+    within_2_weeks BIGINT,                   -- booked Same Day to 14 days (known_interval = appointments - unknown_band)
+    other_staff BIGINT                       -- HCP_TYPE 'Other Practice staff' (known staff type = gp + other_staff)
+);
+-- Appointments per month and sub-ICB location by one published dimension (booking interval, staff type or national
+-- category), derived from `appointment` at load time: the Access page's distributions, never a practice's.
+CREATE TABLE IF NOT EXISTS sub_icb_month_mix (  -- key: month, sub_icb_code, dimension, category
+    month DATE NOT NULL,
+    sub_icb_code VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    dimension VARCHAR NOT NULL,              -- time_band, hcp_type or national_category
+    category VARCHAR NOT NULL,               -- canonical value (time bands with one space: '8 to 14 Days')
+    appointments BIGINT NOT NULL
 );
 
 -- Programme tracker (docs/programme-template.md) -------------------------------------------------------------

@@ -74,6 +74,12 @@ def test_access_tiles_equal_sql(monkeypatch, demo_db, scope):
 
 def test_icbs_of_the_region_compared_and_distribution_unlabelled(monkeypatch, demo_db):
     at = ok(app(monkeypatch, demo_db, ACCESS, region="Y56"))
+    for (
+        switch
+    ) in at.toggle:  # the charts after the page's first four are behind switches: open them all
+        if switch.label.startswith("Show: "):
+            switch.set_value(True)
+    at = ok(at.run())
     figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     compared = next(f for f in figures if "ICBs of London region" in f["layout"]["title"]["text"])
     london = {
@@ -320,3 +326,49 @@ def test_figures_command_gives_the_icb_its_own_list(demo_db):
     assert records and {r["practice_code"] for r in records} <= own
     assert {r["marking"] for r in records} == {"OFFICIAL-SENSITIVE"}
     assert leaks(result.stdout, practices(demo_db), "QRV") == []
+
+
+def opened(at: AppTest) -> AppTest:
+    """Every chart behind a 'Show: <finding>' switch opened (the page draws its first four), then every row of
+    the long ones ('Show all N rows')."""
+    for prefix in ("Show: ", "Show all "):
+        for switch in at.toggle:
+            if switch.label.startswith(prefix):
+                switch.set_value(True)
+        at = ok(at.run())
+    return at
+
+
+SMALL_PCNS_SQL = """SELECT n.pcn_name, count(DISTINCT p.practice_code) AS practices
+FROM practice AS p JOIN pcn AS n USING (pcn_code)
+WHERE p.icb_code = 'QRV' AND p.practice_code IN (SELECT practice_code FROM practice_month)
+GROUP BY n.pcn_name"""
+
+
+@pytest.mark.parametrize("persona", [None, "icb:QRV"])
+def test_within_the_icb_pcns_of_fewer_than_5_practices_are_pooled_except_for_the_icb(
+    monkeypatch, demo_db, persona
+):
+    params = {"region": "Y56", "icb": "QRV", **({"persona": persona} if persona else {})}
+    at = opened(app(monkeypatch, demo_db, ACCESS, **params))
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    pcn_chart = next(
+        f for f in figures if "PCNs of NHS North West London" in f["layout"]["title"]["text"]
+    )
+    shown = set(pcn_chart["data"][0]["y"])
+    sizes = dict(sql(demo_db, SMALL_PCNS_SQL))
+    small = {name for name, n in sizes.items() if n < 5}
+    assert any(
+        "Sub-ICB locations of NHS North West London" in f["layout"]["title"]["text"]
+        for f in figures
+    )
+    if persona:  # the ICB's own users: every PCN by name
+        assert shown == set(sizes)
+    else:
+        assert shown == {n for n in sizes if n not in small} | (
+            {f"PCNs of fewer than 5 practices, together ({len(small)})"}
+            if sum(sizes[n] for n in small) >= 5
+            else set()
+        )
+        page_text = json.dumps(figures)
+        assert not any(name in page_text for name in small), "a small PCN named"

@@ -141,7 +141,16 @@ def render(monkeypatch, db: Path, page: str, persona: str, scope: dict[str, str]
     at.query_params["persona"] = persona
     for key, value in scope.items():
         at.query_params[key] = value
-    return at.switch_page(page).run()
+    at = at.switch_page(page).run()
+    # every chart after the page's first four is behind a 'Show: <finding>' switch, and a long one shows all its
+    # rows behind 'Show all N rows': swept open, so their figures, tables and downloads are rendered too
+    for prefix in ("Show: ", "Show all "):
+        switches = [t for t in at.toggle if t.label.startswith(prefix)]
+        for switch in switches:
+            switch.set_value(True)
+        if switches and not at.exception:
+            at = at.run()
+    return at
 
 
 def test_every_page_is_swept():

@@ -28,6 +28,15 @@ EXTRA = {
     "measure": "face_to_face_pct",
     "window_from": WINDOW_FROM,
     "window_to": WINDOW_TO,
+    "dimension": "time_band",
+}
+# The key each query's declared grain names (checked unique on the demo), for the queries of access in depth.
+GRAIN_KEYS = {
+    "access_mix_monthly": ("month", "category"),
+    "access_by_sub_icb": ("sub_icb_code",),
+    "access_by_pcn": ("pcn_code",),
+    "appointments_monthly": ("month",),
+    "access_by_icb": ("icb_code",),
 }
 
 
@@ -69,3 +78,17 @@ def test_runs_for_its_viewer(con, name):
         frame = run(con, name, PUBLIC, scope, **extra_for(name))
         assert not IDENTITY_COLUMNS & {c.lower() for c in frame.columns}
     assert len(frame.columns) > 0
+
+
+@pytest.mark.parametrize("name", sorted(GRAIN_KEYS))
+@pytest.mark.parametrize("dimension", ["time_band", "hcp_type", "national_category"])
+def test_grain_is_as_declared(con, name, dimension):
+    """One row per declared key, in an ICB's scope (the sub-ICB and PCN queries need one), on the full demo."""
+    params = {
+        **extra_for(name),
+        **({"dimension": dimension} if name == "access_mix_monthly" else {}),
+    }
+    frame = run(con, name, PUBLIC, Scope(region="Y56", icb="QRV"), **params)
+    assert not frame.empty, name
+    key = list(GRAIN_KEYS[name])
+    assert not frame.duplicated(key).any(), f"{name}: more than one row per {key}"

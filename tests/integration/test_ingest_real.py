@@ -7,8 +7,12 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from gpaccess.access import PUBLIC
+from gpaccess.figures import appointment_figures
 from gpaccess.ingest import ingest_files
+from gpaccess.scope import Scope
 
 # Published Regional CSV totals for Oct 2025 (tests/data/realdata/README.md), which the practice-level file must match.
 REGIONAL_OCT25 = {"QJK": (1_029_447, 625_732), "QUE": (761_254, 497_855)}
@@ -186,3 +190,84 @@ def test_cli_ingest_exit_code_and_summary(tmp_path, realdata, capsys):
     assert code == 0
     assert "89 rows" in capsys.readouterr().out  # 90 lines less the header
     shutil.rmtree(tmp_path)
+
+
+WITHIN_2_WEEKS_PUBLISHED = (
+    "Same Day",
+    "1 Day",
+    "2 to 7 Days",
+    "8  to 14 Days",
+)  # as published: two spaces
+
+
+def _raw_crosstab(realdata: Path) -> pd.DataFrame:
+    """The Devon and Cambridgeshire crosstab read by pandas, with each practice's ICB from Mapping.csv."""
+    folder = realdata / "gpad_oct25"
+    rows = pd.read_csv(folder / "Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv", dtype=str)
+    mapping = pd.read_csv(folder / "Mapping.csv", dtype=str).drop_duplicates("GP_CODE")
+    rows = rows.merge(mapping[["GP_CODE", "ICB_CODE"]], on="GP_CODE", how="left")
+    rows["count"] = rows["COUNT_OF_APPOINTMENTS"].astype(int)
+    return rows
+
+
+def test_within_2_weeks_and_gp_share_per_icb_equal_pandas_on_the_raw_rows(store, realdata):
+    """Acceptance (#16): `figures` gives, per ICB, exactly what pandas computes from the published rows."""
+    ingest_files(
+        store,
+        [
+            realdata / "gpad_oct25/Mapping.csv",
+            realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv",
+        ],
+    )
+    raw = _raw_crosstab(realdata)
+    assert set(raw["TIME_BETWEEN_BOOK_AND_APPT"]) >= set(WITHIN_2_WEEKS_PUBLISHED)
+    for icb in ("QJK", "QUE"):
+        rows = raw[raw["ICB_CODE"] == icb]
+        known = rows[rows["TIME_BETWEEN_BOOK_AND_APPT"] != "Unknown / Data Issue"]
+        within = known[known["TIME_BETWEEN_BOOK_AND_APPT"].isin(WITHIN_2_WEEKS_PUBLISHED)]
+        staff = rows[rows["HCP_TYPE"] != "Unknown"]
+        expected_within = round(100 * within["count"].sum() / known["count"].sum(), 1)
+        expected_gp = round(
+            100 * staff[staff["HCP_TYPE"] == "GP"]["count"].sum() / staff["count"].sum(), 1
+        )
+        got = appointment_figures(store, PUBLIC, Scope(icb=icb))
+        assert (got["within_2_weeks_pct"], got["gp_pct"]) == (expected_within, expected_gp), icb
+        assert 40 < expected_within < 100 and 20 < expected_gp < 80  # plausibly read, not zero
+
+
+def test_within_2_weeks_and_gp_counts_reconcile_with_the_regional_csvs(store, realdata):
+    """The new practice_month columns, summed per ICB, equal the Regional CSVs (sub-ICB, a different file)."""
+    ingest_files(
+        store,
+        [
+            realdata / "gpad_oct25/Mapping.csv",
+            realdata / "gpad_oct25/Practice_Level_Crosstab_Devon_Cambs_Oct_25.csv",
+        ],
+    )
+    stored = dict(
+        (icb, (int(w), int(gp), int(other)))
+        for icb, w, gp, other in store.execute(
+            "SELECT icb_code, sum(within_2_weeks), sum(gp), sum(other_staff) FROM practice_month GROUP BY 1"
+        ).fetchall()
+    )
+    published = duckdb.connect()
+    for icb, name in (("QJK", "Devon"), ("QUE", "CambsPeterborough")):
+        row = published.execute(
+            """SELECT sum(COUNT_OF_APPOINTMENTS) FILTER (WHERE TIME_BETWEEN_BOOK_AND_APPT IN
+                   ('Same Day', '1 Day', '2 to 7 Days', '8  to 14 Days', '8 to 14 Days')),
+               sum(COUNT_OF_APPOINTMENTS) FILTER (WHERE HCP_TYPE = 'GP'),
+               sum(COUNT_OF_APPOINTMENTS) FILTER (WHERE HCP_TYPE = 'Other Practice staff')
+               FROM read_csv(?, header = true) WHERE APPOINTMENT_MONTH = 'OCT2025'""",
+            [str(realdata / "gpad_oct25" / f"Regional_CSV_{name}.csv")],
+        ).fetchone()
+        assert stored[icb] == tuple(int(v) for v in row), icb
+    mix = dict(
+        store.execute(
+            "SELECT icb_code || dimension, sum(appointments) FROM sub_icb_month_mix GROUP BY 1"
+        ).fetchall()
+    )
+    for icb, (
+        total,
+        _,
+    ) in REGIONAL_OCT25.items():  # each dimension of the mix adds up to the ICB's total
+        assert [mix[icb + d] for d in ("time_band", "hcp_type", "national_category")] == [total] * 3

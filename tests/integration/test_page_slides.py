@@ -79,9 +79,51 @@ def check_access(con, deck: bytes, scope: Scope) -> set[str]:
         for a, b, n in zip(spread["band_from"], spread["band_to"], spread["practices"], strict=True)
     }
     assert sum(shown.values()) == spread["practices_total"].iloc[0]
-    return {"mode_mix", "icbs_face_to_face_pct", "practice_share_distribution"} | {
-        f"spc_{c}" for c in ("face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000")
-    }
+    return (
+        {"mode_mix", "icbs_face_to_face_pct", "practice_share_distribution"}
+        | {
+            f"spc_{c}"
+            for c in ("face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000")
+        }
+        | check_depth(con, pack, scope)
+    )
+
+
+def check_depth(con, pack: dict, scope: Scope) -> set[str]:
+    """Access in depth (#16): each new slide's values equal its query's, worked out here."""
+    q = lambda name, s=scope, **extra: run(con, name, PUBLIC, s, **extra)  # noqa: E731
+    monthly = q("appointments_monthly")
+    w2w = line(pack, "spc_within_2_weeks_pct", "Value")
+    assert w2w == pytest.approx(monthly["within_2_weeks_pct"].astype(float).tolist())
+    assert line(pack, "staff_mix", "GP") == pytest.approx(monthly["gp_pct"].round(1).tolist())
+    bands = q("access_mix_monthly", dimension="time_band")
+    newest = bands[bands["month"] == bands["month"].max()].dropna(subset=["share_pct"])
+    expected = {r.category: round(float(r.share_pct), 1) for r in newest.itertuples()}
+    assert as_dict(pack["wait_distribution"][""]["Latest month"]) == pytest.approx(expected)
+    categories = q("access_mix_monthly", dimension="national_category")
+    latest = categories[categories["month"] == categories["month"].max()]
+    top = latest.sort_values(["share_pct", "category"], ascending=[False, True]).head(10)
+    expected = {r.category: round(float(r.share_pct), 1) for r in top.itertuples()}
+    assert as_dict(pack["national_categories"][""]["Latest month"]) == pytest.approx(expected)
+    rows = {r[0]: r for r in pack["_tables"]["year_on_year"]}
+    now = monthly.iloc[-1]
+    assert float(rows["Face-to-face share"][1]) == round(float(now["face_to_face_pct"]), 1)
+    checked = {"spc_within_2_weeks_pct", "staff_mix", "wait_distribution", "national_categories"}
+    checked |= {"year_on_year"}
+    if scope.icb:
+        by_sub = q("access_by_sub_icb")
+        shown = as_dict(pack["sub_icbs_within_2_weeks_pct"][""]["Booked within 2 weeks (%)"])
+        assert shown == {
+            r.sub_icb_name: round(r.within_2_weeks_pct, 1) for r in by_sub.itertuples()
+        }
+        pcns = q("access_by_pcn")
+        big = pcns[pcns["practices"] >= 5]
+        shown = as_dict(pack["pcns_within_2_weeks_pct"][""]["Booked within 2 weeks (%)"])
+        for r in big.itertuples():
+            assert shown[r.pcn_name] == round(100 * r.within_2_weeks / r.known_interval, 1)
+        assert not set(pcns[pcns["practices"] < 5]["pcn_name"]) & set(shown)
+        checked |= {"sub_icbs_within_2_weeks_pct", "pcns_within_2_weeks_pct"}
+    return checked
 
 
 def check_data(con, deck: bytes, scope: Scope) -> set[str]:
