@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -129,3 +130,8 @@ def shot(tab, name: str) -> Path:
     path = folder / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+FOLDED = re.compile(
+    r"^Show: "
+)  # the switch of a chart after a page's first four (gpaccess.app.charts)

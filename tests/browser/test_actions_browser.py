@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import shot, start_streamlit, wait_for_charts
+from tests.browser.conftest import FOLDED, shot, start_streamlit, wait_for_charts
 from tests.integration.test_actions_queries import PRACTICES, build_actions_store
 
 pytestmark = pytest.mark.browser
@@ -40,13 +40,22 @@ def wait_for_all_charts(tab, count: int) -> None:
     )
 
 
+def folded(page) -> int:
+    """Charts folded away after the page's first four, each behind its switch (gpaccess.app.charts)."""
+    return page.locator('[data-testid="stCheckbox"]').filter(has_text=FOLDED).count()
+
+
 def test_actions_page_in_the_browser(actions_server, page):
     page.goto(f"{actions_server}/actions")
-    # England, both programmes: adoption, 2 region and 2 ICB tables, gains by action, gains by number
-    wait_for_all_charts(page, 7)
+    # England, both programmes: adoption, 2 region and 2 ICB tables, gains by action, gains by number: the
+    # first four drawn, the other three folded away behind a switch each
+    wait_for_all_charts(page, 4)
     assert page.locator(ERROR_SELECTORS).count() == 0
-    assert page.locator(".js-plotly-plot").count() == 7
-    shown = titles(page)
+    assert page.locator(".js-plotly-plot").count() == 4 and folded(page) == 3
+    shown = (
+        titles(page)
+        + page.locator('[data-testid="stCheckbox"]').filter(has_text=FOLDED).all_inner_texts()
+    )
     assert any(t.startswith("Most adopted high impact action") for t in shown)
     assert any("association, not cause" in t for t in shown)
     body = page.inner_text("body")
@@ -66,16 +75,15 @@ def test_actions_page_in_the_browser(actions_server, page):
     )
     wait_for_charts(page)
     assert page.locator(ERROR_SELECTORS).count() == 0
-    assert (
-        page.locator(".js-plotly-plot").count() == 5
-    )  # Accelerate only: one region and one ICB table
+    # Accelerate only: one region and one ICB table (four drawn, one folded)
+    assert page.locator(".js-plotly-plot").count() == 4 and folded(page) == 1
     assert not any("GPIP" in t for t in titles(page))
     shot(page, "actions-phase-1")
 
 
 def test_region_filter_changes_the_actions_charts_and_the_url(actions_server, page):
     page.goto(f"{actions_server}/actions")
-    wait_for_all_charts(page, 7)
+    wait_for_all_charts(page, 4)
     page.get_by_role("combobox", name="Region").click()
     page.get_by_role("option", name="London", exact=True).click()
     page.wait_for_url(re.compile(r"region=Y56"), timeout=60_000)

@@ -72,7 +72,7 @@ def test_hostile_url_values_are_plain_text_in_the_browser(hostile_server, page):
 
     page.route("**/*", only_this_server)
     page.goto(f"{hostile_server}/?{urlencode(PARAMS)}")
-    page.get_by_role("heading", name="GP access improvement programmes").wait_for(timeout=90_000)
+    page.get_by_role("heading", name="Summary").first.wait_for(timeout=90_000)
     page.get_by_text("Ignored persona").wait_for(timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000

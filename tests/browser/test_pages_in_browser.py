@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import shot, start_streamlit, wait_for_charts
+from tests.browser.conftest import shot, start_streamlit, wait_for_charts, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,11 @@ def test_summary_page_renders_without_errors(server, page):
     page.goto(f"{server}/")
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
     page.get_by_text("Status against target").wait_for(timeout=90_000)
+    wait_for_idle(page)
     assert page.locator(ERROR_SELECTORS).count() == 0
     assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Summary"
-    assert page.locator('svg[role="img"]').count() >= 3  # the variation icons, each with its words
+    # each outcome's verdict in words (its icon beside it only where an SPC rule fires)
+    assert page.get_by_text("Assurance:").count() == 4
     shot(page, "page-summary")
 
 
@@ -89,13 +91,15 @@ def test_deep_link_on_a_fresh_server_shows_the_filtered_page(demo_db, page):
         process.wait(timeout=20)
 
 
-@pytest.mark.parametrize("path", ["overview", ""])
+@pytest.mark.parametrize("path", ["summary", ""])
 def test_the_default_page_opens_at_its_own_address_too(server, page, path):
-    """/overview opened a "Page not found" dialog: Streamlit serves its default page only at "/"."""
+    """/overview opened a "Page not found" dialog when it was the default page: Streamlit serves its default
+    page only at "/". The Summary is the default now: it opens at /summary as well."""
     page.goto(f"{server}/{path}?region=Y56")
-    wait_for_charts(page)
+    page.get_by_text("Status against target").wait_for(timeout=90_000)
+    wait_for_idle(page)
     assert page.locator(ERROR_SELECTORS).count() == 0
-    assert page.inner_text('[data-testid="stMain"] h1') == "GP access improvement programmes"
+    assert page.inner_text('[data-testid="stMain"] h1') == "Summary"
     assert "London" in page.inner_text("body")
 
 
