@@ -1,10 +1,13 @@
-"""Build the board pack (its default charts: gpaccess.export.pack.DEFAULT_PACK) on the demo data, as
-`python -m gpaccess export` does, with and without building each chart's Plotly figure (as before the chart
-registry, and now), interleaved in one run.
+"""The England board pack as it was built before the chart registry and the concise pack (issues #12, #13) and
+as `python -m gpaccess export` builds it now, interleaved in one run on the demo data:
+
+- before: every chart of the six board pages (overview, phases, uptake, gains, actions, impact), each with its
+  Plotly figure built (the export built them, and never showed them), a contents slide;
+- now: `gpaccess.export.pack.make_deck`, the default charts (DEFAULT_PACK), the summary slide, native charts only.
 
     python bench/board_pack.py [--db PATH] [--region CODE] [--icb CODE] [--repeat N] [--workers N]
 
-Prints the time of each step (queries and charts, slides) and in all, the slide count and the deck size.
+Prints each pack's time (best and median of --repeat runs), CPU, charts, slides and size, and now / before.
 The database defaults to the one the dashboard reads: $GPACCESS_DB, else data/gpaccess.duckdb when it holds data,
 else data/demo.duckdb (build it with `gpaccess demo`).
 The target is 5 seconds for the national pack on the demo data. Imports are not timed (a server has them loaded).
@@ -30,32 +33,48 @@ from gpaccess.export.pack import (  # noqa: E402
     build_pack,
     build_sections,
     export_context,
+    make_deck,
 )
 from gpaccess.export.sections import db_fetch  # noqa: E402
 from gpaccess.scope import NATIONAL, Scope  # noqa: E402
 from gpaccess.store import connect_read_only  # noqa: E402
 from gpaccess.store.which import reading_database  # noqa: E402
 
+BEFORE_PAGES = (
+    "overview",
+    "phases",
+    "uptake",
+    "gains",
+    "actions",
+    "impact",
+)  # the pack's sections then
 
-def build_once(
-    con, viewer, scope, workers: int, draw_figures: bool
-) -> tuple[tuple[float, ...], bytes, int]:
-    """One pack: (queries and charts, slides, total, CPU) seconds, the deck, the number of charts. With
-    `draw_figures` every chart's Plotly figure is built too, as the export did before the chart registry
-    (charts were built with their figures, which a deck of native charts never shows)."""
+
+def build_before(con, viewer, scope, workers: int) -> tuple[tuple[float, ...], bytes, int]:
+    """The pack as before: (queries and charts, slides, total, CPU) seconds, the deck, the number of charts."""
     start, cpu = time.perf_counter(), time.process_time()
     ctx = export_context(con, viewer, scope)
     synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
-    sections = build_sections(db_fetch(con, ctx), ctx, workers=workers)
-    if draw_figures:
-        for section in sections:
-            for chart in section.charts:
-                chart.figure  # noqa: B018 (built for its cost)
+    sections = build_sections(db_fetch(con, ctx), ctx, BEFORE_PAGES, workers=workers)
+    for section in sections:
+        for chart in section.charts:
+            chart.figure  # noqa: B018 (built for its cost, as the export did)
     built = time.perf_counter()
     deck = build_pack(sections, ctx, synthetic=synthetic)
     done = time.perf_counter()
     charts = sum(len(s.charts) for s in sections)
     return (built - start, done - built, done - start, time.process_time() - cpu), deck, charts
+
+
+def build_now(con, viewer, scope, workers: int) -> tuple[tuple[float, ...], bytes, int]:
+    """The pack as `gpaccess export` builds it now (the steps are not timed apart: slides = 0)."""
+    del workers  # make_deck uses PACK_WORKERS
+    start, cpu = time.perf_counter(), time.process_time()
+    deck = make_deck(con, viewer, scope).content
+    done = time.perf_counter()
+    slides = Presentation(io.BytesIO(deck)).slides
+    charts = sum(1 for slide in slides for shape in slide.shapes if shape.has_chart)
+    return (done - start, 0.0, done - start, time.process_time() - cpu), deck, charts
 
 
 def main() -> None:
@@ -68,23 +87,27 @@ def main() -> None:
     args = parser.parse_args()
     con = connect_read_only(reading_database(args.db))
     viewer, scope = Viewer(), Scope(region=args.region, icb=args.icb)
-    runs: dict[bool, list[tuple[float, ...]]] = {True: [], False: []}
+    runs: dict[str, list[tuple[float, ...]]] = {"before": [], "now": []}
+    decks: dict[str, tuple[bytes, int]] = {}
     for _ in range(args.repeat):  # interleaved, so that both see the same machine
-        for draw in (True, False):
-            times, deck, charts = build_once(con, viewer, scope, args.workers, draw)
-            runs[draw].append(times)
-    slides = len(Presentation(io.BytesIO(deck)).slides)
+        for name, build in (("before", build_before), ("now", build_now)):
+            times, deck, charts = build(con, viewer, scope, args.workers)
+            runs[name].append(times)
+            decks[name] = (deck, charts)
     label = export_context(con, viewer, scope).scope_label
-    print(f"Board pack, {label}: {charts} charts on {slides} slides, {len(deck) / 1024:,.0f} KB")
-    for draw, name in ((True, "with Plotly figures (before)"), (False, "native only (now)")):
-        best = min(runs[draw], key=lambda t: t[2])
-        print(f"  {name}")
-        print(f"    queries and charts {best[0]:.2f} s")
-        print(f"    slides             {best[1]:.2f} s")
+    print(f"Board pack, {label}")
+    for name, words in (
+        ("before", "before: six pages' charts with Plotly figures"),
+        ("now", "now: the default pack, native charts, summary"),
+    ):
+        deck, charts = decks[name]
+        slides = len(Presentation(io.BytesIO(deck)).slides)
+        best = min(runs[name], key=lambda t: t[2])
+        print(f"  {words}: {charts} charts on {slides} slides, {len(deck) / 1024:,.0f} KB")
         print(f"    total              {best[2]:.2f} s (best of {args.repeat})")
-        print(f"    median total       {statistics.median(t[2] for t in runs[draw]):.2f} s")
+        print(f"    median total       {statistics.median(t[2] for t in runs[name]):.2f} s")
         print(f"    CPU time           {best[3]:.2f} s (all threads)")
-    ratio = min(t[2] for t in runs[False]) / min(t[2] for t in runs[True])
+    ratio = min(t[2] for t in runs["now"]) / min(t[2] for t in runs["before"])
     print(f"  now / before: {ratio:.2f} of the time")
 
 

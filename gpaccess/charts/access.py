@@ -131,8 +131,16 @@ def _icbs_figure(data: pd.DataFrame, column: str, *, title: str, subtitle: str) 
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
+    return area_bars_layout(figure, data[column], label, title=title, subtitle=subtitle, left=260)
+
+
+def area_bars_layout(
+    figure: go.Figure, values: pd.Series, label: str, *, title: str, subtitle: str, left: int
+) -> go.Figure:
+    """The layout of a bar per area (ICB, sub-ICB location, PCN): room for the value labels past the
+    longest bar, a row's height per area, the area names in a `left` margin."""
     figure.update_layout(
-        xaxis={"title": label, "range": [0, float(data[column].max()) * 1.2]}, showlegend=False
+        xaxis={"title": label, "range": [0, float(values.max()) * 1.2]}, showlegend=False
     )
     figure.update_traces(cliponaxis=False)
     style(
@@ -140,9 +148,9 @@ def _icbs_figure(data: pd.DataFrame, column: str, *, title: str, subtitle: str) 
         title=title,
         subtitle=subtitle,
         source=SOURCE_GPAD,
-        height=max(380, 140 + 28 * len(data)),
+        height=max(380, 140 + 28 * len(values)),
     )
-    figure.update_layout(margin={"l": 260})
+    figure.update_layout(margin={"l": left})
     return figure
 
 

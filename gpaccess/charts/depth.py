@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gpaccess import theme
+from gpaccess.charts.access import area_bars_layout
 from gpaccess.charts.appointments import MEASURES
 from gpaccess.charts.base import SOURCE_GPAD, Chart, style
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, too_few
@@ -415,16 +416,4 @@ def _areas_figure(
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    figure.update_layout(
-        xaxis={"title": label, "range": [0, float(data[column].max()) * 1.2]}, showlegend=False
-    )
-    figure.update_traces(cliponaxis=False)
-    style(
-        figure,
-        title=title,
-        subtitle=subtitle,
-        source=SOURCE_GPAD,
-        height=max(380, 140 + 28 * len(data)),
-    )
-    figure.update_layout(margin={"l": 300})
-    return figure
+    return area_bars_layout(figure, data[column], label, title=title, subtitle=subtitle, left=300)

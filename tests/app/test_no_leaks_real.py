@@ -44,6 +44,7 @@ from gpaccess.ingest import IngestError, ingest_files
 from gpaccess.ingest.tracker_format import SHEETS
 from gpaccess.store import connect_writable
 from gpaccess.templates import EXAMPLE_ROWS, csv_template
+from tests.app.conftest import FOLDED, unfolded
 from tests.app.test_no_leaks import PAGE_FILES, Practices, leaks, practices, rendered_text
 from tests.conftest import PROJECT, REALDATA
 
@@ -96,6 +97,8 @@ def _tracker(
         "actions": [],
         "eligibility": [],
         "barriers": [[icb, *example["barriers"][1:]] for icb in icbs],
+        "funding": [[example["funding"][0], icb, *example["funding"][2:]] for icb in icbs],
+        "funding_payments": [],
     }
     for i, code in enumerate(enrolled):
         code = code_override or code
@@ -347,6 +350,10 @@ def render(
         swept.draw_images = draw_images
     swept.files.clear()
     at.switch_page(page).run()
+    if [t for t in at.toggle if t.label.startswith(FOLDED)]:  # every chart shown whole, then swept
+        unfolded(at)
+        swept.files.clear()
+        at.run()
     if page == "pages/board_pack.py":
         swept.files.clear()
         at.button(key="pack_build").click().run()  # the deck is built by its button, then offered

@@ -8,7 +8,7 @@ import re
 import pytest
 from pptx import Presentation
 
-from tests.browser.conftest import shot, wait_for_charts
+from tests.browser.conftest import FOLDED, shot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
@@ -22,7 +22,8 @@ def test_access_page_public(server, page):
     page.locator("text=Public").first.wait_for(timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 3  # mode mix, SPC, ICBs compared, spread
     titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
-    assert any("practices had a face-to-face share below" in t for t in titles)
+    folded = page.locator('[data-testid="stCheckbox"]').filter(has_text=FOLDED).all_inner_texts()
+    assert any("practices had a face-to-face share below" in t for t in titles + folded)
     assert not re.search(r"\bDM\d{4}\b", page.content())  # no practice code anywhere in the page
     shot(page, "access-public")
 

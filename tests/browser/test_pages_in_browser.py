@@ -45,6 +45,9 @@ def test_summary_page_renders_without_errors(server, page):
     assert page.locator(ERROR_SELECTORS).count() == 0
     assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Summary"
     # each outcome's verdict in words (its icon beside it only where an SPC rule fires)
+    page.get_by_text("Access outcomes").wait_for(timeout=90_000)
+    page.get_by_text("Assurance:").nth(3).wait_for(timeout=90_000)
+    wait_for_idle(page)
     assert page.get_by_text("Assurance:").count() == 4
     shot(page, "page-summary")
 
