@@ -3,8 +3,8 @@ bar series (top and bottom 10 ICBs or cohorts), kept in the chart's own order, t
 (issue #13: pages of 6 to 15 screens).
 
 Only horizontal bar charts of named categories are shortened: not time series or other charts of numbers
-(an SPC chart is never thinned), not Gantt bars (a `base`: their length is not a ranking), not charts of
-several panels. Pure: a Plotly figure in, a new figure out (or None when there is nothing to shorten). The
+(an SPC chart is never thinned), not Gantt bars (a `base`: their length is not a ranking), not stacked bars
+(parts of a whole), not panels side by side (they share their rows); stacked panels each lose rows on their own. Pure: a Plotly figure in, a new figure out (or None when there is nothing to shorten). The
 chart's data table, downloads and slides keep every row: only the screen figure is trimmed.
 """
 
@@ -39,16 +39,22 @@ def _categories(figure: go.Figure) -> dict[str, list[str]]:
     return found
 
 
-def _ranked_bar(figure: go.Figure) -> Any | None:
-    """The first horizontal bar series, when the chart is bars (and markers) of named categories in rows."""
+def _bars(figure: go.Figure) -> dict[str, Any]:
+    """Each y axis's first horizontal bar series, when the chart is bars (and markers) of named categories in
+    rows; empty for any other chart."""
     if not figure.data or any(trace.type not in ROW_TYPES for trace in figure.data):
-        return None
+        return {}
     bars = [trace for trace in figure.data if trace.type == "bar"]
     if not bars or any(bar.orientation != "h" or bar.base is not None for bar in bars):
-        return None
+        return {}
+    if figure.layout.barmode in ("stack", "relative"):
+        return {}  # parts of a whole (practices by status): the first part's size ranks nothing
     if any(_is_number(y) for trace in figure.data if trace.y is not None for y in trace.y):
-        return None  # rows of numbers (a histogram, a series over time): not categories
-    return bars[0]
+        return {}  # rows of numbers (a histogram, a series over time): not categories
+    first: dict[str, Any] = {}
+    for bar in bars:
+        first.setdefault(_axis(bar), bar)
+    return first
 
 
 def _is_number(value: object) -> bool:
@@ -59,31 +65,42 @@ def _is_number(value: object) -> bool:
     return True
 
 
+def _domain(figure: go.Figure, axis: str) -> tuple[float, float]:
+    domain = figure.layout.to_plotly_json().get(f"yaxis{axis[1:]}", {}).get("domain")
+    return (0.0, 1.0) if domain is None else (float(domain[0]), float(domain[1]))
+
+
+def _stacked(figure: go.Figure, axes: list[str]) -> bool:
+    """Whether the panels sit one above another (no two share a height): each can lose rows on its own.
+    Panels side by side share their rows, and are left whole."""
+    spans = sorted(_domain(figure, axis) for axis in axes)
+    return all(low[1] <= high[0] + 1e-9 for low, high in zip(spans, spans[1:], strict=False))
+
+
 def rows(figure: go.Figure) -> int:
-    """The number of rows of a chart that may be shortened (0 for any other figure)."""
-    if _ranked_bar(figure) is None:
+    """The number of rows of a chart that may be shortened: its longest panel's (0 for any other figure)."""
+    bars = _bars(figure)
+    if not bars:
         return 0
     categories = _categories(figure)
-    if (
-        len(categories) != 1
-    ):  # panels side by side or stacked: their domains are fixed, trimming breaks them
+    if set(categories) != set(bars) or not _stacked(figure, list(categories)):
         return 0
     return max((len(c) for c in categories.values()), default=0)
 
 
-def _kept(figure: go.Figure, categories: list[str]) -> set[str]:
-    """The categories with the KEEP highest and KEEP lowest values of the first bar series (rows without a
-    value, such as suppressed ones, are neither)."""
-    bar = _ranked_bar(figure)
-    if bar is None or len(categories) <= LONG:
-        return set(categories)
+def _kept(bar: Any, categories: list[str]) -> list[str]:
+    """The categories with the KEEP highest and KEEP lowest values of the panel's first bar series, in the
+    chart's order (rows without a value, such as suppressed ones, are neither)."""
+    if len(categories) <= LONG:
+        return categories
     values = {
         str(y): float(x)
         for y, x in zip(bar.y, bar.x, strict=False)
         if x is not None and _is_number(x) and float(x) == float(x)
     }
     ranked = sorted(values, key=values.__getitem__)
-    return set(ranked[:KEEP]) | set(ranked[-KEEP:])
+    kept = set(ranked[:KEEP]) | set(ranked[-KEEP:])
+    return [c for c in categories if c in kept]
 
 
 def _trimmed_trace(trace: Any, kept: set[str]) -> dict[str, Any]:
@@ -104,23 +121,48 @@ def _trimmed_trace(trace: Any, kept: set[str]) -> dict[str, Any]:
 
 
 def top_and_bottom(figure: go.Figure) -> go.Figure | None:
-    """The figure with the rows of the KEEP highest and lowest values, or None if it is not long."""
-    longest = rows(figure)
-    if longest <= LONG:
+    """The figure with each long panel's rows of the KEEP highest and lowest values, or None if none is long.
+    Stacked panels keep their order and gaps, each given height in proportion to the rows it keeps; their
+    titles move with them."""
+    if rows(figure) <= LONG:
         return None
-    categories = _categories(figure)
-    kept = {axis: _kept(figure, c) for axis, c in categories.items()}
+    bars, categories = _bars(figure), _categories(figure)
+    kept = {axis: _kept(bars[axis], names) for axis, names in categories.items()}
     traces = [
-        _trimmed_trace(t, kept[_axis(t)]) if t.y is not None else t.to_plotly_json()
+        _trimmed_trace(t, set(kept[_axis(t)])) if t.y is not None else t.to_plotly_json()
         for t in figure.data
     ]
     trimmed = go.Figure(data=traces, layout=figure.layout)
-    for axis, names in categories.items():
+    for axis in categories:
         layout_axis = trimmed.layout[f"yaxis{axis[1:]}"]
         if layout_axis.categoryarray is not None:
-            layout_axis.categoryarray = [c for c in names if c in kept[axis]]
+            layout_axis.categoryarray = kept[axis]
+    before = sum(len(names) for names in categories.values())
+    after = sum(len(names) for names in kept.values())
+    if len(categories) > 1:
+        _restack(figure, trimmed, {axis: len(kept[axis]) for axis in categories})
     if figure.layout.height:
-        after = max(len(k) for k in kept.values())
-        per_row = max(figure.layout.height - FIXED_PX, 0) / longest
+        per_row = max(figure.layout.height - FIXED_PX, 0) / before
         trimmed.layout.height = int(FIXED_PX + per_row * after)
     return trimmed
+
+
+def _restack(figure: go.Figure, trimmed: go.Figure, counts: dict[str, int]) -> None:
+    """New heights for stacked panels, in proportion to their rows, the gaps between them kept; a panel's
+    title (an annotation at its top) moved with it."""
+    order = sorted(counts, key=lambda axis: -_domain(figure, axis)[1])  # top panel first
+    spans = [_domain(figure, axis) for axis in order]
+    gaps = [upper[0] - lower[1] for upper, lower in zip(spans, spans[1:], strict=False)]
+    room = (spans[0][1] - spans[-1][0]) - sum(gaps)
+    total = sum(counts.values()) or 1
+    top = spans[0][1]
+    moved: dict[float, float] = {}
+    for i, axis in enumerate(order):
+        height = room * counts[axis] / total
+        low = spans[-1][0] if i == len(order) - 1 else top - height  # no rounding below the bottom
+        trimmed.layout[f"yaxis{axis[1:]}"].domain = [max(low, 0.0), min(top, 1.0)]
+        moved[round(spans[i][1], 6)] = top
+        top -= height + (gaps[i] if i < len(gaps) else 0.0)
+    for note in trimmed.layout.annotations:
+        if note.yref == "paper" and note.y is not None and round(float(note.y), 6) in moved:
+            note.y = moved[round(float(note.y), 6)]

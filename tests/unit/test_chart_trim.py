@@ -5,6 +5,7 @@ left alone."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import pytest
 
 from gpaccess.charts.board import CLEAR_OF_MARKER, clear_of_marker
 from gpaccess.charts.trim import KEEP, LONG, rows, top_and_bottom
@@ -80,3 +81,46 @@ def test_series_over_time_and_gantt_bars_are_never_thinned():
     phases = [f"Phase {i}" for i in range(40)]
     gantt = go.Figure([go.Bar(y=phases, x=[30] * 40, base=list(range(40)), orientation="h")])
     assert top_and_bottom(gantt) is None
+
+
+def test_stacked_panels_each_keep_their_ten_highest_and_lowest_and_their_share_of_the_height():
+    """Two panels one above the other (as make_subplots stacks two programmes): 42 rows and 14 rows. The long
+    one keeps 20, the short one all 14; each panel's height follows its rows, the gap between them stays, and
+    each panel's title moves with its panel."""
+    from plotly.subplots import make_subplots
+
+    long_names = [f"ICB {i:02d}" for i in range(42)]
+    short_names = [f"ICB {i:02d}" for i in range(14)]
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        row_heights=[42, 14],
+        vertical_spacing=0.05,
+        subplot_titles=("Accelerate", "GPIP"),
+    )
+    figure.add_trace(go.Bar(y=long_names, x=list(range(42)), orientation="h"), row=1, col=1)
+    figure.add_trace(go.Bar(y=short_names, x=list(range(14)), orientation="h"), row=2, col=1)
+    figure.update_layout(height=200 + 20 * 56)
+    trimmed = top_and_bottom(figure)
+    assert trimmed is not None and rows(figure) == 42
+    top, bottom = trimmed.data
+    assert sorted(top.x) == [*range(KEEP), *range(42 - KEEP, 42)] and len(bottom.x) == 14
+    upper, lower = trimmed.layout.yaxis.domain, trimmed.layout.yaxis2.domain
+    assert upper[1] == pytest.approx(1.0) and lower[0] == 0.0
+    assert upper[0] - lower[1] == pytest.approx(0.05)  # the gap kept
+    assert (upper[1] - upper[0]) / (lower[1] - lower[0]) == pytest.approx(2 * KEEP / 14)
+    titles = {note.text: note.y for note in trimmed.layout.annotations}
+    assert titles == {"Accelerate": pytest.approx(upper[1]), "GPIP": pytest.approx(lower[1])}
+    assert trimmed.layout.height == 200 + 20 * (2 * KEEP + 14)
+
+
+def test_stacked_bars_are_parts_of_a_whole_and_left_alone():
+    phases = [f"Phase {i}" for i in range(40)]
+    figure = go.Figure(
+        [
+            go.Bar(y=phases, x=[i] * 1, orientation="h", name=s)
+            for i, s in enumerate(("done", "active"))
+        ]
+    )
+    figure.update_layout(barmode="stack")
+    assert top_and_bottom(figure) is None
