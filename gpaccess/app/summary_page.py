@@ -88,7 +88,9 @@ def outcomes(summary: Summary) -> None:
             render.tile(outcome.label, outcome.row[1], outcome.change_words)
         with right:
             icon = ""
-            if outcome.spc is not None and outcome.spc.shows_variation_icon:  # only where a rule fires
+            if (
+                outcome.spc is not None and outcome.spc.shows_variation_icon
+            ):  # only where a rule fires
                 icon = variation_icon(outcome.spc.variation_icon, outcome.spc.variation_text)
             st.markdown(
                 f'<div style="display:flex;gap:0.5rem;align-items:center">{icon}<span>'

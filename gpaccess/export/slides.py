@@ -97,6 +97,11 @@ def _text(
     return box
 
 
+def title_size(text: str) -> int:
+    """Points for a slide title: two lines at most fit its box under the classification marking."""
+    return 24 if len(text) <= 90 else 20 if len(text) <= 150 else 16
+
+
 def _set_title(slide, text: str, size: int = 24) -> None:
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = (
@@ -230,7 +235,7 @@ class _Deck:
         for run in runs:
             for i, (slide, title) in enumerate(run, start=1):
                 text = f"{title} ({i} of {len(run)})" if len(run) > 1 else title
-                _set_title(slide, text, size=24 if len(text) <= 90 else 20)
+                _set_title(slide, text, size=title_size(text))
 
 
 def _scope_line(slide, text: str) -> None:
@@ -246,7 +251,12 @@ def _scope_line(slide, text: str) -> None:
     )
 
 
+FOOTNOTE_CHARS = 700  # characters of 10 pt text that fit the footnote's five lines
+
+
 def _footnote(slide, text: str) -> None:
+    """Source and caveats under the chart: 10 pt, smaller when long, so that it stays on the slide."""
+    size = 10 if len(text) <= FOOTNOTE_CHARS else 9 if len(text) <= 1.2 * FOOTNOTE_CHARS else 8
     _text(
         slide,
         MARGIN,
@@ -254,7 +264,7 @@ def _footnote(slide, text: str) -> None:
         WIDTH - 2 * MARGIN - Inches(0.8),
         Inches(0.9),
         text,
-        size=10,
+        size=size,
         colour=theme.NHS_DARK_GREY,
     )
 

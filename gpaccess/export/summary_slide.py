@@ -25,6 +25,7 @@ from gpaccess.export.slides import (
     _set_title,
     _text,
     build_pack,
+    title_size,
 )
 from gpaccess.registry import ChartContext
 from gpaccess.summary import SOURCE, Summary, add_months, month_label
@@ -40,7 +41,7 @@ def add_summary_slide(prs, summary: Summary, label: str, number: int):
     """Add the summary slide to `prs` (classification `label`, slide `number`); returns the slide."""
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _frame(slide, label, number)
-    _set_title(slide, summary.title, size=24 if len(summary.title) <= 90 else 20)
+    _set_title(slide, summary.title, size=title_size(summary.title))
     _text(
         slide,
         MARGIN,
