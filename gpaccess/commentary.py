@@ -23,15 +23,13 @@ import pandas as pd
 
 from gpaccess.access import Viewer
 from gpaccess.scope import Scope
+from gpaccess.text import CONTROL
 
 LIMIT = (
     600  # characters: room for 2-4 sentences, and what fits in the summary slide's commentary box
 )
 AUTHOR_LIMIT = 120
 SYNTHETIC_AUTHOR = "Synthetic demo author"
-# C0 and C1 control characters (line breaks are handled before this check), and the invisible bidirectional
-# controls that could make the text read differently from what it is
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _LINE_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 
 
@@ -74,7 +72,7 @@ def clean_text(text: str) -> str:
         raise CommentaryRefused(
             f"The commentary is {len(cleaned):,} characters: at most {LIMIT:,} (2 to 4 sentences)."
         )
-    if _CONTROL.search(cleaned):
+    if CONTROL.search(cleaned):
         raise CommentaryRefused(
             "The commentary holds a control character (such as a tab or an invisible direction mark): "
             "write plain text."
@@ -84,7 +82,7 @@ def clean_text(text: str) -> str:
 
 def _clean_author(written_by: str | None) -> str:
     author = (written_by or "").strip()
-    if not author or len(author) > AUTHOR_LIMIT or _CONTROL.search(author):
+    if not author or len(author) > AUTHOR_LIMIT or CONTROL.search(author):
         raise CommentaryRefused(
             f"Say who is writing: a name or e-mail address of 1 to {AUTHOR_LIMIT} characters."
         )

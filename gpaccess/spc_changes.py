@@ -16,7 +16,6 @@ synthetic demo build through the same `record_change`. Reading is `queries/spc_c
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,9 +27,9 @@ from gpaccess.access import Viewer, role_token
 from gpaccess.charts.appointments import MEASURES
 from gpaccess.db import run
 from gpaccess.scope import Scope
+from gpaccess.text import CONTROL
 
 REASON_LIMIT = 200  # characters
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 COLUMNS = ["measure", "change_month", "reason", "recorded_as", "recorded_at"]
 
 
@@ -134,7 +133,7 @@ def checked_reason(reason: object) -> str:
     if not isinstance(reason, str) or not reason.strip():
         raise ChangeRefused("Give a reason for the change (what changed, in a few words).")
     text = reason.strip()
-    if _CONTROL.search(text):
+    if CONTROL.search(text):
         raise ChangeRefused(
             "The reason must be one line of plain text (no line breaks or control characters)."
         )

@@ -30,6 +30,8 @@ _ESCAPE = re.compile("[" + re.escape(string.punctuation.replace("-", "")) + "]")
 # bidirectional controls that could make the text read differently from what it is.
 _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What text users write (a commentary, the reason for a recorded change) may not hold: either of the above.
+CONTROL = re.compile(f"{_BREAKS.pattern[:-1]}|{_BIDI.pattern}")
 JOINER = "\u2060"  # WORD JOINER: no width, no line break, neither space nor punctuation
 # where a joiner goes in an escaped text: after a colon, before an escaped "@", between "www" and an escaped dot
 _JOIN = re.compile(r"(?<=:)|(?=\\@)|(?<=www)(?=\\\.)", re.IGNORECASE)

@@ -16,20 +16,26 @@ import streamlit as st
 
 from gpaccess.app import data, render
 from gpaccess.charts import Chart
-from gpaccess.registry import PAGES, ChartContext, Entry, Placed
+from gpaccess.registry import PAGES, ChartContext, Entry, Fetch, Placed
 from gpaccess.scope import Scope
 from gpaccess.text import plain
+
+
+def cached_fetch(ctx: ChartContext) -> Fetch:
+    """The registry's `fetch` in the app: named queries through the app's cached `data.query`, for the
+    context's viewer and scope (or another scope asked for)."""
+
+    def fetch(name: str, scope: Scope | None = None, **extra: object):
+        return data.query(name, ctx.viewer, scope or ctx.scope, **extra)
+
+    return fetch
 
 
 @st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)
 def _built(page: str, entry: str, ctx: ChartContext, version: float) -> list[Chart]:
     """An entry's charts for a context; the figures are drawn lazily, once, when the page first shows them."""
-
-    def fetch(name: str, scope: Scope | None = None, **extra: object):
-        return data.query(name, ctx.viewer, scope or ctx.scope, **extra)
-
     found = next(e for e in PAGES[page].entries if e.key == entry)
-    return found.charts(fetch, ctx)
+    return found.charts(cached_fetch(ctx), ctx)
 
 
 HEADLINE_CHARTS = (

@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gpaccess.app import data, render
+from gpaccess.app.charts import cached_fetch
 from gpaccess.app.frame import NAME_LIMIT, AppContext
 from gpaccess.charts import Chart
 from gpaccess.commentary import LIMIT, CommentaryRefused, utc_now, write_commentary
-from gpaccess.registry import ChartContext, Fetch
-from gpaccess.scope import Scope
+from gpaccess.registry import ChartContext
 from gpaccess.spc_icons import variation_icon
 from gpaccess.summary import SOURCE, Summary, add_months, build_summary, month_label
 from gpaccess.text import plain
@@ -23,18 +23,14 @@ OUTCOME_KEY = "summary_commentary_outcome"  # ("success" or "error", message) of
 TEXT_KEY = "commentary_text"
 
 
-def fetch_for(ctx: ChartContext) -> Fetch:
-    """A fetch through the app's cached queries, for the context's viewer and scope."""
-
-    def fetch(name: str, scope: Scope | None = None, **extra: object):
-        return data.query(name, ctx.viewer, scope or ctx.scope, **extra)
-
-    return fetch
+@st.cache_resource(ttl=3600, max_entries=500, show_spinner=False)
+def _summary(ctx: ChartContext, version: float) -> Summary:
+    """Built once per context and data version (a saved commentary rewrites the database: a new version)."""
+    return build_summary(cached_fetch(ctx), ctx)
 
 
 def current(app_ctx: AppContext) -> Summary:
-    ctx = app_ctx.chart_context()
-    return build_summary(fetch_for(ctx), ctx)
+    return _summary(app_ctx.chart_context(), data.data_version())
 
 
 def tiles(summary: Summary) -> None:

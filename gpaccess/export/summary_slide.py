@@ -17,11 +17,11 @@ from gpaccess import theme
 from gpaccess.export.native import NativeTable
 from gpaccess.export.slide_table import add_table
 from gpaccess.export.slides import (
-    LINE_AT_14PT,
     MARGIN,
     WIDTH,
     _frame,
     _notes,
+    _scope_line,
     _set_title,
     _text,
     build_pack,
@@ -42,16 +42,7 @@ def add_summary_slide(prs, summary: Summary, label: str, number: int):
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _frame(slide, label, number)
     _set_title(slide, summary.title, size=title_size(summary.title))
-    _text(
-        slide,
-        MARGIN,
-        Inches(1.3),
-        WIDTH - 2 * MARGIN,
-        Inches(0.4),
-        summary.subtitle,
-        size=14 if len(summary.subtitle) <= LINE_AT_14PT else 11,
-        colour=theme.NHS_DARK_GREY,
-    )
+    _scope_line(slide, summary.subtitle)
     _column(slide, MARGIN, "Status against target", summary.status_lines)
     changed = f"What changed since {month_label(_previous(summary))}"
     _column(

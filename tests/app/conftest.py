@@ -7,13 +7,17 @@ import pytest
 
 @pytest.fixture
 def fresh_charts():
-    """Charts are cached per process across sessions (gpaccess.app.charts), and AppTest runs in this process:
+    """Charts and the summary are cached per process across sessions (gpaccess.app.charts, summary_page), and
+    AppTest runs in this process:
     a test that swaps a chart function builds its charts afresh, and leaves none of them behind."""
     from gpaccess.app.charts import _built
+    from gpaccess.app.summary_page import _summary
 
     _built.clear()
+    _summary.clear()
     yield
     _built.clear()
+    _summary.clear()
 
 
 FOLDED = (

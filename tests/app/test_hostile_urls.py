@@ -290,7 +290,9 @@ def test_a_running_load_gives_a_page_that_says_so(monkeypatch, held_db):
     assert "Viewing as" in " ".join(c.value for c in at.caption)
 
 
-def test_a_load_that_starts_after_the_frame_gives_the_same_page(monkeypatch, demo_flagged_db):
+def test_a_load_that_starts_after_the_frame_gives_the_same_page(
+    monkeypatch, demo_flagged_db, fresh_charts
+):
     """The page's own queries meet the lock (the load began between the frame and the page)."""
     import gpaccess.app.data as data
     from gpaccess.app.first_run import BUSY_MESSAGE
