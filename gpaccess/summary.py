@@ -4,7 +4,7 @@ commentary. Built from named queries through a `fetch` for a `ChartContext`, as 
 Summary page, the summary slide (gpaccess.export.summary_slide) and its speaker notes all show this one model.
 Pure: no Streamlit, no python-pptx.
 
-The current rate is defined once, here (`RATE_MONTHS`, `Trajectory.rate`): the mean number of practices newly
+The current rate is defined once, in gpaccess.trajectory (`RATE_MONTHS`, `Trajectory.rate`): the mean number of practices newly
 benefiting from GPIP per month over the last 6 months up to the summary's month (fewer when GPIP has fewer). At
 that rate the target is reached in the first month in which practices benefited to date would reach it.
 """
@@ -20,18 +20,24 @@ import pandas as pd
 
 from gpaccess.charts.appointments import MEASURES
 from gpaccess.commentary import Commentary, from_rows
-from gpaccess.registry import ChartContext, Fetch
+from gpaccess.registry.base import ChartContext, Fetch
 from gpaccess.registry.programme import spc_trend
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import assurance_symbol, variation_symbol
+from gpaccess.trajectory import (
+    RATE_MONTHS,
+    TARGET_WORDS,
+    Trajectory,
+    add_months,
+    month_label,
+    trajectory,
+)
 
-RATE_MONTHS = 6
 HEADLINE_MEASURES = ("face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000")
 SOURCE = (
     "Source: NHS England, Appointments in General Practice (practice level); programme tracker "
     "(NHS England and ICBs)."
 )
-TARGET_WORDS = "programme target"  # a region or ICB has none of its own: the target is England's
 OUTCOME_COLUMNS = (
     "Measure",
     "Latest",
@@ -40,76 +46,6 @@ OUTCOME_COLUMNS = (
     "Assurance",
 )
 SHORT_OUTCOME_COLUMNS = ("Measure", "Latest", "Change", "Variation (SPC)", "Assurance")
-
-
-def add_months(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_label(month: dt.date | None) -> str:
-    return "no data" if month is None else f"{month:%b %Y}"
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """GPIP practices benefited to the end of `month` against the target, and the current rate."""
-
-    month: dt.date
-    benefited: int
-    target: int | None  # None: no target for this scope (the 1,500 is England's)
-    new_in_window: int  # practices newly benefiting in the rate's window
-    rate_months: int  # months in the window: RATE_MONTHS, or fewer when GPIP has fewer
-    reached: dt.date | None  # the month the target was reached, when it has been
-    enrolled_in_month: int
-    benefited_in_month: int
-
-    @property
-    def rate(self) -> float:
-        """Practices newly benefiting per month: the mean over the window."""
-        return self.new_in_window / self.rate_months if self.rate_months else 0.0
-
-    @property
-    def window(self) -> tuple[dt.date, dt.date]:
-        return add_months(self.month, 1 - self.rate_months), self.month
-
-    @property
-    def projected(self) -> dt.date | None:
-        """The month the target is reached at the current rate: None when there is no target, it is reached
-        already, or nothing new benefited in the window. Whole practices: the first month whose projected count
-        reaches the target (exact integer arithmetic, no rounding of the rate)."""
-        if self.target is None or self.reached is not None or self.new_in_window <= 0:
-            return None
-        to_go = self.target - self.benefited
-        months = -(-to_go * self.rate_months // self.new_in_window)  # ceiling
-        return add_months(self.month, months)
-
-    @property
-    def share_of_target(self) -> float | None:
-        return None if not self.target else 100.0 * self.benefited / self.target
-
-
-def trajectory(monthly: pd.DataFrame, target: int | None, month: dt.date) -> Trajectory | None:
-    """From queries/gpip_monthly.sql (months up to `month`); None without any GPIP month."""
-    if monthly.empty:
-        return None
-    rows = monthly.assign(month=pd.to_datetime(monthly["month"]).dt.date).sort_values("month")
-    window = rows.tail(RATE_MONTHS)
-    last = rows.iloc[-1]
-    reached = None
-    if target:
-        done = rows[rows["benefited_to_date"] >= target]
-        reached = None if done.empty else done["month"].iloc[0]
-    return Trajectory(
-        month=last["month"],
-        benefited=int(last["benefited_to_date"]),
-        target=target,
-        new_in_window=int(window["benefited"].sum()),
-        rate_months=len(window),
-        reached=reached,
-        enrolled_in_month=int(last["enrolled"]),
-        benefited_in_month=int(last["benefited"]),
-    )
 
 
 @dataclass(frozen=True)
@@ -250,18 +186,7 @@ class Summary:
 
     def _gpip_finding(self) -> str:
         g = self.gpip
-        if g is None:
-            return ""
-        where = "" if self.national else f" in {self.scope_label}"
-        said = f"{g.benefited:,} practices{where} benefited from GPIP by {month_label(g.month)}"
-        if g.target is None:
-            return f"{said}; no local target (the {TARGET_WORDS} is England's)"
-        said += f", {g.share_of_target:.1f}% of the {g.target:,} target"
-        if g.reached is not None:
-            return f"{said}, reached in {month_label(g.reached)}"
-        if g.projected is None:
-            return f"{said}; none newly benefited in the last {g.rate_months} months"
-        return f"{said}; at the current rate the target is reached in {month_label(g.projected)}"
+        return "" if g is None else g.finding("" if self.national else self.scope_label)
 
     def _outcome_finding(self) -> str:
         if not self.outcomes:
@@ -380,8 +305,8 @@ def _outcome_sentence(outcome: Outcome) -> str:
     return f"{' '.join(outcome.row[:3])} ({outcome.variation_words}; {outcome.assurance_words})"
 
 
-def build_summary(fetch: Fetch, ctx: ChartContext) -> Summary:
-    """The summary for the context's viewer, scope and period."""
+def gpip_status(fetch: Fetch, ctx: ChartContext) -> tuple[bool, pd.DataFrame, Trajectory | None]:
+    """Whether the target applies (England), GPIP month by month to the period's last month, its trajectory."""
     month = ctx.last_month
     headline = fetch("gpip_headline").iloc[0]
     national = bool(headline["target_applies"])
@@ -390,15 +315,23 @@ def build_summary(fetch: Fetch, ctx: ChartContext) -> Summary:
         if national and pd.notna(headline["target_practices"])
         else None
     )
-    gpip = None if month is None else trajectory(fetch("gpip_monthly", month=month), target, month)
+    if month is None:
+        return national, pd.DataFrame(), None
+    monthly = fetch("gpip_monthly", month=month)
+    return national, monthly, trajectory(monthly, target, month)
+
+
+def build_summary(fetch: Fetch, ctx: ChartContext) -> Summary:
+    """The summary for the context's viewer, scope and period."""
+    national, monthly, gpip = gpip_status(fetch, ctx)
     return Summary(
         scope_label=ctx.scope_label,
         period_label=ctx.period_label,
-        month=month,
+        month=ctx.last_month,
         national=national,
         gpip=gpip,
         outcomes=outcomes(fetch, ctx),
-        commentary=read_commentary(fetch, month),
+        commentary=read_commentary(fetch, ctx.last_month),
     )
 
 
@@ -409,5 +342,6 @@ __all__: Sequence[str] = (
     "Summary",
     "Trajectory",
     "build_summary",
+    "gpip_status",
     "trajectory",
 )

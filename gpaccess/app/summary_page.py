@@ -14,7 +14,7 @@ from gpaccess.app.charts import cached_fetch
 from gpaccess.app.frame import NAME_LIMIT, AppContext
 from gpaccess.charts import Chart
 from gpaccess.commentary import LIMIT, CommentaryRefused, utc_now, write_commentary
-from gpaccess.registry import ChartContext
+from gpaccess.registry import ChartContext, Placed
 from gpaccess.spc_icons import variation_icon
 from gpaccess.summary import SOURCE, Summary, add_months, build_summary, month_label
 from gpaccess.text import plain
@@ -166,9 +166,9 @@ def _save(month: dt.date, app_ctx: AppContext) -> None:
     st.session_state[OUTCOME_KEY] = ("success", f"Commentary saved ({written.byline}).")
 
 
-def figures(summary: Summary, app_ctx: AppContext) -> None:
+def figures(summary: Summary, app_ctx: AppContext, charts: list[Placed]) -> None:
     """The summary's figures as a table with CSV and XLSX downloads (cells through the formula neutralising),
-    and the slides: the cover and the summary slide."""
+    and the slides: the cover, the summary slide and the page's charts."""
     chart = Chart(
         "summary",
         summary.title,
@@ -202,7 +202,7 @@ def figures(summary: Summary, app_ctx: AppContext) -> None:
     def deck() -> bytes:
         from gpaccess.export.summary_slide import summary_deck  # python-pptx only when clicked
 
-        return summary_deck(summary, ctx, synthetic=synthetic)
+        return summary_deck(summary, ctx, synthetic=synthetic, charts=charts)
 
     st.divider()
     st.download_button(

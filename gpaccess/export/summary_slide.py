@@ -7,6 +7,7 @@ the commentary and the key figures. Written from the pure model (gpaccess.summar
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -19,6 +20,7 @@ from gpaccess.export.slide_table import add_table
 from gpaccess.export.slides import (
     MARGIN,
     WIDTH,
+    Section,
     _frame,
     _notes,
     _scope_line,
@@ -27,7 +29,7 @@ from gpaccess.export.slides import (
     build_pack,
     title_size,
 )
-from gpaccess.registry import ChartContext
+from gpaccess.registry import ChartContext, Placed
 from gpaccess.summary import SOURCE, Summary, add_months, month_label
 
 TABLE_NAME = (
@@ -131,10 +133,13 @@ def _commentary(slide, summary: Summary) -> None:
 __all__ = ["COMMENTARY_NAME", "TABLE_NAME", "add_summary_slide", "summary_deck"]
 
 
-def summary_deck(summary: Summary, ctx: ChartContext, *, synthetic: bool) -> bytes:
+def summary_deck(
+    summary: Summary, ctx: ChartContext, *, synthetic: bool, charts: Sequence[Placed] = ()
+) -> bytes:
     """The Summary page's "Download slides": the cover and the summary slide (the board pack's first two
-    slides), without the board pack's contents slide (it would list nothing)."""
-    deck = build_pack([], ctx, synthetic=synthetic, summary=summary)
+    slides), then the page's charts, without the board pack's contents slide."""
+    sections = [Section("Summary", list(charts))] if charts else []
+    deck = build_pack(sections, ctx, synthetic=synthetic, summary=summary)
     prs = Presentation(io.BytesIO(deck))
     ids = prs.slides._sldIdLst
     for slide, slide_id in list(zip(prs.slides, ids, strict=True))[2:]:

@@ -15,6 +15,7 @@ from gpaccess.registry.access import ACCESS, DATA, IMPACT, SUPPORT
 from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Placed
 from gpaccess.registry.funding import FUNDING
 from gpaccess.registry.programme import ACTIONS, GAINS, OVERVIEW, PHASES, UPTAKE
+from gpaccess.registry.summary import SUMMARY
 from gpaccess.scope import Scope
 from gpaccess.url_state import Geography
 
@@ -33,7 +34,19 @@ __all__ = [
 # in the order of the dashboard's pages
 PAGES: dict[str, Page] = {
     page.key: page
-    for page in (OVERVIEW, PHASES, UPTAKE, GAINS, ACTIONS, FUNDING, ACCESS, SUPPORT, IMPACT, DATA)
+    for page in (
+        SUMMARY,
+        OVERVIEW,
+        PHASES,
+        UPTAKE,
+        GAINS,
+        ACTIONS,
+        FUNDING,
+        ACCESS,
+        SUPPORT,
+        IMPACT,
+        DATA,
+    )
 }
 # every entry by its key (a page's entries are found through its Page)
 ENTRIES: dict[str, Entry] = {entry.key: entry for page in PAGES.values() for entry in page.entries}
