@@ -9,7 +9,7 @@ import streamlit as st
 
 from gpaccess.charts import Chart
 from gpaccess.charts.screen import for_screen, source_text
-from gpaccess.charts.trim import KEEP, rows, top_and_bottom
+from gpaccess.charts.trim import KEEP, rows, shares_rows, top_and_bottom
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import variation_icon
 from gpaccess.text import plain
@@ -56,9 +56,10 @@ def _shortened(item: Chart) -> go.Figure:
     )
     if every:
         return item.figure
+    ranked = " on the left-hand panel" if shares_rows(item.figure) else ""
     st.caption(
-        f"Showing the {KEEP} highest and {KEEP} lowest of {rows(item.figure)} rows: switch on 'Show all' "
-        "for the rest."
+        f"Showing the {KEEP} highest and {KEEP} lowest{ranked} of {rows(item.figure)} rows: switch on "
+        "'Show all' for the rest."
     )
     return shorter
 

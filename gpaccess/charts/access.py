@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_GPAD, Chart, style
+from gpaccess.charts.trim import TRIM_BY_TOTAL
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count, shown_share, too_few
 from gpaccess.identification import SUPPORT_MEASURES
 from gpaccess.labels import icb_label
@@ -310,7 +311,9 @@ def _reach_figure(data: pd.DataFrame, *, title: str, subtitle: str) -> go.Figure
             insidetextanchor="middle",
             hovertemplate="%{y}: %{text}<extra>" + series + "</extra>",
         )
-    figure.update_layout(barmode="stack", xaxis={"title": "Practices", "rangemode": "tozero"})
+    figure.update_layout(
+        barmode="stack", xaxis={"title": "Practices", "rangemode": "tozero"}, meta=TRIM_BY_TOTAL
+    )  # on screen: the ICBs with the 10 most and 10 fewest practices in all (charts.trim)
     icbs = data["icb"].nunique()
     style(
         figure, title=title, subtitle=subtitle, source=SOURCE_BOTH, height=max(420, 260 + 34 * icbs)

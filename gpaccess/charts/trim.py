@@ -4,7 +4,8 @@ bar series (top and bottom 10 ICBs or cohorts), kept in the chart's own order, t
 
 Only horizontal bar charts of named categories are shortened: not time series or other charts of numbers
 (an SPC chart is never thinned), not Gantt bars (a `base`: their length is not a ranking), not stacked bars
-(parts of a whole), not panels side by side (they share their rows); stacked panels each lose rows on their own. Pure: a Plotly figure in, a new figure out (or None when there is nothing to shorten). The
+(parts of a whole); stacked panels each lose rows on their own; panels side by side on the same rows keep the
+same rows, ranked on the first panel. Pure: a Plotly figure in, a new figure out (or None when there is nothing to shorten). The
 chart's data table, downloads and slides keep every row: only the screen figure is trimmed.
 """
 
@@ -47,7 +48,7 @@ def _bars(figure: go.Figure) -> dict[str, Any]:
     bars = [trace for trace in figure.data if trace.type == "bar"]
     if not bars or any(bar.orientation != "h" or bar.base is not None for bar in bars):
         return {}
-    if figure.layout.barmode in ("stack", "relative"):
+    if figure.layout.barmode in ("stack", "relative") and not ranks_by_total(figure):
         return {}  # parts of a whole (practices by status): the first part's size ranks nothing
     if any(_is_number(y) for trace in figure.data if trace.y is not None for y in trace.y):
         return {}  # rows of numbers (a histogram, a series over time): not categories
@@ -55,6 +56,16 @@ def _bars(figure: go.Figure) -> dict[str, Any]:
     for bar in bars:
         first.setdefault(_axis(bar), bar)
     return first
+
+
+def ranks_by_total(figure: go.Figure) -> bool:
+    """Stacked bars whose whole ranks the rows (practices reached per ICB), as the chart says with
+    `layout.meta = {"trim": "total"}` (TRIM_BY_TOTAL): shortened to the rows of the highest and lowest totals."""
+    meta = figure.layout.meta
+    return isinstance(meta, dict) and meta.get("trim") == "total"
+
+
+TRIM_BY_TOTAL = {"trim": "total"}
 
 
 def _is_number(value: object) -> bool:
@@ -72,7 +83,7 @@ def _domain(figure: go.Figure, axis: str) -> tuple[float, float]:
 
 def _stacked(figure: go.Figure, axes: list[str]) -> bool:
     """Whether the panels sit one above another (no two share a height): each can lose rows on its own.
-    Panels side by side share their rows, and are left whole."""
+    Panels side by side are not: they share their rows (`shares_rows`)."""
     spans = sorted(_domain(figure, axis) for axis in axes)
     return all(low[1] <= high[0] + 1e-9 for low, high in zip(spans, spans[1:], strict=False))
 
@@ -83,21 +94,46 @@ def rows(figure: go.Figure) -> int:
     if not bars:
         return 0
     categories = _categories(figure)
-    if set(categories) != set(bars) or not _stacked(figure, list(categories)):
+    if set(categories) != set(bars):
+        return 0
+    if not _stacked(figure, list(categories)) and not shares_rows(figure):
         return 0
     return max((len(c) for c in categories.values()), default=0)
 
 
-def _kept(bar: Any, categories: list[str]) -> list[str]:
-    """The categories with the KEEP highest and KEEP lowest values of the panel's first bar series, in the
-    chart's order (rows without a value, such as suppressed ones, are neither)."""
+def shares_rows(figure: go.Figure) -> bool:
+    """Whether the chart is panels side by side on the same rows (an ICB's two programmes): shortened, they
+    keep the same rows, those with the 10 highest and lowest values in the first panel."""
+    if not _bars(figure):
+        return False
+    categories = _categories(figure)
+    if len(categories) < 2 or _stacked(figure, list(categories)):
+        return False
+    first, *others = (set(names) for names in categories.values())
+    return all(names == first for names in others)
+
+
+def _row_values(figure: go.Figure, bar: Any) -> dict[str, float]:
+    """Each row's value: the panel's first bar series, or the whole of its stacked bars (`ranks_by_total`).
+    Rows without a value (suppressed ones) are left out."""
+    stacked = ranks_by_total(figure)
+    parts = (
+        [t for t in figure.data if t.type == "bar" and _axis(t) == _axis(bar)] if stacked else [bar]
+    )
+    values: dict[str, float] = {}
+    for part in parts:
+        for y, x in zip(part.y, part.x, strict=False):
+            if x is not None and _is_number(x) and float(x) == float(x):
+                values[str(y)] = values.get(str(y), 0.0) + float(x)
+    return values
+
+
+def _kept(figure: go.Figure, bar: Any, categories: list[str]) -> list[str]:
+    """The categories with the KEEP highest and KEEP lowest values (`_row_values`), in the chart's order
+    (rows without a value, such as suppressed ones, are neither)."""
     if len(categories) <= LONG:
         return categories
-    values = {
-        str(y): float(x)
-        for y, x in zip(bar.y, bar.x, strict=False)
-        if x is not None and _is_number(x) and float(x) == float(x)
-    }
+    values = _row_values(figure, bar)
     ranked = sorted(values, key=values.__getitem__)
     kept = set(ranked[:KEEP]) | set(ranked[-KEEP:])
     return [c for c in categories if c in kept]
@@ -127,7 +163,11 @@ def top_and_bottom(figure: go.Figure) -> go.Figure | None:
     if rows(figure) <= LONG:
         return None
     bars, categories = _bars(figure), _categories(figure)
-    kept = {axis: _kept(bars[axis], names) for axis, names in categories.items()}
+    kept = {axis: _kept(figure, bars[axis], names) for axis, names in categories.items()}
+    if shares_rows(figure):
+        first = _axis(next(trace for trace in figure.data if trace.type == "bar"))
+        chosen = set(kept[first])
+        kept = {axis: [c for c in names if c in chosen] for axis, names in categories.items()}
     traces = [
         _trimmed_trace(t, set(kept[_axis(t)])) if t.y is not None else t.to_plotly_json()
         for t in figure.data
@@ -137,14 +177,21 @@ def top_and_bottom(figure: go.Figure) -> go.Figure | None:
         layout_axis = trimmed.layout[f"yaxis{axis[1:]}"]
         if layout_axis.categoryarray is not None:
             layout_axis.categoryarray = kept[axis]
-    before = sum(len(names) for names in categories.values())
-    after = sum(len(names) for names in kept.values())
-    if len(categories) > 1:
+    before = _height_rows(figure, categories)
+    after = _height_rows(figure, kept)
+    if len(categories) > 1 and not shares_rows(figure):
         _restack(figure, trimmed, {axis: len(kept[axis]) for axis in categories})
     if figure.layout.height:
         per_row = max(figure.layout.height - FIXED_PX, 0) / before
         trimmed.layout.height = int(FIXED_PX + per_row * after)
     return trimmed
+
+
+def _height_rows(figure: go.Figure, categories: dict[str, list[str]]) -> int:
+    """The rows the chart's height grows with: every stacked panel's, or the shared rows of side-by-side ones."""
+    if shares_rows(figure):
+        return max(len(names) for names in categories.values())
+    return sum(len(names) for names in categories.values())
 
 
 def _restack(figure: go.Figure, trimmed: go.Figure, counts: dict[str, int]) -> None:

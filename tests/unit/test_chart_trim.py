@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from gpaccess.charts.board import CLEAR_OF_MARKER, clear_of_marker
-from gpaccess.charts.trim import KEEP, LONG, rows, top_and_bottom
+from gpaccess.charts.trim import KEEP, LONG, TRIM_BY_TOTAL, rows, top_and_bottom
 
 
 def long_figure(n: int = 42) -> go.Figure:
@@ -53,12 +53,37 @@ def test_labels_start_clear_of_the_plan_marker():
     assert clear_of_marker(["3.5 of 4", ""]) == [CLEAR_OF_MARKER + "3.5 of 4", ""]
 
 
-def test_charts_of_several_panels_are_left_whole():
+def test_panels_side_by_side_on_other_rows_are_left_whole():
     figure = long_figure()
     figure.add_trace(
         go.Bar(y=[f"C{i}" for i in range(40)], x=list(range(40)), orientation="h", yaxis="y2")
     )
     assert top_and_bottom(figure) is None
+
+
+def test_panels_side_by_side_on_the_same_rows_keep_the_rows_ranked_on_the_first_panel():
+    names = [f"ICB {i:02d}" for i in range(42)]
+    left = [(i * 7) % 42 for i in range(42)]  # a permutation: rank differs from position
+    right = [41 - v for v in left]  # the reverse ranking: its own top 10 would be other rows
+    figure = go.Figure(
+        [
+            go.Bar(y=names, x=left, orientation="h", xaxis="x", yaxis="y"),
+            go.Bar(y=names, x=right, orientation="h", xaxis="x2", yaxis="y2"),
+        ],
+        layout={
+            "height": 200 + 26 * 42,
+            "xaxis": {"domain": [0, 0.45]},
+            "xaxis2": {"domain": [0.55, 1]},
+            "yaxis2": {"anchor": "x2", "matches": "y"},
+        },
+    )
+    trimmed = top_and_bottom(figure)
+    assert trimmed is not None and rows(figure) == 42
+    ranked = sorted(range(42), key=lambda i: left[i])
+    want = [names[i] for i in sorted([*ranked[:KEEP], *ranked[-KEEP:]])]
+    assert [list(t.y) for t in trimmed.data] == [want, want]
+    assert list(trimmed.data[1].x) == [right[names.index(n)] for n in want]
+    assert trimmed.layout.height == 200 + 26 * 2 * KEEP
 
 
 def test_rows_are_kept_by_value_not_by_position():
@@ -123,4 +148,31 @@ def test_stacked_bars_are_parts_of_a_whole_and_left_alone():
         ]
     )
     figure.update_layout(barmode="stack")
+    assert top_and_bottom(figure) is None
+
+
+def test_stacked_bars_whose_whole_ranks_the_rows_keep_the_highest_and_lowest_totals():
+    names = [f"ICB {i:02d}" for i in range(42)]
+    first = [(i * 11) % 42 for i in range(42)]
+    second = [(i * 5) % 17 for i in range(42)]
+    figure = go.Figure(
+        [
+            go.Bar(y=names, x=first, orientation="h", name="reached"),
+            go.Bar(y=names, x=second, orientation="h", name="not reached"),
+        ],
+        layout={"barmode": "stack", "meta": TRIM_BY_TOTAL, "height": 200 + 26 * 42},
+    )
+    trimmed = top_and_bottom(figure)
+    assert trimmed is not None
+    totals = [a + b for a, b in zip(first, second, strict=True)]
+    ranked = sorted(range(42), key=lambda i: (totals[i], i))
+    low, high = {totals[i] for i in ranked[:KEEP]}, {totals[i] for i in ranked[-KEEP:]}
+    kept = list(trimmed.data[0].y)
+    assert len(kept) == 2 * KEEP and list(trimmed.data[1].y) == kept
+    for name in kept:  # every kept row is among the 10 highest or 10 lowest totals (ties aside)
+        total = totals[names.index(name)]
+        assert total <= max(low) or total >= min(high)
+    figure.layout.meta = (
+        None  # without the chart saying so, stacked bars are parts of a whole: left alone
+    )
     assert top_and_bottom(figure) is None
