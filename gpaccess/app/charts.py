@@ -38,9 +38,7 @@ def _built(page: str, entry: str, ctx: ChartContext, version: float) -> list[Cha
     return found.charts(cached_fetch(ctx), ctx)
 
 
-HEADLINE_CHARTS = (
-    4  # a page opens with at most this many charts drawn; the others behind a "Show" switch
-)
+HEADLINE_CHARTS = 4  # a page opens with at most this many charts drawn; the others, and detail, behind a "Show" switch
 
 
 class PageCharts:
@@ -86,7 +84,7 @@ class PageCharts:
         for chart in charts:
             if chart.data.empty:
                 st.info(plain(chart.title, None))
-            elif in_tabs or self.drawn < HEADLINE_CHARTS:
+            elif in_tabs or (self.drawn < HEADLINE_CHARTS and not entry.detail):
                 self.drawn += not in_tabs
                 render.chart(chart)
             elif st.toggle(f"Show: {plain(chart.title, None)}", key=f"more_{chart.key}"):

@@ -55,6 +55,7 @@ class Entry:
     build: Build  # None: the chart does not apply to this scope (`not_applicable` says why on the page)
     slide: SlideRule = data_table  # native PowerPoint panels from the chart's data
     not_applicable: str = ""
+    detail: bool = False  # long per-ICB or per-cohort detail: behind its "Show" switch on the page, in the deck
 
     def charts(self, fetch: Fetch, ctx: ChartContext) -> list[Chart]:
         built = self.build(fetch, ctx)

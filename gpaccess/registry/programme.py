@@ -72,6 +72,7 @@ PHASES = Page(
             "Support delivered against the plan",
             lambda f, c: support_delivery(f("programme_phases"), c.scope_label),
             native.support_delivery,
+            detail=True,
         ),
         Entry(
             "phase_timeline",
@@ -117,6 +118,7 @@ UPTAKE = Page(
                 PERCENT,
                 ENROLLED,
             ),
+            detail=True,
         ),
         Entry(
             "withdrawals_by_icb",
@@ -125,6 +127,7 @@ UPTAKE = Page(
                 f("uptake_by_icb"), c.scope.programme, c.scope_label
             ),
             bars("icb", [("withdrawn", WITHDREW)], value_title=WITHDREW, merge=True),
+            detail=True,
         ),
         Entry(
             "withdrawal_reasons",
@@ -210,6 +213,7 @@ GAINS = Page(
             "Time released",
             lambda f, c: gains.hours_released(f("hours_released"), c.scope_label),
             native.hours_released,
+            detail=True,
         ),
         Entry(
             "gain_kinds",

@@ -22,9 +22,9 @@ from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
 
-# url path -> whether the page draws charts (the summary, the board pack and the data page draw none)
+# url path -> whether the page draws charts (the board pack and the data page draw none)
 PAGES = {
-    "": False,  # the Summary: tiles, words and a form, no chart
+    "": True,  # the Summary: its GPIP trajectory chart
     "overview": True,
     "phases": True,
     "uptake": True,
