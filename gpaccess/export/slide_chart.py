@@ -108,7 +108,7 @@ def add_chart(slide, native: NativeChart, left, top, width, height, compact: boo
     chart.font.name, chart.font.size = FONT, Pt(9 if compact else 12)
     chart.font.color.rgb = _rgb(theme.NHS_BLACK)
     many = len(native.categories)
-    category_size = 9 if compact else 12 if many <= 12 else 11 if many <= 18 else 10
+    category_size = 9 if compact else 12 if many <= 12 else 11 if many <= 16 else 9
     if native.kind == "gantt":
         category_size = 10 if many > 12 else category_size
     # a Gantt's categories name the programme; small multiples say in the footnote what the lines are
