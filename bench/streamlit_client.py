@@ -13,6 +13,7 @@ Used by bench/load.py (many sessions at once) and tests/integration/test_serve.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 ROUTE_COOKIE = "gpaccess_route"
 DRAWN = ForwardMsg.FINISHED_SUCCESSFULLY
@@ -77,6 +79,72 @@ def rerun_message(page: str, query: str, url: str) -> bytes:
     return message.SerializeToString()
 
 
+class Session:
+    """One browser tab: the first page is a full load (HTML, then the websocket); later pages are opened in the
+    same session, as the sidebar's links do (a rerun of another page, no new HTML or websocket)."""
+
+    def __init__(
+        self,
+        base: str,
+        cookies: dict[str, str] | None = None,
+        timeout: float = 120.0,
+        keep_payload: bool = False,
+    ) -> None:
+        self.base = base.rstrip("/")
+        self.cookies = dict(cookies or {})
+        self.timeout = timeout
+        self.keep_payload = keep_payload
+        self._socket: ClientConnection | None = None
+
+    async def open(self, page: str, query: str = "") -> PageView:
+        """Open `page` with `query`; never raises (the error is in the result)."""
+        view = PageView(page, query)
+        url = page_url(self.base, page, query)
+        start = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._open(view, url), self.timeout)
+        except Exception as error:  # noqa: BLE001 - every failure is counted, whatever it is
+            view.error = view.error or f"{type(error).__name__}: {str(error)[:200]}"
+        view.seconds = time.perf_counter() - start
+        view.route = self.cookies.get(ROUTE_COOKIE)
+        return view
+
+    async def _open(self, view: PageView, url: str) -> None:
+        if self._socket is None:
+            self.cookies.update(
+                await asyncio.to_thread(fetch_html, url, self.cookies, self.timeout)
+            )
+            self._socket = await self._connect()
+        await self._socket.send(rerun_message(view.page, view.query, url))
+        async for frame in self._socket:
+            data = frame if isinstance(frame, bytes) else frame.encode()
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            if self.keep_payload:
+                view.payload += data
+            if _read(message, view):
+                return
+        raise ConnectionError("the websocket closed before the script run finished")
+
+    async def _connect(self) -> ClientConnection:
+        parts = urlsplit(self.base)
+        headers = {"Origin": f"{parts.scheme}://{parts.netloc}", **_cookie_header(self.cookies)}
+        return await connect(
+            f"ws://{parts.netloc}/_stcore/stream",
+            subprotocols=[Subprotocol("streamlit")],
+            additional_headers=headers,
+            max_size=2**26,
+        )
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            with contextlib.suppress(
+                Exception
+            ):  # a broken connection is already counted as an error
+                await self._socket.close()
+            self._socket = None
+
+
 async def open_page(
     base: str,
     page: str,
@@ -85,45 +153,12 @@ async def open_page(
     timeout: float = 120.0,
     keep_payload: bool = False,
 ) -> PageView:
-    """Open `page` with `query` as a new browser session would; never raises (the error is in the result)."""
-    view = PageView(page, query)
-    jar = dict(cookies or {})
-    url = page_url(base, page, query)
-    start = time.perf_counter()
+    """Open `page` with `query` in a new session (a browser's full page load); never raises."""
+    session = Session(base, cookies, timeout, keep_payload)
     try:
-        jar.update(await asyncio.to_thread(fetch_html, url, jar, timeout))
-        view.route = jar.get(ROUTE_COOKIE)
-        await asyncio.wait_for(
-            _run_script(base, page, query, url, jar, view, keep_payload), timeout
-        )
-    except Exception as error:  # noqa: BLE001 - every failure is counted, whatever it is
-        view.error = f"{type(error).__name__}: {str(error)[:200]}"
-    view.seconds = time.perf_counter() - start
-    return view
-
-
-async def _run_script(
-    base: str, page: str, query: str, url: str, jar: dict[str, str], view: PageView, keep: bool
-) -> None:
-    parts = urlsplit(base)
-    ws_url = f"ws://{parts.netloc}/_stcore/stream"
-    headers = {"Origin": f"{parts.scheme}://{parts.netloc}", **_cookie_header(jar)}
-    async with connect(
-        ws_url,
-        subprotocols=["streamlit"],
-        additional_headers=headers,
-        max_size=2**26,  # type: ignore[list-item]
-    ) as socket:
-        await socket.send(rerun_message(page, query, url))
-        async for frame in socket:
-            data = frame if isinstance(frame, bytes) else frame.encode()
-            message = ForwardMsg()
-            message.ParseFromString(data)
-            if keep:
-                view.payload += data
-            if _read(message, view):
-                return
-    raise ConnectionError("the websocket closed before the script run finished")
+        return await session.open(page, query)
+    finally:
+        await session.close()
 
 
 def _read(message: ForwardMsg, view: PageView) -> bool:
