@@ -153,9 +153,7 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
     deadline = time.time() + 180
     while time.time() < deadline:
         if process.poll() is not None:
-            raise SystemExit(
-                f"server exited with {process.returncode}: {' '.join(map(str, process.args))}"
-            )
+            raise SystemExit(f"server exited with {process.returncode}: {process.args!r}")
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
                 return
