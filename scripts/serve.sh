@@ -11,6 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Everything in one function, read whole before it runs: editing or updating this file while it serves (it runs
+# for days) cannot change what the running script does.
+main() {
+
 workers=2
 address=127.0.0.1
 port=8080
@@ -58,6 +62,11 @@ for s in sockets:
 print(" ".join(str(s.getsockname()[1]) for s in sockets))
 EOF
 )"
+
+# One secret for the cookies Streamlit signs (XSRF), shared by every process: a session that moves to another
+# process (its own ended) keeps working. Set it yourself, the same on every host, to share it across hosts.
+STREAMLIT_SERVER_COOKIE_SECRET="${STREAMLIT_SERVER_COOKIE_SECRET:-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex())')}"
+export STREAMLIT_SERVER_COOKIE_SECRET
 
 pids=()
 stop_all() {
@@ -169,3 +178,6 @@ echo "A process of the dashboard ended: stopping the others (logs in $run_dir)" 
 keep_run_dir=1
 stop_all
 exit 1
+}
+
+main "$@"
