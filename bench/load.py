@@ -11,8 +11,8 @@ opens a page through the same server at each level, as a check that the page dra
 
 Printed per level: page-drawn p50/p95/max (seconds from asking for a page to its script run finishing; the
 first page of a session includes the HTML and the websocket), errors, server CPU per page view (utime+stime from
-/proc of every app process and nginx, over the level), and the peak resident memory of all those processes
-together (RSS summed: shared pages counted in each process, so an upper bound). Before the levels every process
+/proc of every app process and nginx over the level, per view, the browser's counted), and the peak resident
+memory of all those processes together (RSS summed: shared pages counted in each process, an upper bound). Before the levels every process
 is warmed: each opens every view once (the cold figures are printed too).
 
 With no --db the synthetic demo is built in a temporary folder (about a minute).
@@ -283,9 +283,10 @@ def _print_level(sessions: int, views: list[PageView], cpu: float, browser: dict
         if browser is None
         else (f"{browser['seconds']:.2f}" if "seconds" in browser else "ERROR")
     )
+    served = len(views) + (browser is not None)  # the browser's page view is served too
     print(f"  {sessions:>8} {len(views):>6} {len(errors):>6} {percentile(seconds, 0.5):>7.2f} "
           f"{percentile(seconds, 0.95):>7.2f} {max(seconds or [float('nan')]):>7.2f} "
-          f"{cpu / max(len(views), 1):>10.3f} {shown:>10}")  # fmt: skip
+          f"{cpu / served:>10.3f} {shown:>10}")  # fmt: skip
     for error in {v.error for v in errors} | (
         {browser["error"]} if browser and "error" in browser else set()
     ):
