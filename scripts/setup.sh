@@ -2,12 +2,13 @@
 # Install what the project needs on Debian 12 with Python 3.11: system packages from apt, Python packages
 # (pinned in requirements.txt) and the project itself (the `gpaccess` command) into .venv. Idempotent:
 # re-running skips what is already there.
-#   scripts/setup.sh            packages for running the dashboard (Chromium for image export)
+#   scripts/setup.sh            packages for running the dashboard (Chromium for image export, nginx for
+#                               scripts/serve.sh)
 #   scripts/setup.sh --test     also LibreOffice Impress and poppler (slide rendering checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium)
+apt_packages=(chromium nginx)
 [[ "${1:-}" == "--test" ]] && apt_packages+=(libreoffice-impress poppler-utils)
 python_bin="${PYTHON:-python3.11}"
 command -v "$python_bin" >/dev/null || python_bin=python3

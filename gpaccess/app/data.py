@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from gpaccess.access import Viewer
 from gpaccess.db import bound_scope, run
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
+from gpaccess.store.handover import write_requested
 from gpaccess.store.which import reading_database
 
 T = TypeVar("T")
@@ -55,15 +57,41 @@ class DatabaseBusy(Exception):
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """This process's read-only connection; `DatabaseBusy` while another process holds the file for writing."""
+    """This process's read-only connection; `DatabaseBusy` while another process holds the file for writing or
+    waits to (then this process lets go of it: gpaccess.store.handover)."""
     with WRITE_LOCK:
         path = reading_database()
+        if write_requested(path):
+            close_connections()
+            raise DatabaseBusy(f"a load is waiting for {path}")
+        _let_go_when_asked(path)
         try:
             return _connection(str(path), _version(path))
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise
             raise DatabaseBusy(str(error)) from None
+
+
+_WATCHED: set[Path] = set()
+WATCH_SECONDS = 0.5
+
+
+def _let_go_when_asked(path: Path) -> None:
+    """Between page views nothing calls `connection()`: a thread (one per database, started with its first
+    connection) closes this process's connections when a writer asks, so that a load from the command line or
+    from another process is not refused while the dashboard serves."""
+    if path not in _WATCHED:
+        _WATCHED.add(path)
+        threading.Thread(target=_watch, args=(path,), name="gpaccess-let-go", daemon=True).start()
+
+
+def _watch(path: Path) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if write_requested(path):
+            with WRITE_LOCK:
+                close_connections()
 
 
 def close_connections() -> None:
@@ -89,7 +117,10 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @st.cache_data(ttl=3600, max_entries=1000, show_spinner=False)
 def _query(name: str, viewer: Viewer, scope: Scope, version: float, extra: tuple) -> pd.DataFrame:
-    return run(connection(), name, viewer, scope, **dict(extra))
+    try:
+        return run(connection(), name, viewer, scope, **dict(extra))
+    except duckdb.ConnectionException as error:  # closed under it for a writer (_watch)
+        raise DatabaseBusy(str(error)) from None
 
 
 def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import duckdb
 
 from gpaccess.reference import HIGH_IMPACT_ACTIONS, read_reference_csv, value_map_rows
 from gpaccess.store.derived import HAS_DEPTH_SQL, migrate
+from gpaccess.store.handover import connect_for_writing
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 # Table macros shared by queries (macros.sql), stored with the schema and their version (a hash of the file) as
@@ -35,9 +36,10 @@ CREATE TYPE IF NOT EXISTS status_published AS ENUM (
 
 
 def connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store for loading, with the schema in place."""
+    """Open (creating if needed) the store for loading, with the schema in place; the dashboard's readers are
+    asked to let go of the file first (gpaccess.store.handover)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = connect_for_writing(path)
     ensure_schema(con)
     return con
 
