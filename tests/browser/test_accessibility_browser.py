@@ -119,38 +119,50 @@ def offline_tab(server, browser):
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_violation_and_no_request_leaves_the_app(offline_tab, server, path, viewer):
+    """Each page opened once per viewer: axe-core finds no serious violation, no request leaves the app, and
+    (for the public viewer) the page redrawn at 390 px fits the phone (`overflow_at_phone_size`)."""
     offline_tab.outside.clear()
     open_page(offline_tab, server, path, VIEWERS[viewer])
     assert serious_violations(offline_tab) == []
     assert offline_tab.outside == []
+    if viewer == "public" and PAGES[path]:
+        assert overflow_at_phone_size(offline_tab, path) == [], path or "summary"
 
 
-def test_charts_fit_a_phone(server, browser):
-    """At 390 px: each chart inside the screen, and its title and panel titles inside the chart."""
-    context = browser.new_context(viewport=PHONE)
+def overflow_at_phone_size(tab, path: str) -> list[str]:
+    """At 390 px: each chart inside the screen, and its title and panel titles inside the chart (the page
+    redrawn at that size, as a phone turned or a window narrowed draws it); a tall screenshot kept."""
+    desktop = tab.viewport_size
+    tab.set_viewport_size(PHONE)
     try:
-        tab = context.new_page()
-        for path, charts in PAGES.items():
-            if not charts:
-                continue
-            open_page(tab, server, path, VIEWERS["public"])
-            found = tab.evaluate(
-                """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
-                    const box = plot.getBoundingClientRect();
-                    if (!box.width) return [];  // in a tab not shown
-                    const out = box.right > window.innerWidth + 1 ? [`chart ${Math.round(box.right)} px`] : [];
-                    for (const text of plot.querySelectorAll('.gtitle, .annotation-text')) {
-                        const r = text.getBoundingClientRect();
-                        if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
-                            out.push(`title outside its chart: ${text.textContent.slice(0, 60)}`);
-                    }
-                    return out;
-                })"""
-            )
-            tall_shot(tab, f"phone-{path or 'summary'}")
-            assert found == [], path or "summary"
+        tab.wait_for_timeout(1500)  # the layout and the charts redrawn at the new size
+        found = tab.evaluate(
+            """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+                const box = plot.getBoundingClientRect();
+                if (!box.width) return [];  // in a tab not shown
+                const out = box.right > window.innerWidth + 1 ? [`chart ${Math.round(box.right)} px`] : [];
+                for (const text of plot.querySelectorAll('.gtitle, .annotation-text')) {
+                    const r = text.getBoundingClientRect();
+                    if (r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+                        out.push(`title outside its chart: ${text.textContent.slice(0, 60)}`);
+                }
+                return out;
+            })"""
+        )
+        tall_shot(tab, f"phone-{path or 'summary'}")
+        return found
     finally:
-        context.close()
+        tab.set_viewport_size(desktop)
+
+
+def test_a_chart_wider_than_a_phone_is_found(offline_tab, server):
+    """The phone check bites: a chart made wider than the screen is reported."""
+    open_page(offline_tab, server, "access", VIEWERS["public"])
+    offline_tab.evaluate(
+        "() => { const p = document.querySelector('.js-plotly-plot'); p.style.width = '900px';"
+        " p.style.minWidth = '900px'; }"
+    )
+    assert any(line.startswith("chart ") for line in overflow_at_phone_size(offline_tab, "access"))
 
 
 def test_skip_link_first_and_no_chart_toolbar_tab_stops(server, page):
