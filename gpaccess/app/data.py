@@ -87,13 +87,32 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             close_connections()
 
 
+def cache_key(*parts: object) -> str:
+    """A cache's key for frozen dataclasses of plain values (scope, viewer, chart context): their repr, which
+    names every field and value. Streamlit hashes a string at once, where it walks a dataclass field by field
+    (a third of a warm page view's CPU went on hashing the caches' arguments)."""
+    return repr(parts)
+
+
 @st.cache_data(ttl=3600, max_entries=1000, show_spinner=False)
-def _query(name: str, viewer: Viewer, scope: Scope, version: float, extra: tuple) -> pd.DataFrame:
-    return run(connection(), name, viewer, scope, **dict(extra))
+def _query(
+    key: str, version: float, _name: str, _viewer: Viewer, _scope: Scope, _extra: tuple
+) -> pd.DataFrame:
+    """Cached on `key` (name, viewer, scope and parameters) and the data version; the arguments with a
+    leading underscore are not hashed (Streamlit's rule): the key stands for them."""
+    return run(connection(), _name, _viewer, _scope, **dict(_extra))
 
 
 def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFrame:
     """Run a named query (queries/<name>.sql) for the viewer and scope; cached per data version, and per what
     the viewer may see (role and organisation), not per person: two users of one ICB share the cache."""
     scope = bound_scope(name, scope)  # the filters the query reads: one entry per distinct query
-    return _query(name, viewer.permission, scope, data_version(), tuple(sorted(extra.items())))
+    permission, parameters = viewer.permission, tuple(sorted(extra.items()))
+    return _query(
+        key=cache_key(name, permission, scope, parameters),
+        version=data_version(),
+        _name=name,
+        _viewer=permission,
+        _scope=scope,
+        _extra=parameters,
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -24,43 +26,89 @@ def chart(item: Chart) -> None:
 
     if item.spc is not None:
         spc_variation(item.spc)
+    screen = on_screen(item)
     # the figure as fitted to the page (titles wrapped, legend below, source as text under it): charts.screen
-    st.plotly_chart(for_screen(_shortened(item)), key=f"chart_{item.key}", config=PLOTLY_CONFIG)
-    if source := source_text(item.figure):
-        st.caption(plain(source, None))
+    st.plotly_chart(_shortened(item, screen), key=f"chart_{item.key}", config=PLOTLY_CONFIG)
+    if screen.source:
+        st.caption(plain(screen.source, None))
     st.caption(f"**Chart description:** {plain(item.alt_text, None)}")  # names can come from files
     with st.expander(f"Data table: {plain(item.title, None)}"):
         st.dataframe(item.data, hide_index=True)
         st.download_button(
             "Download CSV",
-            csv_bytes(item),  # text a spreadsheet could run as a formula is quoted
+            lambda: csv_bytes(item),  # text a spreadsheet could run as a formula is quoted
             file_name=f"{slug(item.key)}.csv",
             mime="text/csv",
             key=f"csv_{item.key}",
+            on_click="ignore",
         )
         _more_downloads(item)
         if item.notes:
             st.caption(plain(" ".join(item.notes), None))
 
 
-def _shortened(item: Chart) -> go.Figure:
+class ServedFigure(go.Figure):
+    """A screen figure that is never changed again, whose dict is made once. `st.plotly_chart` asks a figure
+    for `to_dict()` on every run, and Plotly answers with a deep copy of the whole figure, arrays encoded: for
+    charts cached across sessions, that copy was most of the cost of drawing them. The figure is whole (any
+    other use of it sees every trace); Plotly's JSON of the dict is the same as of the figure."""
+
+    def __init__(self, figure: go.Figure) -> None:
+        super().__init__(figure)
+        self._served = figure.to_dict()
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._served
+
+
+@dataclass(frozen=True)
+class OnScreen:
+    """A chart's figures as the page draws them: made the first time the chart is shown, then kept with it
+    (charts are cached across sessions: gpaccess.app.charts)."""
+
+    whole: go.Figure
+    shortened: go.Figure | None  # its 10 highest and lowest rows, for a long chart of rows
+    rows: int  # the long chart's rows
+    source: str  # the source line, shown under the chart
+
+    @classmethod
+    def of(cls, item: Chart) -> OnScreen:
+        shorter = top_and_bottom(item.figure)
+        return cls(
+            whole=ServedFigure(for_screen(item.figure)),
+            shortened=None if shorter is None else ServedFigure(for_screen(shorter)),
+            rows=0 if shorter is None else rows(item.figure),
+            source=source_text(item.figure),
+        )
+
+
+def on_screen(item: Chart) -> OnScreen:
+    made = item.__dict__.get("_on_screen")
+    if made is None:
+        made = OnScreen.of(item)
+        object.__setattr__(
+            item, "_on_screen", made
+        )  # frozen: kept beside the fields, as its figure is
+    return made
+
+
+def _shortened(item: Chart, screen: OnScreen) -> go.Figure:
     """A long chart of rows (42 ICBs, dozens of cohorts) as its 10 highest and 10 lowest, with a toggle to show
     them all (gpaccess.charts.trim); the data table and downloads always hold every row."""
-    shorter = top_and_bottom(item.figure)
-    if shorter is None:
-        return item.figure
+    if screen.shortened is None:
+        return screen.whole
     every = st.toggle(
-        f"Show all {rows(item.figure)} rows",
+        f"Show all {screen.rows} rows",
         key=f"all_rows_{item.key}",
         help="The chart shows the rows with the 10 highest and 10 lowest values; the data table has every row.",
     )
     if every:
-        return item.figure
+        return screen.whole
     st.caption(
-        f"Showing the {KEEP} highest and {KEEP} lowest of {rows(item.figure)} rows: switch on 'Show all' "
+        f"Showing the {KEEP} highest and {KEEP} lowest of {screen.rows} rows: switch on 'Show all' "
         "for the rest."
     )
-    return shorter
+    return screen.shortened
 
 
 def _more_downloads(item: Chart) -> None:
