@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -116,3 +116,15 @@ def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFr
         _scope=scope,
         _extra=parameters,
     )
+
+
+@st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)
+def _derived(key: str, version: float, _make: Callable[[], object]) -> object:
+    return _make()
+
+
+def derived(make: Callable[[], T], name: str, *parts: object) -> T:
+    """What `make` computes from cached query results (a caveat's words, the geography), made once per
+    `name`, `parts` (everything `make` reads: viewer, scope, labels) and data version, and shared across
+    sessions: treat it as read-only."""
+    return _derived(key=cache_key(name, *parts), version=data_version(), _make=make)  # type: ignore[return-value]

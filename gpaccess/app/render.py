@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
+from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
 from gpaccess.charts import Chart
 from gpaccess.charts.screen import for_screen, source_text
@@ -33,7 +35,7 @@ def chart(item: Chart) -> None:
         st.caption(plain(screen.source, None))
     st.caption(f"**Chart description:** {plain(item.alt_text, None)}")  # names can come from files
     with st.expander(f"Data table: {plain(item.title, None)}"):
-        st.dataframe(item.data, hide_index=True)
+        st.dataframe(screen.table, hide_index=True)  # item.data, converted once
         st.download_button(
             "Download CSV",
             lambda: csv_bytes(item),  # text a spreadsheet could run as a formula is quoted
@@ -70,6 +72,7 @@ class OnScreen:
     shortened: go.Figure | None  # its 10 highest and lowest rows, for a long chart of rows
     rows: int  # the long chart's rows
     source: str  # the source line, shown under the chart
+    table: pa.Table  # the chart's data as st.dataframe sends it (Arrow), converted once
 
     @classmethod
     def of(cls, item: Chart) -> OnScreen:
@@ -79,6 +82,7 @@ class OnScreen:
             shortened=None if shorter is None else ServedFigure(for_screen(shorter)),
             rows=0 if shorter is None else rows(item.figure),
             source=source_text(item.figure),
+            table=convert_pandas_df_to_arrow_table(item.data),
         )
 
 
