@@ -56,19 +56,26 @@ class PageCharts:
 
     def _use(self, ctx: ChartContext) -> None:
         self.ctx, self._key = ctx, data.cache_key(ctx)
+        self._seen: dict[
+            str, list[Chart]
+        ] = {}  # this run's entries for this context: each looked up once
 
     def choose(self, **choices: object) -> None:
         """A control further down the page (e.g. the measure ICBs are compared on)."""
         self._use(self.ctx.with_choices(**choices))
 
     def built(self, entry: Entry) -> list[Chart]:
-        return _built(
-            page=self.page.key,
-            entry=entry.key,
-            context=self._key,
-            version=self.version,
-            _ctx=self.ctx,
-        )
+        if (
+            entry.key not in self._seen
+        ):  # the page shows it, then its deck lists it: one cache look-up
+            self._seen[entry.key] = _built(
+                page=self.page.key,
+                entry=entry.key,
+                context=self._key,
+                version=self.version,
+                _ctx=self.ctx,
+            )
+        return self._seen[entry.key]
 
     def charts(self, heading: str) -> list[Chart]:
         """The charts under a heading, without showing them (for a page that lays them out itself)."""
