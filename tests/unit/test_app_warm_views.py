@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -48,7 +49,15 @@ def bar_chart(data: pd.DataFrame, drawn: list[int]) -> Chart:
 
 def test_a_served_figure_sends_the_same_spec_as_the_figure_and_copies_nothing_per_run():
     figure = go.Figure(
-        [go.Bar(x=["a", "b"], y=[1.0, float("nan")], name="one"), go.Scatter(x=[1, 2], y=[3, 4])],
+        [
+            go.Bar(x=["a", "b"], y=[1.0, float("nan")], name="one", text=["1.0", "no data"]),
+            go.Scatter(
+                x=[dt.date(2024, 1, 1), dt.date(2024, 2, 1)], y=np.array([3, 4]), name="NaN"
+            ),
+            go.Scatter(
+                x=pd.Series([0.1, 0.2]), y=np.array([np.int64(3), np.int64(5)], dtype=object)
+            ),
+        ],
         layout={"title": {"text": "A title"}, "height": 300},
     )
     served = ServedFigure(figure)
@@ -56,7 +65,11 @@ def test_a_served_figure_sends_the_same_spec_as_the_figure_and_copies_nothing_pe
     assert as_streamlit_sends(served) == as_streamlit_sends(served)  # sending it changes nothing
     assert served.to_dict() is served.to_dict()  # no deep copy on each run
     # the figure itself is whole: any other use of it sees every trace
-    assert [t.type for t in served.data] == ["bar", "scatter"] and served.layout.height == 300
+    assert [t.type for t in served.data] == [
+        "bar",
+        "scatter",
+        "scatter",
+    ] and served.layout.height == 300
 
 
 def test_a_charts_screen_figures_and_table_are_made_once_and_kept_with_it():
