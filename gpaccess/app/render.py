@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
 from gpaccess.charts import Chart
-from gpaccess.charts.screen import for_screen, source_text
+from gpaccess.charts.screen import screen_copy, source_text
 from gpaccess.charts.trim import KEEP, rows, top_and_bottom
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import variation_icon
@@ -52,14 +52,15 @@ def chart(item: Chart) -> None:
 
 
 class ServedFigure(go.Figure):
-    """A screen figure that is never changed again, whose dict is made once. `st.plotly_chart` asks a figure
-    for `to_dict()` on every run, and Plotly answers with a deep copy of the whole figure, arrays encoded: for
-    charts cached across sessions, that copy was most of the cost of drawing them. The figure is whole (any
-    other use of it sees every trace); Plotly's JSON of the dict is the same as of the figure (a test checks)."""
+    """A screen figure as the dict Plotly makes of it, made once. `st.plotly_chart` asks a figure for
+    `to_dict()` on every run, and Plotly answers with a deep copy of the whole figure, arrays encoded: for
+    charts cached across sessions, that copy was most of the cost of drawing them. This one holds only the dict,
+    in plain JSON values (no arrays, dates or NumPy numbers left for Plotly's encoder to convert each run), and
+    every way Plotly serialises a figure (`to_dict`, `to_plotly_json`, `to_json`, `plotly.io`) goes through
+    `to_dict`: the spec sent is the figure's (a test checks). Not for reading traces: its own are empty."""
 
     def __init__(self, figure: go.Figure) -> None:
-        super().__init__(figure)
-        # plain JSON values (no arrays, dates or NumPy numbers left for Plotly's encoder to convert each run)
+        super().__init__()
         self._served = json.loads(pio.to_json(figure.to_dict(), validate=False))
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,8 +82,10 @@ class OnScreen:
     def of(cls, item: Chart) -> OnScreen:
         shorter = top_and_bottom(item.figure)
         return cls(
-            whole=ServedFigure(for_screen(item.figure)),
-            shortened=None if shorter is None else ServedFigure(for_screen(shorter)),
+            whole=ServedFigure(
+                screen_copy(item.figure)
+            ),  # the copies are not kept: their dicts are
+            shortened=None if shorter is None else ServedFigure(screen_copy(shorter)),
             rows=0 if shorter is None else rows(item.figure),
             source=source_text(item.figure),
             table=convert_pandas_df_to_arrow_table(item.data),

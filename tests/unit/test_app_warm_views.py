@@ -64,12 +64,9 @@ def test_a_served_figure_sends_the_same_spec_as_the_figure_and_copies_nothing_pe
     assert as_streamlit_sends(served) == as_streamlit_sends(figure)
     assert as_streamlit_sends(served) == as_streamlit_sends(served)  # sending it changes nothing
     assert served.to_dict() is served.to_dict()  # no deep copy on each run
-    # the figure itself is whole: any other use of it sees every trace
-    assert [t.type for t in served.data] == [
-        "bar",
-        "scatter",
-        "scatter",
-    ] and served.layout.height == 300
+    # every way Plotly serialises a figure gives the same
+    assert pio.to_json(served) == pio.to_json(figure) == served.to_json()
+    assert served.to_plotly_json() is served.to_dict()
 
 
 def test_a_charts_screen_figures_and_table_are_made_once_and_kept_with_it():
@@ -90,10 +87,10 @@ def test_a_long_charts_shortened_figure_is_kept_too():
     chart = bar_chart(bars(42), [])
     screen = on_screen(chart)
     assert screen.rows == 42 and screen.shortened is not None
-    shown = [str(y) for t in screen.shortened.data for y in t.y]
+    shown = [str(y) for t in screen.shortened.to_dict()["data"] for y in t["y"]]
     expected = [f"ICB {i:02d}" for i in (*range(KEEP), *range(42 - KEEP, 42))]  # lowest and highest
     assert shown == expected
-    assert len(screen.whole.data[0].y) == 42
+    assert len(screen.whole.to_dict()["data"][0]["y"]) == 42
     assert on_screen(chart).shortened is screen.shortened
 
 
