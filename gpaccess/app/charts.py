@@ -32,10 +32,11 @@ def cached_fetch(ctx: ChartContext) -> Fetch:
 
 
 @st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)
-def _built(page: str, entry: str, ctx: ChartContext, version: float) -> list[Chart]:
-    """An entry's charts for a context; the figures are drawn lazily, once, when the page first shows them."""
+def _built(page: str, entry: str, context: str, version: float, _ctx: ChartContext) -> list[Chart]:
+    """An entry's charts for a context (`context` its key, data.cache_key: `_ctx` is not hashed); the figures
+    are drawn lazily, once, when the page first shows them."""
     found = next(e for e in PAGES[page].entries if e.key == entry)
-    return found.charts(cached_fetch(ctx), ctx)
+    return found.charts(cached_fetch(_ctx), _ctx)
 
 
 HEADLINE_CHARTS = 4  # a page opens with at most this many charts drawn; the others, and detail, behind a "Show" switch
@@ -47,15 +48,32 @@ class PageCharts:
     def __init__(self, page: str, app_ctx: Any, **choices: object) -> None:
         self.page = PAGES[page]
         self.app_ctx = app_ctx
-        self.ctx: ChartContext = app_ctx.chart_context().with_choices(**choices)
+        self.version = data.data_version()  # once a run: each chart's cache is keyed on it
+        self._use(app_ctx.chart_context().with_choices(**choices))
         self.drawn = 0  # charts drawn open so far: the page's headline charts
+
+    def _use(self, ctx: ChartContext) -> None:
+        self.ctx, self._key = ctx, data.cache_key(ctx)
+        self._seen: dict[
+            str, list[Chart]
+        ] = {}  # this run's entries for this context: each looked up once
 
     def choose(self, **choices: object) -> None:
         """A control further down the page (e.g. the measure ICBs are compared on)."""
-        self.ctx = self.ctx.with_choices(**choices)
+        self._use(self.ctx.with_choices(**choices))
 
     def built(self, entry: Entry) -> list[Chart]:
-        return _built(self.page.key, entry.key, self.ctx, data.data_version())
+        if (
+            entry.key not in self._seen
+        ):  # the page shows it, then its deck lists it: one cache look-up
+            self._seen[entry.key] = _built(
+                page=self.page.key,
+                entry=entry.key,
+                context=self._key,
+                version=self.version,
+                _ctx=self.ctx,
+            )
+        return self._seen[entry.key]
 
     def charts(self, heading: str) -> list[Chart]:
         """The charts under a heading, without showing them (for a page that lays them out itself)."""

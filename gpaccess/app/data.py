@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -115,10 +115,21 @@ def writing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             close_connections()
 
 
+def cache_key(*parts: object) -> str:
+    """A cache's key for frozen dataclasses of plain values (scope, viewer, chart context): their repr, which
+    names every field and value. Streamlit hashes a string at once, where it walks a dataclass field by field
+    (a third of a warm page view's CPU went on hashing the caches' arguments)."""
+    return repr(parts)
+
+
 @st.cache_data(ttl=3600, max_entries=1000, show_spinner=False)
-def _query(name: str, viewer: Viewer, scope: Scope, version: float, extra: tuple) -> pd.DataFrame:
+def _query(
+    key: str, version: float, _name: str, _viewer: Viewer, _scope: Scope, _extra: tuple
+) -> pd.DataFrame:
+    """Cached on `key` (name, viewer, scope and parameters) and the data version; the arguments with a
+    leading underscore are not hashed (Streamlit's rule): the key stands for them."""
     try:
-        return run(connection(), name, viewer, scope, **dict(extra))
+        return run(connection(), _name, _viewer, _scope, **dict(_extra))
     except duckdb.ConnectionException as error:  # closed under it for a writer (_watch)
         raise DatabaseBusy(str(error)) from None
 
@@ -127,4 +138,24 @@ def query(name: str, viewer: Viewer, scope: Scope, **extra: object) -> pd.DataFr
     """Run a named query (queries/<name>.sql) for the viewer and scope; cached per data version, and per what
     the viewer may see (role and organisation), not per person: two users of one ICB share the cache."""
     scope = bound_scope(name, scope)  # the filters the query reads: one entry per distinct query
-    return _query(name, viewer.permission, scope, data_version(), tuple(sorted(extra.items())))
+    permission, parameters = viewer.permission, tuple(sorted(extra.items()))
+    return _query(
+        key=cache_key(name, permission, scope, parameters),
+        version=data_version(),
+        _name=name,
+        _viewer=permission,
+        _scope=scope,
+        _extra=parameters,
+    )
+
+
+@st.cache_resource(ttl=3600, max_entries=2000, show_spinner=False)
+def _derived(key: str, version: float, _make: Callable[[], object]) -> object:
+    return _make()
+
+
+def derived(make: Callable[[], T], name: str, *parts: object) -> T:
+    """What `make` computes from cached query results (a caveat's words, the geography), made once per
+    `name`, `parts` (everything `make` reads: viewer, scope, labels) and data version, and shared across
+    sessions: treat it as read-only."""
+    return _derived(key=cache_key(name, *parts), version=data_version(), _make=make)  # type: ignore[return-value]

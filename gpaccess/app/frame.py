@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from gpaccess.access import PUBLIC, Viewer
-from gpaccess.app.data import DatabaseBusy, connection, db_path, query
+from gpaccess.app.data import DatabaseBusy, connection, db_path, derived, query
 from gpaccess.app.first_run import ensure_database, show_database_busy
 from gpaccess.app.upload import show_coverage_caveat
 from gpaccess.app.viewer import decide_viewer, url_params
@@ -140,7 +140,10 @@ def current() -> AppContext:
 
 
 def _geography(status: pd.Series) -> Geography:
-    return geography(query("geography", PUBLIC, NATIONAL), status["months"])
+    """Regions, ICBs and months held: made once per data version (the status is of the same version)."""
+    return derived(
+        lambda: geography(query("geography", PUBLIC, NATIONAL), status["months"]), "geography"
+    )
 
 
 def _filters(geo: Geography, programme_not_used: str | None = None) -> Scope:

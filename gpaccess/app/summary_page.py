@@ -24,13 +24,15 @@ TEXT_KEY = "commentary_text"
 
 
 @st.cache_resource(ttl=3600, max_entries=500, show_spinner=False)
-def _summary(ctx: ChartContext, version: float) -> Summary:
-    """Built once per context and data version (a saved commentary rewrites the database: a new version)."""
-    return build_summary(cached_fetch(ctx), ctx)
+def _summary(context: str, version: float, _ctx: ChartContext) -> Summary:
+    """Built once per context (`context` its key, data.cache_key: `_ctx` is not hashed) and data version (a
+    saved commentary rewrites the database: a new version)."""
+    return build_summary(cached_fetch(_ctx), _ctx)
 
 
 def current(app_ctx: AppContext) -> Summary:
-    return _summary(app_ctx.chart_context(), data.data_version())
+    ctx = app_ctx.chart_context()
+    return _summary(data.cache_key(ctx), data.data_version(), ctx)
 
 
 def tiles(summary: Summary) -> None:

@@ -24,7 +24,7 @@ import duckdb
 import streamlit as st
 
 from gpaccess.access import Viewer
-from gpaccess.app.data import query, writing
+from gpaccess.app.data import derived, query, writing
 from gpaccess.charts.quality import coverage_caveat
 from gpaccess.config import database_path
 from gpaccess.ingest import IngestError, LoadReport, ingest_files
@@ -204,7 +204,15 @@ def show_coverage_caveat(context) -> None:  # type: ignore[no-untyped-def]
     one_month = context.scope.with_(
         date_from=month, date_to=month
     )  # cheap: the query filters early
-    frame = query("coverage_by_icb_month", context.viewer, one_month)
-    text = coverage_caveat(frame, month, context.scope_label_md)
+    label = context.scope_label_md
+    text = derived(
+        lambda: coverage_caveat(
+            query("coverage_by_icb_month", context.viewer, one_month), month, label
+        ),
+        "coverage_caveat",
+        context.viewer.permission,
+        one_month,
+        label,
+    )
     if text:
         st.warning(text, icon=":material/warning:")

@@ -90,9 +90,14 @@ def for_screen(figure: go.Figure) -> go.Figure:
     """The page's copy of `figure` (see the module's docstring); made once, then kept with the figure."""
     cached = getattr(figure, _CACHE_ATTR, None)
     if cached is None:
-        cached = go.Figure(screen_spec(figure.to_dict()))
+        cached = screen_copy(figure)
         object.__setattr__(figure, _CACHE_ATTR, cached)  # private: not part of the figure
     return cached
+
+
+def screen_copy(figure: go.Figure) -> go.Figure:
+    """`for_screen`'s copy, made afresh and not kept (for a caller that keeps what it needs of it)."""
+    return go.Figure(screen_spec(figure.to_dict()))
 
 
 def screen_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -332,6 +337,7 @@ __all__ = [
     "Y_TITLE_CHARS",
     "for_screen",
     "join_lines",
+    "screen_copy",
     "screen_spec",
     "source_text",
     "split_title",

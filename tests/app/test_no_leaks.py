@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 from google.protobuf.json_format import MessageToDict
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -116,9 +117,20 @@ def rendered_text(at: AppTest, downloads: list[bytes]) -> str:
 
 @pytest.fixture
 def downloads(monkeypatch) -> list[bytes]:
-    """Every payload handed to Streamlit's media storage (download buttons, images...) during the test."""
+    """Every payload handed to Streamlit's media storage (download buttons, images...) during the test, and
+    every CSV made when its button is clicked (AppTest never clicks: made here at once, with the same closure;
+    other files made on click, such as XLSX, PNG and SVG, are swept by test_no_leaks_real)."""
     captured: list[bytes] = []
     original = MemoryMediaFileStorage.load_and_get_id
+    add_deferred = MediaFileManager.add_deferred
+
+    def csv_made_now(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        if (file_name or "").endswith(".csv"):
+            made = data_callable()
+            captured.append(made.encode("utf-8") if isinstance(made, str) else bytes(made))
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", csv_made_now)
 
     def recording(self, path_or_data, mimetype, kind, filename=None):
         captured.append(
