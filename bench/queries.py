@@ -101,8 +101,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def describe(call: Call) -> str:
-    _, _, extra = call
-    shown = [f"{k}={v}" for k, v in extra if k in ("measure", "window_from", "phase", "month")]
+    _, scope, extra = call
+    shown = [f"programme={scope.programme}"] if scope.programme != "All" else []
+    shown += [f"{k}={v}" for k, v in extra if k in ("measure", "window_from", "phase", "month")]
     return " ".join(shown)
 
 
