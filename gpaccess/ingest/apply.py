@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from gpaccess.ingest.tracker import TrackerBatch
-from gpaccess.store.derived import REFRESH_PATIENTS_SQL, REPLACE_BATCH
+from gpaccess.store.derived import REPLACE_BATCH, refresh_patients
 
 # Regions and ICBs come only from data/reference/icb_reference.csv (seeded with the schema): a mapping naming
 # any other is refused before this runs (gpad_checks), so a load never creates one.
@@ -147,9 +147,7 @@ def apply_batch(
             con.execute(statement)
         con.execute(LIST_SIZES_SQL)
         if _writes_appointments_or_list_sizes(con):
-            con.execute(
-                REFRESH_PATIENTS_SQL
-            )  # practice_month.patients by the list-size rule, stored once
+            refresh_patients(con)  # practice_month.patients by the list-size rule, stored once
         _apply_tracker(con, tracker, replace)
         _log(con, log_rows, load_id, loaded_by)
         _label_dataset(con, synthetic)

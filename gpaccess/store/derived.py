@@ -110,6 +110,12 @@ WHERE d.month = p.month AND d.practice_code = p.practice_code
 """
 
 
+def refresh_patients(con: duckdb.DuckDBPyConnection) -> None:
+    """Store every practice-month's registered patients by the list-size rule: after writing practice_month or
+    list_size (a load, inside its transaction; a test's fixture written by hand)."""
+    con.execute(REFRESH_PATIENTS_SQL)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a database written before a derived column existed up to date, at a writable open (ensure_schema),
     each step in one transaction: #16's within_2_weeks, other_staff and sub_icb_month_mix, derived from
