@@ -47,12 +47,15 @@ open_from_table AS (
 open_practices AS (
     SELECT * FROM open_from_list UNION ALL SELECT * FROM open_from_table
 ),
-present AS (  -- the period and the month before it (for practices that dropped out)
+held AS (  -- months with data of the scope's practices (in any ICB), in the period and the month before it
     SELECT month, icb_code, practice_code
     FROM practice_month
-    WHERE icb_code IN (SELECT icb_code FROM in_scope)
-      AND ($date_from IS NULL OR month >= ($date_from::DATE - INTERVAL 1 MONTH)::DATE)
+    WHERE ($date_from IS NULL OR month >= ($date_from::DATE - INTERVAL 1 MONTH)::DATE)
       AND ($date_to IS NULL OR month <= $date_to)
+      AND practice_code IN (SELECT practice_code FROM practice_month WHERE icb_code IN (SELECT icb_code FROM in_scope))
+),
+present AS (  -- the scope's ICBs only
+    SELECT * FROM held WHERE icb_code IN (SELECT icb_code FROM in_scope)
 ),
 counts AS (
     SELECT coalesce(o.month, p.month) AS month, coalesce(o.icb_code, p.icb_code) AS icb_code,
@@ -65,23 +68,29 @@ counts AS (
       ON o.month = p.month AND o.icb_code = p.icb_code AND o.practice_code = p.practice_code
     GROUP BY ALL
 ),
-dropped AS (
-    SELECT (prev.month + INTERVAL 1 MONTH)::DATE AS month, prev.icb_code, count(*) AS dropped_out
-    FROM present AS prev
-    WHERE (prev.month + INTERVAL 1 MONTH)::DATE IN (SELECT month FROM period)
-      AND NOT EXISTS (
-          SELECT 1 FROM practice_month AS cur
-          WHERE cur.practice_code = prev.practice_code AND cur.month = (prev.month + INTERVAL 1 MONTH)::DATE)
+steps AS (  -- one join for leavers and joiners: each practice-month with data against the practice's data the
+            -- month before (none: it joined this month); data the month before and none now: it dropped out
+    SELECT coalesce(now.month, before.next_month) AS month, now.icb_code, now.practice_code,
+           before.icb_code AS icb_before, before.practice_code AS practice_before
+    FROM held AS now
+    FULL JOIN (SELECT (month + INTERVAL 1 MONTH)::DATE AS next_month, icb_code, practice_code FROM held) AS before
+      ON before.practice_code = now.practice_code AND before.next_month = now.month
+),
+dropped AS (  -- in the ICB's data the month before, in no ICB's data this month
+    SELECT month, icb_before AS icb_code, count(*) AS dropped_out
+    FROM steps
+    WHERE practice_code IS NULL
+      AND icb_before IN (SELECT icb_code FROM in_scope)
+      AND month IN (SELECT month FROM period)
     GROUP BY ALL
 ),
-joined AS (
-    SELECT cur.month, cur.icb_code, count(*) AS joined
-    FROM present AS cur
-    WHERE cur.month IN (SELECT month FROM period)
-      AND (cur.month - INTERVAL 1 MONTH)::DATE IN (SELECT month FROM months)
-      AND NOT EXISTS (
-          SELECT 1 FROM practice_month AS prev
-          WHERE prev.practice_code = cur.practice_code AND prev.month = (cur.month - INTERVAL 1 MONTH)::DATE)
+joined AS (  -- in the data this month, in no ICB's data the month before (a month held)
+    SELECT month, icb_code, count(*) AS joined
+    FROM steps
+    WHERE practice_before IS NULL
+      AND icb_code IN (SELECT icb_code FROM in_scope)
+      AND month IN (SELECT month FROM period)
+      AND (month - INTERVAL 1 MONTH)::DATE IN (SELECT month FROM months)
     GROUP BY ALL
 ),
 final AS (

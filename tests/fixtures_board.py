@@ -198,6 +198,6 @@ def _insert_practices(con) -> None:
             for month in months:
                 con.execute(
                     "INSERT INTO practice_month VALUES (?, ?, ?, ?, ?, 100, 60, 30, 5, 5, 0, 90, 5, 5, "
-                    "40, 0, 50, 0, 0, 80, 50)",  # ... unmapped, inconsistent, within_2_weeks, other_staff
+                    "40, 0, 50, 0, 0, 80, 50, NULL)",  # ... within_2_weeks, other_staff, patients (no list size)
                     [month, code, sub_icb, icb, region],
                 )

@@ -196,12 +196,33 @@ def _work_folder(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
             yield Path(temporary)
         return
     folder = db.with_name(db.name + ".ingest-work")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    _empty(folder, con)
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         yield folder
     finally:
+        _empty(folder, con)
+
+
+def _empty(folder: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Remove `folder`, except DuckDB's spill folder while this connection's database still uses it: once a load
+    has spilled, DuckDB cannot switch its temporary directory back, keeps files there until the database closes
+    (and removes the folder itself then), and a checkpoint that finds one of them gone is fatal."""
+    spill = _spill_folder(folder)
+    if _setting(con, "temp_directory") != str(spill):
         shutil.rmtree(folder, ignore_errors=True)
+        return
+    for child in folder.iterdir() if folder.is_dir() else ():
+        if child == spill:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def _spill_folder(workdir: Path) -> Path:
+    return workdir / "duckdb"
 
 
 @contextmanager
@@ -209,7 +230,11 @@ def _bounded(con: duckdb.DuckDBPyConnection, workdir: Path) -> Iterator[None]:
     """DuckDB's memory and spill limits for the load; the connection's own settings back afterwards."""
     before = {name: _setting(con, name) for name in LIMIT_SETTINGS}
     con.execute("SET memory_limit = $v", {"v": LOAD_MEMORY_LIMIT})
-    con.execute("SET temp_directory = $v", {"v": str(workdir / "duckdb")})
+    spill = str(_spill_folder(workdir))
+    if (
+        before["temp_directory"] != spill
+    ):  # else an earlier load's, still in use: DuckDB refuses to set it again
+        con.execute("SET temp_directory = $v", {"v": spill})
     con.execute("SET max_temp_directory_size = $v", {"v": LOAD_TEMP_LIMIT})
     try:
         yield

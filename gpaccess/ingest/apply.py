@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from gpaccess.ingest.tracker import TrackerBatch
-from gpaccess.store.derived import REPLACE_BATCH
+from gpaccess.store.derived import REPLACE_BATCH, refresh_patients
 
 # Regions and ICBs come only from data/reference/icb_reference.csv (seeded with the schema): a mapping naming
 # any other is refused before this runs (gpad_checks), so a load never creates one.
@@ -146,6 +146,8 @@ def apply_batch(
         ) in REPLACE_BATCH:  # practice_month and sub_icb_month_mix of the batch's months and ICBs
             con.execute(statement)
         con.execute(LIST_SIZES_SQL)
+        if _writes_appointments_or_list_sizes(con):
+            refresh_patients(con)  # practice_month.patients by the list-size rule, stored once
         _apply_tracker(con, tracker, replace)
         _log(con, log_rows, load_id, loaded_by)
         _label_dataset(con, synthetic)
@@ -153,6 +155,13 @@ def apply_batch(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _writes_appointments_or_list_sizes(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM stage_keys) OR EXISTS (SELECT 1 FROM stage_list_size)"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _apply_tracker(con: duckdb.DuckDBPyConnection, tracker: TrackerBatch, replace: bool) -> None:

@@ -10,7 +10,12 @@ from pathlib import Path
 import duckdb
 
 from gpaccess.reference import HIGH_IMPACT_ACTIONS, read_reference_csv, value_map_rows
-from gpaccess.store.derived import HAS_DEPTH_SQL, migrate
+from gpaccess.store.derived import (
+    LIST_SIZE_RULE_JOIN,
+    PATIENTS_EXPR,
+    has_column,
+    migrate,
+)
 from gpaccess.store.handover import connect_for_writing
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
@@ -106,7 +111,20 @@ _BEFORE_DEPTH = {
         "NULL::VARCHAR AS category, NULL::BIGINT AS appointments WHERE false"
     ),
 }
+# A database written before the stored list size (practice_month without `patients`), opened read-only: the
+# practice-months' patients computed by the list-size rule (the same as the load stores), until the next load.
+# Composed of the fixed strings of gpaccess.store.derived only (no value from input).
+_BEFORE_STORED_PATIENTS = {
+    "practice_months_with_patients": (
+        "CREATE OR REPLACE TEMP MACRO practice_months_with_patients(scope_region, scope_icb, first_month, "  # noqa: S608
+        f"last_month) AS TABLE SELECT s.*, {PATIENTS_EXPR} AS patients "
+        "FROM practice_months_in_scope(scope_region, scope_icb, first_month, last_month) AS s"
+        f"{LIST_SIZE_RULE_JOIN}"
+    ),
+}
 assert all(_BEFORE_DEPTH[name] != _TEMPORARY[name] for name in _BEFORE_DEPTH)
+# the columns a database may lack (it was written before them) -> the TEMP macros that stand in for them
+_STAND_INS = (("within_2_weeks", _BEFORE_DEPTH), ("patients", _BEFORE_STORED_PATIENTS))
 
 # connection -> whether its database holds the current macros (a database opened read-only cannot change)
 _STORED_CURRENT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = (
@@ -140,26 +158,28 @@ def provide_macros(
     by the app) they are defined as TEMP macros on this cursor only: a TEMP macro is found before a stored one of
     the same name. That costs about 1 ms a macro, so only until the next load rewrites the stored ones."""
     if names and not stored_macros_current(con):
-        chosen = _BEFORE_DEPTH if _before_depth(con) else _TEMPORARY
-        cursor.execute(";\n".join(chosen.get(name, _TEMPORARY[name]) for name in names))
+        chosen = dict(_TEMPORARY)
+        for column, stand_ins in _STAND_INS:
+            if column in _missing_columns(con):
+                chosen.update(stand_ins)
+        cursor.execute(";\n".join(chosen[name] for name in names))
 
 
-_BEFORE_DEPTH_KNOWN: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = (
+_MISSING_KNOWN: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, frozenset[str]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _before_depth(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the database predates #16's columns (checked once per connection)."""
-    known = _BEFORE_DEPTH_KNOWN.get(con)
+def _missing_columns(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The derived practice_month columns of _STAND_INS the database lacks (checked once per connection)."""
+    known = _MISSING_KNOWN.get(con)
     if known is None:
         probe = con.cursor()
         try:
-            row = probe.execute(HAS_DEPTH_SQL).fetchone()
-            known = not (row and row[0])
+            known = frozenset(column for column, _ in _STAND_INS if not has_column(probe, column))
         finally:
             probe.close()
-        _BEFORE_DEPTH_KNOWN[con] = known
+        _MISSING_KNOWN[con] = known
     return known
 
 
@@ -169,6 +189,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS_SQL)
     con.execute(_MACROS_VERSION_SQL)
     _STORED_CURRENT.pop(con, None)
+    _MISSING_KNOWN.pop(con, None)
     if _is_empty(con, "value_map"):
         con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", value_map_rows())
     con.execute(PUBLISHED_ENUMS_SQL)

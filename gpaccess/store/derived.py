@@ -2,6 +2,11 @@
 load (gpaccess.ingest.apply: the months and ICBs of a batch) and the migration of a database written before a
 column or table existed (`migrate`, at a writable open). Fixed strings only: no value from input.
 
+practice_month.patients is each practice-month's registered patients by the list-size rule (docs/roles.md): the
+practice's latest list size on or before the month, else its earliest (months before its first extract), else
+NULL. It is stored once, refreshed by every load that writes practice_month or list_size (REFRESH_PATIENTS_SQL),
+so no query repeats the ASOF join.
+
 Definitions (docs/data-model.md): within_2_weeks counts the booking intervals Same Day to 8 to 14 Days
 (gpaccess.reference.WITHIN_2_WEEKS_BANDS); its denominator is appointments less unknown_band. other_staff counts
 HCP_TYPE 'Other Practice staff'; GP share is gp over gp + other_staff (staff type known).
@@ -70,6 +75,24 @@ REPLACE_BATCH = (
     "DROP VIEW derive_source",
 )
 
+# The list-size rule, once: joined to practice-months `s` (month, practice_code), it gives PATIENTS_EXPR.
+LIST_SIZE_RULE_JOIN = """
+ASOF LEFT JOIN list_size AS before
+    ON before.practice_code = s.practice_code AND before.extract_date <= s.month
+LEFT JOIN (SELECT practice_code, arg_min(patients, extract_date) AS patients FROM list_size GROUP BY practice_code)
+    AS earliest ON earliest.practice_code = s.practice_code"""
+PATIENTS_EXPR = "coalesce(before.patients, earliest.patients)"
+
+# Every practice-month's patients again: a list-size extract changes the months from its date to the next
+# extract's (and, if it is a practice's first, the months before it), so the whole column is refreshed (a
+# fraction of a second for 12 national months, a scan of two tables of a few hundred thousand rows).
+# Composed of the fixed strings above only (no value from input).
+REFRESH_PATIENTS_SQL = f"""
+UPDATE practice_month AS p SET patients = r.patients
+FROM (SELECT s.month, s.practice_code, {PATIENTS_EXPR} AS patients FROM practice_month AS s {LIST_SIZE_RULE_JOIN}) AS r
+WHERE r.month = p.month AND r.practice_code = p.practice_code
+"""  # noqa: S608
+
 ADD_COLUMNS_SQL = """
 ALTER TABLE practice_month ADD COLUMN within_2_weeks BIGINT;
 ALTER TABLE practice_month ADD COLUMN other_staff BIGINT;
@@ -87,30 +110,42 @@ WHERE d.month = p.month AND d.practice_code = p.practice_code
 """
 
 
+def refresh_patients(con: duckdb.DuckDBPyConnection) -> None:
+    """Store every practice-month's registered patients by the list-size rule: after writing practice_month or
+    list_size (a load, inside its transaction; a test's fixture written by hand)."""
+    con.execute(REFRESH_PATIENTS_SQL)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a database written before #16 up to date, at a writable open (ensure_schema): add practice_month's
-    within_2_weeks and other_staff and derive them, and sub_icb_month_mix, from `appointment`, in one
-    transaction. A database that has the columns (new, or migrated) is left as it is."""
-    if _has_depth_columns(con):
-        return
+    """Bring a database written before a derived column existed up to date, at a writable open (ensure_schema),
+    each step in one transaction: #16's within_2_weeks, other_staff and sub_icb_month_mix, derived from
+    `appointment`; then the stored list size (practice_month.patients), derived from list_size. A database that
+    has the columns (new, or migrated) is left as it is."""
+    if not has_column(con, "within_2_weeks"):
+        _in_transaction(con, ADD_COLUMNS_SQL, BACKFILL_SQL, "DELETE FROM sub_icb_month_mix", SOURCE_ALL, MIX_SQL,
+                        "DROP VIEW derive_source")  # fmt: skip
+    if not has_column(con, "patients"):
+        _in_transaction(
+            con, "ALTER TABLE practice_month ADD COLUMN patients INTEGER", REFRESH_PATIENTS_SQL
+        )
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, *statements: str) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(ADD_COLUMNS_SQL)
-        con.execute(BACKFILL_SQL)
-        con.execute("DELETE FROM sub_icb_month_mix")
-        con.execute(SOURCE_ALL)
-        con.execute(MIX_SQL)
-        con.execute("DROP VIEW derive_source")
+        for statement in statements:
+            con.execute(statement)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def _has_depth_columns(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(HAS_DEPTH_SQL).fetchone()
+def has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:
+    """Whether practice_month has `column` (in the database's own main schema)."""
+    row = con.execute(HAS_COLUMN_SQL, {"column": column}).fetchone()
     return bool(row and row[0])
 
 
-HAS_DEPTH_SQL = """SELECT count(*) FROM duckdb_columns() WHERE table_name = 'practice_month'
-AND column_name = 'within_2_weeks' AND database_name = current_database() AND schema_name = 'main'"""
+HAS_COLUMN_SQL = """SELECT count(*) FROM duckdb_columns() WHERE table_name = 'practice_month'
+AND column_name = $column AND database_name = current_database() AND schema_name = 'main'"""

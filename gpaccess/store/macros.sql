@@ -18,19 +18,12 @@ CREATE OR REPLACE MACRO practice_months_in_scope(scope_region, scope_icb, first_
       AND (last_month IS NULL OR month <= last_month);
 
 CREATE OR REPLACE MACRO practice_months_with_patients(scope_region, scope_icb, first_month, last_month) AS TABLE
-    -- practice_months_in_scope with `patients`: the practice's registered patients that month, from its latest
-    -- list size on or before the month, else its earliest (for months before its first extract); NULL if it has
-    -- no list size at all.
-    WITH earliest_list AS (
-        SELECT practice_code, arg_min(patients, extract_date) AS patients
-        FROM list_size
-        GROUP BY practice_code
-    )
-    SELECT s.*, coalesce(before.patients, earliest.patients) AS patients
-    FROM practice_months_in_scope(scope_region, scope_icb, first_month, last_month) AS s
-    ASOF LEFT JOIN list_size AS before
-        ON before.practice_code = s.practice_code AND before.extract_date <= s.month
-    LEFT JOIN earliest_list AS earliest ON earliest.practice_code = s.practice_code;
+    -- practice_months_in_scope, for the queries that read `patients`: the practice's registered patients that
+    -- month, from its latest list size on or before the month, else its earliest (for months before its first
+    -- extract); NULL if it has no list size at all. Stored in practice_month at load (gpaccess.store.derived); on a
+    -- database written before that, opened read-only, db.run computes it here by the same rule until the next load.
+    SELECT *
+    FROM practice_months_in_scope(scope_region, scope_icb, first_month, last_month);
 
 CREATE OR REPLACE MACRO enrolments_in_scope(scope_region, scope_icb, scope_programme) AS TABLE
     -- enrolment rows (all columns, any status) of practices in the scope's region and ICB (the practice's ICB in

@@ -76,7 +76,11 @@ CREATE TABLE IF NOT EXISTS practice_month (  -- key: month, practice_code
     -- Added for access in depth (#16); a database written before them gains them at its next writable open
     -- (gpaccess.store.migrate), NULL-free from then on.
     within_2_weeks BIGINT,                   -- booked Same Day to 14 days (known_interval = appointments - unknown_band)
-    other_staff BIGINT                       -- HCP_TYPE 'Other Practice staff' (known staff type = gp + other_staff)
+    other_staff BIGINT,                      -- HCP_TYPE 'Other Practice staff' (known staff type = gp + other_staff)
+    -- Registered patients that month by the list-size rule (docs/roles.md: latest extract on or before the month,
+    -- else the earliest after; NULL without any), stored by every load that writes practice_month or list_size
+    -- (gpaccess.store.derived.REFRESH_PATIENTS_SQL); a database written before it gains it at its next writable open.
+    patients INTEGER
 );
 -- Appointments per month and sub-ICB location by one published dimension (booking interval, staff type or national
 -- category), derived from `appointment` at load time: the Access page's distributions, never a practice's.

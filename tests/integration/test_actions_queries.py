@@ -121,7 +121,7 @@ def build_actions_store(path: Path) -> Path:
         for code, icb, region in PRACTICES:
             con.execute(
                 "INSERT INTO practice_month VALUES (?, ?, 'X', ?, ?, 100, 60, 30, 5, 5, 0, 90, 5, 5, "
-                "40, 0, 50, 0, 0, 80, 50)",  # ... unmapped, inconsistent, within_2_weeks, other_staff
+                "40, 0, 50, 0, 0, 80, 50, NULL)",  # ... within_2_weeks, other_staff, patients (no list size)
                 [D(2022, 6, 1), code, icb, region],
             )
         con.execute("CHECKPOINT")

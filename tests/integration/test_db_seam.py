@@ -21,6 +21,7 @@ from gpaccess.db import Query, load_query, run
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
 from gpaccess.store.connect import MACROS, stored_macros_current
+from gpaccess.store.derived import refresh_patients
 
 MONTH = dt.date(2025, 1, 1)
 OWN, OTHER = "QRV", "QKK"
@@ -57,6 +58,7 @@ def build_store(path: Path) -> None:
     con.executemany(
         "INSERT INTO list_size VALUES (?, ?, 5000)", [(code, MONTH) for code, _ in PRACTICES]
     )
+    refresh_patients(con)  # as a load stores them
     con.execute(
         "INSERT INTO enrolment (programme, phase, level, practice_code, enrolled_date, status) "
         "VALUES ('GPIP', 'Phase 1', 'universal', 'R00001', DATE '2024-06-01', 'active')"

@@ -51,7 +51,7 @@ def con(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     for month in MONTHS:
         store.execute(
             "INSERT INTO practice_month VALUES (?, 'A00001', 'W2U3Z', 'QRV', 'Y56', 100, 60, 30, 5, 5, 0, "
-            "90, 5, 5, 40, 0, 45, 0, 0, 80, 50)",  # ... unmapped, inconsistent, within_2_weeks, other_staff
+            "90, 5, 5, 40, 0, 45, 0, 0, 80, 50, NULL)",  # ... within_2_weeks, other_staff, patients (no list size)
             [month],
         )
     return store
