@@ -47,10 +47,11 @@ def write_requested(db: Path) -> bool:
     return False
 
 
-def connect_for_writing(db: Path, wait: float = WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open `db` for writing, asking readers to let go and waiting up to `wait` seconds for them (and for
-    another writer to finish). Raises DuckDB's IOException (a lock conflict) if the file is still held."""
-    deadline = time.monotonic() + wait
+def connect_for_writing(db: Path, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open `db` for writing, asking readers to let go and waiting up to `wait` seconds (WAIT_SECONDS unless
+    given) for them and for another writer to finish. Raises DuckDB's IOException (a lock conflict) if the file
+    is still held."""
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     try:
         handle = os.open(request_path(db), os.O_RDWR | os.O_CREAT, 0o644)
     except (

@@ -592,7 +592,12 @@ def test_a_killed_loads_leftovers_are_cleared_by_the_next_load(base_db, tmp_path
     assert not stale.parent.parent.exists()
 
 
-def test_a_database_held_by_another_process_is_named_not_a_traceback(base_db, tmp_path, capsys):
+def test_a_database_held_by_another_process_is_named_not_a_traceback(
+    base_db, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(
+        "gpaccess.store.handover.WAIT_SECONDS", 0.5
+    )  # the holder never lets go: no need to wait
     db = tmp_path / "store.duckdb"
     shutil.copy(base_db, db)
     holder = subprocess.Popen(
