@@ -64,6 +64,7 @@ chosen = st.multiselect(
 )
 keep_in_url(chosen)
 st.caption(
+    f"{len(chosen)} of {len(PACK_CHOICES)} charts chosen (the box scrolls). "
     "The named list of practices in an ICB's lowest 20% is never part of a board pack: the pack shows the "
     "reach of support as counts. A chart with nothing to show for these filters has no slide."
 )

@@ -32,6 +32,7 @@ st.dataframe(
         first_month=held["first_month"].map(lambda d: "" if pd.isna(d) else f"{d:%b %Y}"),
         newest_month=held["newest_month"].map(lambda d: "" if pd.isna(d) else f"{d:%b %Y}"),
         months=held["months"].map(lambda n: "" if pd.isna(n) or n == 0 else f"{int(n):,}"),
+        practices=held["practices"].map(lambda n: "" if pd.isna(n) else f"{int(n):,}"),
         last_loaded=held["last_loaded"].map(lambda t: "" if pd.isna(t) else f"{t:%Y-%m-%d %H:%M}"),
     ).rename(
         columns={

@@ -102,7 +102,7 @@ class PageCharts:
         for chart in charts:
             if chart.data.empty:
                 st.info(plain(chart.title, None))
-            elif in_tabs or (self.drawn < HEADLINE_CHARTS and not entry.detail):
+            elif in_tabs or (self.drawn < HEADLINE_CHARTS and not entry.is_detail(chart)):
                 self.drawn += not in_tabs
                 render.chart(chart)
             elif st.toggle(f"Show: {plain(chart.title, None)}", key=f"more_{chart.key}"):

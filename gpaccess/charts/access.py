@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from gpaccess import theme
 from gpaccess.charts.base import SOURCE_GPAD, Chart, style
 from gpaccess.charts.trim import TRIM_BY_TOTAL
+from gpaccess.charts.words import listing
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER, shown_count, shown_share, too_few
 from gpaccess.identification import SUPPORT_MEASURES
 from gpaccess.labels import icb_label
@@ -239,11 +240,17 @@ def support_reach(
     subtitle = f"{scope_label} · {window_label} · practices per ICB"
     draw = partial(_reach_figure, data, title=title, subtitle=subtitle)
     alt = (
-        f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} ({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
-        + "; ".join(
-            f"{r.icb}, {r.series[0].lower()}{r.series[1:]}: {r.shown_as}" for r in data.itertuples()
+        f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} "
+        f"({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
+        + listing(
+            [
+                f"{icb}: "
+                + ", ".join(
+                    f"{r.shown_as} ({r.series[0].lower()}{r.series[1:]})" for r in rows.itertuples()
+                )
+                for icb, rows in data.groupby("icb", sort=False)
+            ]
         )
-        + "."
     )
     notes = (f"Counts below {SMALL_NUMBER} show '{FEWER_THAN}' and no bar.",)
     return Chart(f"support_reach_{measure}", title, subtitle, draw, data, alt, SOURCE_BOTH, notes)

@@ -33,6 +33,7 @@ from gpaccess.charts.board import (
     programme_facets,
 )
 from gpaccess.charts.gains import with_small_number_rule
+from gpaccess.charts.trim import LONG
 from gpaccess.charts.words import (
     TO_DATE,
     action_label,
@@ -147,6 +148,11 @@ SHORT_NAMES = {  # column headings of the area tables (the data table has the fu
     9: "Self-care",
     10: "QI expertise",
 }
+
+
+def many_areas(chart: Chart) -> bool:
+    """An area table too long to open a page with: more areas (rows) than a trimmed chart keeps."""
+    return chart.data["area"].nunique() > LONG
 
 
 def area_programmes(frame: pd.DataFrame, by: str) -> list[str]:

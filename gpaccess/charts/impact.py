@@ -23,7 +23,9 @@ ARMS = {
 
 
 def _fmt(value: float | None, digits: int) -> str:
-    return "no data" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+    if value is None or pd.isna(value):
+        return "no data"
+    return f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0: no "-0.0"
 
 
 def _signed(value: float | None, digits: int) -> str:

@@ -55,9 +55,16 @@ PANEL_TITLES_PX = 30  # room for facets' titles (make_subplots puts them just ab
 STACK_GAP_PX = 96  # between stacked facets: axis labels and title above, facet title below
 LEGEND_ROW_PX = 24
 Y_TITLE_CHARS = 24  # a line of a y axis's title (upright beside the plot)
-TALL_ROWS = 1.4  # plot height for rows of two lines, against one
+TALL_ROWS = (
+    1.4  # plot height for rows of two lines, against one; each further line adds as much again
+)
 SOURCE_NAME = "source"  # the name style() gives the source annotation
 _CACHE_ATTR = "_gpaccess_screen"
+
+
+def row_height(lines: int) -> float:
+    """How much taller a plot is drawn when its category rows take `lines` lines of text."""
+    return 1 + (TALL_ROWS - 1) * (max(lines, 1) - 1)
 
 
 def split_title(text: str) -> tuple[str, str]:
@@ -112,12 +119,13 @@ def screen_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
     tables_only = bool(data) and all(t.get("type") == "table" for t in data)
     plot = max(height - old_top - old_bottom, 160)
-    tall = bar_labels(layout, data) > 1  # rows of two lines: more room for each
-    column_labels = heatmap_labels(layout, data)
+    bar_lines = bar_labels(layout, data)
+    column_labels, heatmap_lines = heatmap_labels(layout, data)
+    row_lines = max(bar_lines, heatmap_lines)  # rows of two or more lines: more room for each
     label_px = widest_label_px(layout, data)
     chars = _panel_chars(label_px)
     gap = STACK_GAP_PX + LINE_PX * (_panel_lines(layout, chars) - 1)
-    plot = round(_stack_columns(layout, data, plot, gap) * (TALL_ROWS if tall else 1))
+    plot = round(_stack_columns(layout, data, plot, gap) * row_height(row_lines))
     panel_lines = _panel_titles(layout, chars)
     _axis_titles(layout, _panel_chars(max(label_px, AXIS_LABELS_PX)), tables_only)
     top = _title(layout) + (PANEL_TITLES_PX + LINE_PX * (panel_lines - 1) if panel_lines else 0)

@@ -7,6 +7,7 @@ Pure: works on a figure's dict; no Streamlit.
 from __future__ import annotations
 
 import base64
+import math
 import numbers
 import re
 import textwrap
@@ -97,22 +98,22 @@ def _beside(text: str, x: Any) -> str:
     return join_lines(wrap(text, AXIS_TEXT_CHARS) if x == 0 else two_lines(text))
 
 
-def heatmap_labels(layout: dict[str, Any], data: list[dict[str, Any]]) -> int:
+def heatmap_labels(layout: dict[str, Any], data: list[dict[str, Any]]) -> tuple[int, int]:
     """Tables of coloured cells: row labels wrapped, column labels upright (slanted ones run into each other
     when a phone leaves a column 20 pixels), cell text smaller. Returns the pixels the column labels need above
-    the plot (0 unless they are on top)."""
-    room = 0
+    the plot (0 unless they are on top) and the most lines a row label now takes."""
+    room, lines = 0, 1
     for trace in data:
         if trace.get("type") != "heatmap":
             continue
-        _category_labels(layout, trace, HEATMAP_LABEL_CHARS)
+        lines = max(lines, _category_labels(layout, trace, HEATMAP_LABEL_CHARS))
         trace["textfont"] = {**trace.get("textfont", {}), "size": HEATMAP_TEXT_SIZE}
         x_axis = layout.setdefault(axis_name("x", trace.get("xaxis") or "x"), {})
         x_axis["tickangle"] = -90
         if x_axis.get("side") == "top":
             longest = max((len(str(v)) for v in trace_values(trace, "x")), default=0)
             room = max(room, round(CHAR_PX * longest) + 16)
-    return room
+    return room, lines
 
 
 def _text_beside_bars(trace: dict[str, Any]) -> bool:
@@ -175,10 +176,37 @@ def _text_room(layout: dict[str, Any], data: list[dict[str, Any]]) -> None:
         if end > high:
             spec["range"] = [low, end]
             spec["autorange"] = False
+            if not spec.get(
+                "tickvals"
+            ):  # ticks to the plotted values, not into the room made for text
+                spec["tickvals"] = nice_ticks(low, max(high, _largest_bar(beside, axis)))
         _fewer_ticks(spec)
     for axis in {axis_name("x", t.get("xaxis") or "x") for t in beside}:
         on_axis = [t for t in beside if axis_name("x", t.get("xaxis") or "x") == axis]
         _date_room(layout.setdefault(axis, {}), on_axis, max(PHONE_PLOT_PX - label_px[axis], 100.0))
+
+
+def _largest_bar(traces: list[dict[str, Any]], axis: str) -> float:
+    """The largest value drawn on x axis `axis` by `traces`."""
+    values = [
+        float(x)
+        for t in traces
+        if axis_name("x", t.get("xaxis") or "x") == axis
+        for x in trace_values(t, "x")
+        if isinstance(x, numbers.Real) and not math.isnan(x)
+    ]
+    return max(values, default=0.0)
+
+
+def nice_ticks(low: float, high: float) -> list[float]:
+    """Ticks from `low` to `high` at a round step (1, 2, 2.5 or 5 times a power of ten), at most five."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    power = 10.0 ** math.floor(math.log10(span / 4))
+    step = next(power * m for m in (1, 2, 2.5, 5, 10) if span / (power * m) <= 4)
+    count = math.floor(span / step + 1e-9)
+    return [round(low + i * step, 10) for i in range(count + 1)]
 
 
 def _date_room(spec: dict[str, Any], traces: list[dict[str, Any]], width: float) -> None:

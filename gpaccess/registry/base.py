@@ -55,7 +55,12 @@ class Entry:
     build: Build  # None: the chart does not apply to this scope (`not_applicable` says why on the page)
     slide: SlideRule = data_table  # native PowerPoint panels from the chart's data
     not_applicable: str = ""
-    detail: bool = False  # long per-ICB or per-cohort detail: behind its "Show" switch on the page, in the deck
+    # long per-ICB or per-cohort detail: behind its "Show" switch on the page, in the deck; a function when only
+    # some of the entry's charts are long (e.g. a table per ICB of England, not of a region)
+    detail: bool | Callable[[Chart], bool] = False
+
+    def is_detail(self, chart: Chart) -> bool:
+        return self.detail(chart) if callable(self.detail) else self.detail
 
     def charts(self, fetch: Fetch, ctx: ChartContext) -> list[Chart]:
         built = self.build(fetch, ctx)

@@ -268,6 +268,7 @@ ACTIONS = Page(
             "Actions adopted",
             _by_area,
             native.adoption_by_area,
+            detail=actions.many_areas,  # England's 42 ICBs; a region's ICBs are headline
         ),
         Entry(
             "actions_gains",

@@ -87,3 +87,20 @@ def test_mode_mix_shares_add_up():
     assert chart.title.startswith(
         "In Oct 2025, 65% of appointments were face to face and 25% by telephone"
     )
+
+
+def test_support_reach_text_alternative_is_one_part_per_icb_and_stops_at_twelve():
+    two = support_reach(reach_frame(), "face_to_face_pct", "England", "Oct 2025", None).alt_text
+    assert two.endswith(
+        "NHS Alpha ICB: 12 (lowest 20%, in Accelerate or GPIP), 8 (lowest 20%, in neither programme), 18 (in a "
+        "programme, not in the lowest 20%); NHS Beta ICB: fewer than 5 (lowest 20%, in Accelerate or GPIP), "
+        "fewer than 5 (lowest 20%, in neither programme), fewer than 5 (in a programme, not in the lowest 20%)."
+    )
+    many = pd.concat(
+        [
+            reach_frame().iloc[:1].assign(icb_code=f"Q{i:02d}", icb_name=f"NHS Area {i:02d} ICB")
+            for i in range(20)
+        ]
+    )
+    alt = support_reach(many, "face_to_face_pct", "England", "Oct 2025", None).alt_text
+    assert alt.count("NHS Area") == 12 and alt.endswith("and 8 more, listed in the data table.")

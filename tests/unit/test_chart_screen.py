@@ -192,3 +192,60 @@ def test_heatmap_columns_are_labelled_upright_with_room_made_above_the_plot():
     assert top.layout.xaxis.tickangle == -90
     room = top.layout.margin.t - bottom.layout.margin.t
     assert room >= 6 * len("2 Consultation types")  # the longest column label, upright
+
+
+def heatmap_rows(names: list[str]) -> go.Figure:
+    figure = go.Figure(go.Heatmap(z=[[1.0, 2.0]] * len(names), x=["a", "b"], y=names))
+    return style(figure, title="t", subtitle="s", source=SOURCE)
+
+
+def plot_height(figure: go.Figure) -> float:
+    return figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+
+
+def test_heatmap_rows_of_several_lines_get_the_room_each_line_needs():
+    short = [f"ICB {i}" for i in range(42)]
+    two = [f"Long name {i} of an area" for i in range(42)]  # 14 characters a line: two lines
+    three = [f"Longer name {i} of a wide area here" for i in range(42)]
+    lines = {
+        len(names): max(
+            len(t.split("<br>")) for t in for_screen(heatmap_rows(names)).layout.yaxis.ticktext
+        )
+        for names in (two, three)
+    }
+    assert lines == {len(two): 2, len(three): 3}
+    plot = plot_height(heatmap_rows(short))  # the plot as drawn for a wide screen
+    one_line = plot_height(for_screen(heatmap_rows(short)))
+    assert plot_height(for_screen(heatmap_rows(two))) - one_line == round(plot * 1.4) - plot
+    assert plot_height(for_screen(heatmap_rows(three))) - one_line == round(plot * 1.8) - plot
+
+
+def test_room_made_for_text_beside_bars_gets_no_ticks():
+    """An axis of shares stretched so the text fits after the bars still has its ticks end at the bars (no
+    '300%' on a share)."""
+    figure = go.Figure(
+        go.Bar(
+            y=["a", "b"],
+            x=[100.0, 96.5],
+            orientation="h",
+            textposition="outside",
+            text=[
+                "100.0% (175 of 175) with appointment data",
+                "96.5% (83 of 86) with appointment data",
+            ],
+        )
+    )
+    figure.update_xaxes(ticksuffix="%")
+    style(figure, title="t", subtitle="s", source=SOURCE)
+    axis = for_screen(figure).layout.xaxis
+    assert axis.range[1] > 150
+    assert list(axis.tickvals) == [0, 50, 100]
+
+
+def test_nice_ticks_are_round_and_stop_at_the_top():
+    from gpaccess.charts.screen_text import nice_ticks
+
+    assert nice_ticks(0, 100) == [0, 25, 50, 75, 100]
+    assert nice_ticks(0, 160) == [0, 50, 100, 150]
+    assert nice_ticks(0, 7) == [0, 2, 4, 6]
+    assert nice_ticks(0, 0.3) == [0, 0.1, 0.2, 0.3]

@@ -158,3 +158,31 @@ def test_no_gap_is_not_called_the_widest_gap():
     )
     chart = actions.gains_by_action(frame, "England")
     assert chart.title.endswith("Accelerate: no action with a higher share among its adopters")
+
+
+def icbs(count: int) -> pd.DataFrame:
+    one = by_area().query("area_code == 'QRV'")
+    return pd.concat(
+        [
+            one.assign(area_code=f"Q{i:02d}", area_name=f"NHS Area {i} Integrated Care Board")
+            for i in range(count)
+        ]
+    )
+
+
+def test_only_a_table_of_many_icbs_is_detail_behind_its_switch():
+    from gpaccess.registry import PAGES
+
+    entry = next(e for e in PAGES["actions"].entries if e.key == "actions_by_area")
+    charts = {
+        n: actions.adoption_by_area(icbs(n), "icb", "Accelerate", "England")
+        for n in (11, 25, 26, 42)
+    }
+    assert {n: entry.is_detail(c) for n, c in charts.items()} == {
+        11: False,
+        25: False,
+        26: True,
+        42: True,
+    }
+    regions = actions.adoption_by_area(by_area(), "region", "Accelerate", "England")
+    assert not entry.is_detail(regions)

@@ -279,3 +279,13 @@ def test_the_finding_says_how_each_group_moved(seed, trend, effect):
     assert "at matched comparators in GPIP: " in text  # which programme, when a page shows both
     difference = f"{round(result.estimate, 1) + 0.0:+.1f} pp"
     assert difference in text
+
+
+def test_the_table_never_shows_minus_zero():
+    from dataclasses import replace
+
+    result = estimate(synthetic_panel(seed=1, effect=3.0), "face_to_face")
+    near_zero = replace(result, estimate=0.04, ci_low=-0.04, ci_high=0.2, comparator_change=-0.01)
+    row = results_table([near_zero]).loc[0]
+    assert row["Difference (95% CI)"] == "+0.0 pp (0.0 to 0.2)"
+    assert row["Change: comparators"] == "+0.0"
