@@ -57,7 +57,9 @@ def test_page_shows_freshness_months_held_and_every_load(monkeypatch, demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
     loads = con.execute("SELECT count(*) FROM load_log").fetchone()[0]
     newest = con.execute("SELECT max(month) FROM practice_month").fetchone()[0]
-    practices = con.execute("SELECT count(DISTINCT practice_code) FROM practice_month").fetchone()[0]
+    practices = con.execute("SELECT count(DISTINCT practice_code) FROM practice_month").fetchone()[
+        0
+    ]
     con.close()
     texts = [a.value for a in (*at.success, *at.warning)]
     assert any(f"{newest:%B %Y}" in t for t in texts), (
@@ -66,7 +68,9 @@ def test_page_shows_freshness_months_held_and_every_load(monkeypatch, demo_db):
     tables = [t.value for t in at.dataframe]
     held = next(t for t in tables if "Newest month" in t.columns)
     assert held.iloc[0]["Newest month"] == f"{newest:%b %Y}"
-    assert held.iloc[0]["Practices"] == f"{practices:,}"  # thousands separated, as on every other page
+    assert (
+        held.iloc[0]["Practices"] == f"{practices:,}"
+    )  # thousands separated, as on every other page
     history = next(t for t in tables if "Outcome" in t.columns)
     assert len(history) == loads and set(history["Outcome"]) == {"loaded"}
     # uploads are off without the setting, and the page says how to turn them on
