@@ -176,10 +176,8 @@ def _text_room(layout: dict[str, Any], data: list[dict[str, Any]]) -> None:
         if end > high:
             spec["range"] = [low, end]
             spec["autorange"] = False
-            if not spec.get(
-                "tickvals"
-            ):  # ticks to the plotted values, not into the room made for text
-                spec["tickvals"] = nice_ticks(low, max(high, _largest_bar(beside, axis)))
+            if not spec.get("tickvals") and not spec.get("tickformat"):
+                _ticks_to(spec, low, max(high, _largest_bar(beside, axis)))
         _fewer_ticks(spec)
     for axis in {axis_name("x", t.get("xaxis") or "x") for t in beside}:
         on_axis = [t for t in beside if axis_name("x", t.get("xaxis") or "x") == axis]
@@ -196,6 +194,16 @@ def _largest_bar(traces: list[dict[str, Any]], axis: str) -> float:
         if isinstance(x, numbers.Real) and not math.isnan(x)
     ]
     return max(values, default=0.0)
+
+
+def _ticks_to(spec: dict[str, Any], low: float, high: float) -> None:
+    """Ticks to the plotted values, not into the room made for text after them; labelled as Plotly would
+    (its tick suffix is not applied to ticks given as values)."""
+    values = nice_ticks(low, high)
+    spec["tickvals"] = values
+    spec["ticktext"] = [
+        f"{spec.get('tickprefix', '')}{v:,g}{spec.get('ticksuffix', '')}" for v in values
+    ]
 
 
 def nice_ticks(low: float, high: float) -> list[float]:

@@ -240,6 +240,7 @@ def test_room_made_for_text_beside_bars_gets_no_ticks():
     axis = for_screen(figure).layout.xaxis
     assert axis.range[1] > 150
     assert list(axis.tickvals) == [0, 50, 100]
+    assert list(axis.ticktext) == ["0%", "50%", "100%"]
 
 
 def test_nice_ticks_are_round_and_stop_at_the_top():
