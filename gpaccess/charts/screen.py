@@ -37,6 +37,7 @@ from gpaccess.charts.screen_text import (
     bar_labels,
     heatmap_labels,
     join_lines,
+    point_labels,
     two_lines,
     widest_label_px,
     wrap,
@@ -121,6 +122,7 @@ def screen_spec(spec: dict[str, Any]) -> dict[str, Any]:
     plot = max(height - old_top - old_bottom, 160)
     bar_lines = bar_labels(layout, data)
     column_labels, heatmap_lines = heatmap_labels(layout, data)
+    point_labels(data)
     row_lines = max(bar_lines, heatmap_lines)  # rows of two or more lines: more room for each
     label_px = widest_label_px(layout, data)
     chars = _panel_chars(label_px)

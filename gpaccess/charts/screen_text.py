@@ -25,6 +25,7 @@ BAR_TEXT_CHARS = 18  # text beside a bar up to this long keeps to one line, long
 AXIS_TEXT_CHARS = 22  # a line of words at the axis in place of a bar ("fewer than 5 practices")
 BAR_TEXT_SIZE = 12
 CHAR_PX = 6.8  # width of a character of 12 px text, on average (for the room text needs)
+TICK_GAP_PX = 60  # the least room between value ticks on a phone, so that their labels stay level
 PHONE_PLOT_PX = 330  # a chart's width on a phone, less its right margin
 DATE = re.compile(r"\d{4}-\d{2}")  # a date as Plotly's typed data holds it: not a category label
 
@@ -116,6 +117,31 @@ def heatmap_labels(layout: dict[str, Any], data: list[dict[str, Any]]) -> tuple[
     return room, lines
 
 
+def point_labels(data: list[dict[str, Any]]) -> None:
+    """Names above points of a scatter turned inwards at the sides (above and to the left in the right third,
+    to the right in the left third), so that a phone's narrow plot does not cut them off at its edges."""
+    for trace in data:
+        if trace.get("type") != "scatter" or trace.get("textposition") != "top center":
+            continue
+        if "markers" not in str(trace.get("mode", "")) or "text" not in str(trace.get("mode", "")):
+            continue
+        xs = [
+            float(x) if isinstance(x, numbers.Real) else math.nan for x in trace_values(trace, "x")
+        ]
+        known = [x for x in xs if not math.isnan(x)]
+        if len(known) < 2 or max(known) == min(known):
+            continue
+        low, span = min(known), max(known) - min(known)
+        trace["textposition"] = [
+            "top right"
+            if (x - low) < span / 3
+            else "top left"
+            if (x - low) > 2 * span / 3
+            else "top center"
+            for x in xs
+        ]
+
+
 def _text_beside_bars(trace: dict[str, Any]) -> bool:
     """Text outside a horizontal bar, or text drawn to the right of a point (a bar's end or the axis)."""
     if isinstance(trace.get("text"), str) or trace.get("text") is None:
@@ -161,9 +187,10 @@ def _text_room(layout: dict[str, Any], data: list[dict[str, Any]]) -> None:
         axis = axis_name("x", trace.get("xaxis") or "x")
         label_px[axis] = max([label_px.get(axis, 0.0), *(_px(label) for label in labels)])
     needed: dict[str, float] = {}  # x axis: the range end each text needs, at most
+    phone_px: dict[str, float] = {}  # x axis: its width on a phone, about
     for trace in beside:
         axis = axis_name("x", trace.get("xaxis") or "x")
-        width = max(PHONE_PLOT_PX - label_px[axis], 100.0)
+        width = phone_px[axis] = max(PHONE_PLOT_PX - label_px[axis], 100.0)
         for x, text in zip(trace_values(trace, "x"), trace_values(trace, "text"), strict=False):
             if isinstance(x, numbers.Real) and float(x) > 0 and text:
                 end = float(x) * width / (width - min(_px(str(text)), 0.75 * width))
@@ -177,7 +204,8 @@ def _text_room(layout: dict[str, Any], data: list[dict[str, Any]]) -> None:
             spec["range"] = [low, end]
             spec["autorange"] = False
             if not spec.get("tickvals") and not spec.get("tickformat"):
-                _ticks_to(spec, low, max(high, _largest_bar(beside, axis)))
+                top = max(high, _largest_bar(beside, axis))
+                _ticks_to(spec, low, top, room_px=phone_px[axis] * (top - low) / (end - low))
         _fewer_ticks(spec)
     for axis in {axis_name("x", t.get("xaxis") or "x") for t in beside}:
         on_axis = [t for t in beside if axis_name("x", t.get("xaxis") or "x") == axis]
@@ -196,10 +224,13 @@ def _largest_bar(traces: list[dict[str, Any]], axis: str) -> float:
     return max(values, default=0.0)
 
 
-def _ticks_to(spec: dict[str, Any], low: float, high: float) -> None:
-    """Ticks to the plotted values, not into the room made for text after them; labelled as Plotly would
-    (its tick suffix is not applied to ticks given as values)."""
+def _ticks_to(spec: dict[str, Any], low: float, high: float, room_px: float) -> None:
+    """Ticks to the plotted values, not into the room made for text after them (`room_px` wide on a phone:
+    the two ends only where the steps between would crowd it); labelled as Plotly would (its tick suffix is
+    not applied to ticks given as values)."""
     values = nice_ticks(low, high)
+    if len(values) > 2 and room_px / (len(values) - 1) < TICK_GAP_PX:
+        values = [values[0], values[-1]]
     spec["tickvals"] = values
     spec["ticktext"] = [
         f"{spec.get('tickprefix', '')}{v:,g}{spec.get('ticksuffix', '')}" for v in values

@@ -220,27 +220,29 @@ def test_heatmap_rows_of_several_lines_get_the_room_each_line_needs():
     assert plot_height(for_screen(heatmap_rows(three))) - one_line == round(plot * 1.8) - plot
 
 
-def test_room_made_for_text_beside_bars_gets_no_ticks():
-    """An axis of shares stretched so the text fits after the bars still has its ticks end at the bars (no
-    '300%' on a share)."""
+def shares_with_text(texts: list[str]) -> go.Figure:
     figure = go.Figure(
-        go.Bar(
-            y=["a", "b"],
-            x=[100.0, 96.5],
-            orientation="h",
-            textposition="outside",
-            text=[
-                "100.0% (175 of 175) with appointment data",
-                "96.5% (83 of 86) with appointment data",
-            ],
-        )
+        go.Bar(y=["a", "b"], x=[100.0, 96.5], orientation="h", textposition="outside", text=texts)
     )
     figure.update_xaxes(ticksuffix="%")
-    style(figure, title="t", subtitle="s", source=SOURCE)
-    axis = for_screen(figure).layout.xaxis
-    assert axis.range[1] > 150
-    assert list(axis.tickvals) == [0, 50, 100]
-    assert list(axis.ticktext) == ["0%", "50%", "100%"]
+    return style(figure, title="t", subtitle="s", source=SOURCE)
+
+
+def test_room_made_for_text_beside_bars_gets_no_ticks():
+    """An axis of shares stretched so the text fits after the bars still has its ticks end at the bars (no
+    '300%' on a share); where the bars leave a phone little room, only the two ends are ticked (labels that
+    crowd are turned on their side)."""
+    short = for_screen(shares_with_text(["100.0% (17)", "96.5% (8)"])).layout.xaxis
+    assert short.range[1] > 100
+    assert list(short.tickvals) == [0, 50, 100]
+    assert list(short.ticktext) == ["0%", "50%", "100%"]
+    long = for_screen(
+        shares_with_text(
+            ["100.0% (175 of 175) with appointment data", "96.5% (83 of 86) with data"]
+        )
+    ).layout.xaxis
+    assert long.range[1] > 150
+    assert list(long.ticktext) == ["0%", "100%"]
 
 
 def test_nice_ticks_are_round_and_stop_at_the_top():
@@ -250,3 +252,19 @@ def test_nice_ticks_are_round_and_stop_at_the_top():
     assert nice_ticks(0, 160) == [0, 50, 100, 150]
     assert nice_ticks(0, 7) == [0, 2, 4, 6]
     assert nice_ticks(0, 0.3) == [0, 0.1, 0.2, 0.3]
+
+
+def test_names_above_points_turn_inwards_at_the_sides():
+    figure = go.Figure(
+        go.Scatter(
+            x=[3200, 3500, 3600, 3900], y=[1, 2, 3, 4], text=["West", "", "Middle", "East"],
+            mode="markers+text", textposition="top center",
+        )
+    )  # fmt: skip
+    style(figure, title="t", subtitle="s", source=SOURCE)
+    assert list(for_screen(figure).data[0].textposition) == [
+        "top right",
+        "top center",
+        "top center",
+        "top left",
+    ]
