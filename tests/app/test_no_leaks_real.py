@@ -29,6 +29,7 @@ import dataclasses
 import html
 import io
 import re
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -496,3 +497,32 @@ def test_the_scan_sees_a_real_code_glued_to_text_and_a_name_in_any_case(known):
     name = next(n for n, icb in known.names.items() if icb == "QJK")
     found = leaks(f"x{code}y {name.title()}", known, None)
     assert code in found and name in found  # and any name inside it: "medical centre" is one
+
+
+def test_an_icbs_own_named_list_quotes_a_formula_in_a_practice_name(
+    monkeypatch, real_db, swept, tmp_path
+):
+    """The one download that names practices (an ICB's own lowest 20%, for its own users): a practice name
+    from Mapping.csv that reads as a formula is written quoted, never live."""
+    import duckdb
+
+    db = tmp_path / "hostile_names.duckdb"
+    shutil.copy(real_db, db)
+    con = duckdb.connect(str(db))
+    try:  # every QJK practice named as a formula, so whichever are listed carry one
+        con.execute(
+            'UPDATE practice SET practice_name = \'=HYPERLINK("http://evil.example","\' || practice_code'
+            " || '\")' WHERE practice_code IN (SELECT practice_code FROM practice_month"
+            " WHERE icb_code = 'QJK')"
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    swept.draw_images = False
+    at = render(monkeypatch, db, "pages/support.py", "icb:QJK", {"icb": "QJK"}, swept)
+    named = [f for f in swept.files if f.file_name.startswith("OFFICIAL-SENSITIVE_lowest20_QJK")]
+    assert len(named) == 1 and named[0].payload, [f.file_name for f in swept.files]
+    text = named[0].payload.decode("utf-8")
+    assert text.count("'=HYPERLINK(") >= 5  # the listed practices' names, quoted
+    assert live_formulas(named[0]) == []
+    assert "OFFICIAL-SENSITIVE" in rendered_text(at, [])

@@ -309,6 +309,10 @@ def test_hostile_upload_is_refused_clearly_and_changes_nothing(
     assert first_line.startswith("Load refused:") and first_line.endswith("nothing was changed."), (
         first_line
     )
+    # the details under the message (file, row, column, value) are drawn after it: wait for them, not a pause
+    page.wait_for_function(
+        "name => document.body.innerText.includes(name)", arg=path.name, timeout=30_000
+    )
     body = page.inner_text("body")
     assert path.name in body
     for text in CASES[key].page_says:

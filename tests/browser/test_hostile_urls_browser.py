@@ -25,7 +25,7 @@ PARAMS = {
     "persona": "![x](http://evil.example/a.png)",
     "programme": ":red[boo] :smile: mail@evil.example",
     "from": "$x^2$ **bold**",
-    "to": "<img src=http://evil.example/b.png onerror=alert(1)>",
+    "to": "<img src=http://evil.example/b.png onerror=alert(1)><script>alert(2)</script>",
     "region": "- item\n# Heading",
 }
 SHOWN = [  # the text a reader must see, as it is
@@ -33,7 +33,7 @@ SHOWN = [  # the text a reader must see, as it is
     "![x](http://evil.example/a.png)",
     ":red[boo] :smile: mail@evil.example",
     "$x^2$ **bold**",
-    "<img src=http://evil.example/b.png onerror=alert(1)>",
+    "<img src=http://evil.example/b.png onerror=alert(1)><script>alert(2)</script>",
     "- item # Heading",
 ]
 ALERTS = '[data-testid="stAlert"]'
@@ -71,6 +71,8 @@ def test_hostile_url_values_are_plain_text_in_the_browser(hostile_server, page):
             route.abort()
 
     page.route("**/*", only_this_server)
+    dialogs: list[str] = []  # a script that ran would open one
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{hostile_server}/?{urlencode(PARAMS)}")
     page.get_by_role("heading", name="Summary").first.wait_for(timeout=90_000)
     page.get_by_text("Ignored persona").wait_for(timeout=60_000)
@@ -91,5 +93,6 @@ def test_hostile_url_values_are_plain_text_in_the_browser(hostile_server, page):
     assert sign_in.is_visible()
     assert "[Sign in](http://evil.example)" in sign_in.inner_text().replace(JOINER, "")
     assert not [url for url in elsewhere if "evil" in url], elsewhere
+    assert dialogs == [] and page.locator(f"{ALERTS} script").count() == 0
     # nothing else from another host but Streamlit's own fetch of the page icon (a Material Symbol)
     assert {urlsplit(url).hostname for url in elsewhere} <= {"fonts.gstatic.com"}, elsewhere

@@ -256,6 +256,7 @@ class Case:
 
 C, M, L = "COUNT_OF_APPOINTMENTS", "APPOINTMENT_MONTH_START_DATE", "NUMBER_OF_PATIENTS"
 ROW6 = "row 6"
+TRACKER_CELL = ("tracker.xlsx", "row 2, column")  # then the sheet, the column's name and the value
 
 
 def cell_case(id: str, column: str, value: str, newline: str = "\r\n") -> Case:
@@ -299,12 +300,28 @@ CASES = [
         with_line(AUG, 6, lambda b: b.rsplit(b",", 1)[0]),
         (CROSSTAB, ROW6),
     ),
-    Case("unbalanced_quote", with_line(AUG, 6, lambda b: b.replace(b",", b',"', 2)), (CROSSTAB,)),
-    Case("cr_inside_line", with_line(AUG, 6, lambda b: b.replace(b",", b"\r,", 1)), (CROSSTAB,)),
+    Case(
+        "unbalanced_quote",
+        with_line(AUG, 6, lambda b: b.replace(b",", b',"', 2)),
+        (CROSSTAB, ROW6, '01AUG2025,"Y02960,', "quoted"),
+    ),
+    Case(
+        "cr_inside_line",
+        with_line(AUG, 6, lambda b: b.replace(b",", b"\r,", 1)),
+        (CROSSTAB, ROW6, "01AUG2025\\r,", "carriage return"),
+    ),
     Case("nul_byte", with_line(AUG, 6, lambda b: b.replace(b",", b"\0,", 1)), (CROSSTAB,)),
     Case("cp1252_byte", with_line(AUG, 6, lambda b: b + b"\xe9"), (CROSSTAB, ROW6)),
-    Case("huge_line", raw(CROSSTAB, lambda: header() + b"9" * (12 * MiB) + b"\r\n"), (CROSSTAB,)),
-    Case("garbage_after_header", raw(CROSSTAB, lambda: garbage_lines(100 * MiB)), (CROSSTAB,)),
+    Case(
+        "huge_line",
+        raw(CROSSTAB, lambda: header() + b"9" * (12 * MiB) + b"\r\n"),
+        (CROSSTAB, "row 2", "more than 1 MiB", "65,536 bytes"),
+    ),
+    Case(
+        "garbage_after_header",
+        raw(CROSSTAB, lambda: garbage_lines(100 * MiB)),
+        (CROSSTAB, "row 2", "garbage;not,a,crosstab", "14 columns"),
+    ),
     Case("empty_file", raw(CROSSTAB, b""), (CROSSTAB,)),
     Case("header_only", raw(CROSSTAB, header), (CROSSTAB,)),
     Case("binary_file", raw(CROSSTAB, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40), (CROSSTAB,)),
@@ -389,9 +406,21 @@ CASES = [
         ("big.zip", "MiB"),
     ),
     # the programme tracker
-    Case("tracker_integer_nan", tracker("enrolments", "modules_completed", "nan"), ("row 2",)),
-    Case("tracker_integer_inf", tracker("enrolments", "modules_completed", "inf"), ("row 2",)),
-    Case("tracker_integer_1e10", tracker("enrolments", "modules_completed", 1e10), ("row 2",)),
+    Case(
+        "tracker_integer_nan",
+        tracker("enrolments", "modules_completed", "nan"),
+        TRACKER_CELL + ("[sheet enrolments]", "modules_completed", "'nan'"),
+    ),
+    Case(
+        "tracker_integer_inf",
+        tracker("enrolments", "modules_completed", "inf"),
+        TRACKER_CELL + ("[sheet enrolments]", "modules_completed", "'inf'"),
+    ),
+    Case(
+        "tracker_integer_1e10",
+        tracker("enrolments", "modules_completed", 1e10),
+        TRACKER_CELL + ("[sheet enrolments]", "modules_completed", "10000000000"),
+    ),
     Case(
         "tracker_hours_inf",
         tracker("enrolments", "clinical_hours_released", "Infinity"),
@@ -402,19 +431,35 @@ CASES = [
         tracker("enrolments", "admin_hours_released", "-inf"),
         ("row 2", "admin_hours_released"),
     ),
-    Case("tracker_date_2098", tracker("enrolments", "enrolled_date", "2098-01-01"), ("2098",)),
-    Case("tracker_date_1900", tracker("barriers", "reported_date", "1900-01-01"), ("1900",)),
+    Case(
+        "tracker_date_2098",
+        tracker("enrolments", "enrolled_date", "2098-01-01"),
+        TRACKER_CELL + ("[sheet enrolments]", "enrolled_date", "2098-01-01"),
+    ),
+    Case(
+        "tracker_date_1900",
+        tracker("barriers", "reported_date", "1900-01-01"),
+        TRACKER_CELL + ("[sheet barriers]", "reported_date", "1900-01-01"),
+    ),
     Case(
         "tracker_formula_text",
         tracker("phases", "phase", '=HYPERLINK("http://evil.example","x")'),
-        ("row 2", "phase"),
+        TRACKER_CELL + ("[sheet phases]", "phase", "=HYPERLINK("),
     ),
-    Case("tracker_at_text", tracker("enrolments", "gain_kind", "@SUM(A1)"), ("row 2", "gain_kind")),
-    Case("tracker_tab_text", tracker("barriers", "detail", "\tcalc"), ("row 2", "detail")),
+    Case(
+        "tracker_at_text",
+        tracker("enrolments", "gain_kind", "@SUM(A1)"),
+        TRACKER_CELL + ("[sheet enrolments]", "gain_kind", "@SUM(A1)"),
+    ),
+    Case(
+        "tracker_tab_text",
+        tracker("barriers", "detail", "\tcalc"),
+        TRACKER_CELL + ("[sheet barriers]", "detail", "calc"),
+    ),
     Case(
         "tracker_formula_cell",
         tracker("programmes", "target_practices", "=1000+500"),
-        ("row 2", "target_practices"),
+        TRACKER_CELL + ("[sheet programmes]", "target_practices", "=1000+500"),
     ),
     Case("tracker_entity_xml", tracker_xml(entity), ("tracker.xlsx",)),
     Case(
@@ -574,6 +619,9 @@ def test_hostile_file_is_refused_cleanly(case, base_db, identities, tmp_path, ca
     codes, names = identities
     assert "refused" in history
     assert PUBLIC_KINDS.get(case.id, "") in history  # what kind of problem, never the value
+    if case.fragments[:2] == TRACKER_CELL:  # where: the sheet, row and column, never the value
+        sheet, column = case.fragments[2:4]
+        assert f"tracker.xlsx {sheet}, row 2, column {column}" in history, history
     assert not set(re.findall(r"[A-Z][A-Z0-9][0-9]{4}", history)) & codes
     assert not [name for name in names if name in history]
     assert list(tmp_path.glob("*.ingest-work")) == []  # the load's work folder is cleared
