@@ -10,8 +10,7 @@ import math
 from pptx.chart.data import Categories, CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.dml import MSO_LINE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Pt, lazyproperty
@@ -19,15 +18,10 @@ from xlsxwriter import Workbook
 
 from gpaccess import theme
 from gpaccess.export.cells import neutralise_text
-from gpaccess.export.native import NativeBand, NativeChart
+from gpaccess.export.native import NativeBand, NativeChart, NativeSeries
 
 FONT = theme.PPTX_FONT
-_MARKERS = {
-    "circle": XL_MARKER_STYLE.CIRCLE,
-    "diamond": XL_MARKER_STYLE.DIAMOND,
-    "square": XL_MARKER_STYLE.SQUARE,
-    "triangle": XL_MARKER_STYLE.TRIANGLE,
-}
+_MARKERS = ("circle", "diamond", "square", "triangle")  # marker symbols (others drawn as circles)
 _KINDS = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -157,12 +151,13 @@ def add_chart(slide, native: NativeChart, left, top, width, height, compact: boo
         plot.gap_width = 40
         if native.kind in ("stacked_bar", "gantt"):
             plot.overlap = 100
-        for series, spec in zip(plot.series, native.series, strict=True):
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = _rgb(spec.colour)
-            series.invert_if_negative = False
-        if native.kind == "gantt":
-            _gantt(chart, values)
+        gantt = native.kind == "gantt"  # its first series, each bar's start, not drawn
+        for i, (ser, spec) in enumerate(
+            zip(plot._element.findall(qn("c:ser")), native.series, strict=True)
+        ):
+            _set_look(ser, _bar_look(spec, hidden=gantt and i == 0))
+        if gantt:
+            values.major_unit = HALF_YEAR  # dates along the value axis every six months
         if native.labels and native.kind not in ("stacked_bar", "gantt"):
             plot.has_data_labels = True
             labels = plot.data_labels
@@ -181,33 +176,63 @@ def add_chart(slide, native: NativeChart, left, top, width, height, compact: boo
 
 
 def _style_lines(plot, native: NativeChart) -> None:
-    for series, spec in zip(plot.series, native.series, strict=True):
-        series.smooth = False
-        line = series.format.line
-        line.color.rgb = _rgb(spec.colour)
-        line.width = Pt(2.25 if spec.markers else 1.5)
-        if not spec.line:
-            line.fill.background()
-        if spec.dashed:
-            line.dash_style = MSO_LINE.DASH
-        marker = series.marker
-        if not spec.markers:
-            marker.style = XL_MARKER_STYLE.NONE
-            continue
-        marker.style = _MARKERS.get(spec.symbol, XL_MARKER_STYLE.CIRCLE)
-        marker.size = 5 if spec.line else 9
-        marker.format.fill.solid()
-        marker.format.fill.fore_color.rgb = _rgb(spec.colour)
-        marker.format.line.color.rgb = _rgb(spec.colour)
-        for index, (colour, symbol) in spec.point_colours.items():
-            point = series.points[index].marker
-            point.style, point.size = _MARKERS.get(symbol, XL_MARKER_STYLE.CIRCLE), 9
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(colour)
-            point.format.line.color.rgb = _rgb(theme.NHS_WHITE)
-            # LibreOffice colours a point by the point's own fill (PowerPoint by its marker's): set both
-            series.points[index].format.fill.solid()
-            series.points[index].format.fill.fore_color.rgb = _rgb(colour)
+    """Each line's colour, width, dashes and markers, and its special-cause points, written as one piece of
+    DrawingML per series (property by property through python-pptx took most of a line chart's time)."""
+    for ser, spec in zip(plot._element.findall(qn("c:ser")), native.series, strict=True):
+        _set_look(ser, _line_look(spec))
+
+
+def _line_look(spec: NativeSeries) -> str:
+    width = Pt(2.25 if spec.markers else 1.5)
+    fill = _solid(spec.colour) if spec.line else "<a:noFill/>"
+    dash = '<a:prstDash val="dash"/>' if spec.dashed else ""
+    look = f'<c:spPr><a:ln w="{width}">{fill}{dash}</a:ln></c:spPr>'
+    if not spec.markers:
+        return look + '<c:marker><c:symbol val="none"/></c:marker>'
+    look += _marker(spec.symbol, 5 if spec.line else 9, spec.colour, spec.colour)
+    # LibreOffice colours a point by the point's own fill (PowerPoint by its marker's): both are set
+    for index, (colour, symbol) in spec.point_colours.items():
+        point_marker = _marker(symbol, 9, colour, theme.NHS_WHITE)
+        look += (
+            f'<c:dPt><c:idx val="{index}"/>{point_marker}<c:spPr>{_solid(colour)}</c:spPr></c:dPt>'
+        )
+    return look
+
+
+def _marker(symbol: str, size: int, fill: str, outline: str) -> str:
+    shape = symbol if symbol in _MARKERS else "circle"
+    return (
+        f'<c:marker><c:symbol val="{shape}"/><c:size val="{size}"/>'
+        f"<c:spPr>{_solid(fill)}<a:ln>{_solid(outline)}</a:ln></c:spPr></c:marker>"
+    )
+
+
+def _bar_look(spec: NativeSeries, hidden: bool = False) -> str:
+    """A bar series' fill (none for a Gantt's offset bars, outline none too); bars below zero not inverted."""
+    fill = "<a:noFill/><a:ln><a:noFill/></a:ln>" if hidden else _solid(spec.colour)
+    return f'<c:spPr>{fill}</c:spPr><c:invertIfNegative val="0"/>'
+
+
+def _solid(colour: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{colour.lstrip("#").upper()}"/></a:solidFill>'
+
+
+_LOOK = (
+    "c:spPr",
+    "c:invertIfNegative",
+    "c:marker",
+    "c:dPt",
+)  # in a series, in schema order after c:tx
+
+
+def _set_look(ser, xml: str) -> None:
+    """A series' look (`_LOOK` elements, from one string of DrawingML) in place of what it had of them."""
+    for tag in _LOOK:
+        for old in ser.findall(qn(tag)):
+            ser.remove(old)
+    name = ser.find(qn("c:tx"))
+    for element in reversed(parse_xml(f"<c:ser {nsdecls('c', 'a')}>{xml}</c:ser>")):
+        name.addnext(element)
 
 
 def _blanks_span(chart) -> None:
@@ -266,14 +291,6 @@ def _hide_from_legend(chart, indexes: list[int]) -> None:
         entry.append(entry.makeelement(qn("c:idx"), {"val": str(index)}))
         entry.append(entry.makeelement(qn("c:delete"), {"val": "1"}))
         (position.addnext if position is not None else legend.insert)(entry)  # type: ignore[operator]
-
-
-def _gantt(chart, values) -> None:
-    """The first series (each bar's start) not drawn; dates along the value axis every six months."""
-    offset = chart.plots[0].series[0]
-    offset.format.fill.background()
-    offset.format.line.fill.background()
-    values.major_unit = HALF_YEAR
 
 
 def _detach_band_series(chart, native: NativeChart) -> list:
