@@ -20,8 +20,9 @@ from gpaccess.export.sections import data_status, db_fetch, export_context, shar
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.labels import CHART_NAMES
 from gpaccess.registry import ENTRIES, PAGES, ChartContext, Fetch, Placed
+from gpaccess.registry.programme import spc_trend
 from gpaccess.scope import Scope
-from gpaccess.summary import build_summary
+from gpaccess.summary import Trend, build_summary
 
 __all__ = [
     "DEFAULT_PACK",
@@ -249,12 +250,22 @@ def make_deck(
         content = build_pack(built, ctx, synthetic=synthetic, today=today)
     else:  # the board pack: the summary is slide 2, after the cover
         built = build_sections(fetch, ctx, workers=PACK_WORKERS, charts=charts)
-        summary = build_summary(fetch, ctx)
+        summary = build_summary(fetch, ctx, _built_or_new(built))
         content = build_pack(
             built, ctx, synthetic=synthetic, today=today, contents=False, summary=summary
         )
     marking = classification(built)
     return Deck(content, marking, deck_file_name(ctx, marking, page or PACK_PREFIX))
+
+
+def _built_or_new(sections: Sequence[Section]) -> Trend:
+    """The summary's SPC charts: those the pack has built (the access outcomes), else built now."""
+    built = {chart.key: chart for section in sections for chart in section.charts}
+
+    def trend(fetch: Fetch, ctx: ChartContext, column: str) -> Chart | None:
+        return built.get(f"spc_{column}") or spc_trend(fetch, ctx, column)
+
+    return trend
 
 
 def board_pack(
