@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.packuri import PackURI
 from pptx.util import Inches
 
 from gpaccess import theme
@@ -394,6 +395,26 @@ def _contents(slide, entries: list[str]) -> None:
     _notes(slide, "Contents. " + "; ".join(entries))
 
 
+def _number_parts_by_counting(package) -> None:
+    """New parts of the deck (charts, their workbooks, notes pages) numbered by counting on from the first of
+    each kind: python-pptx lists every part of the package to find the next free number (chart7.xml), each
+    time a part is added, a tenth of a pack's time. Parts are only added while a deck is written, so the
+    numbers are the same."""
+    first_free = package.next_partname
+    last: dict[str, int] = {}
+
+    def next_partname(template: str) -> PackURI:
+        if template in last:
+            last[template] += 1
+            return PackURI(template % last[template])
+        name = first_free(template)
+        prefix, suffix = template.split("%d")
+        last[template] = int(name[len(prefix) : len(name) - len(suffix)])
+        return name
+
+    package.next_partname = next_partname
+
+
 def build_pack(
     sections: Sequence[Section],
     ctx: ChartContext,
@@ -408,6 +429,7 @@ def build_pack(
     (unless `contents` is False: the board pack has none), then the chart slides of each section in order."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    _number_parts_by_counting(prs.part.package)
     deck = _Deck(prs, classification(sections))
     _cover(deck, ctx, title, synthetic, today or dt.date.today())
     if summary is not None:
