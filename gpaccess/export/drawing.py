@@ -7,6 +7,7 @@ python-pptx does). Pure."""
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from copy import deepcopy
 from xml.sax.saxutils import escape
@@ -133,8 +134,10 @@ def _plain_runs(line: str) -> str:
     )
 
 
-# the empty notes page of each notes master (its placeholders cloned once), copied for every slide after the first
+# the empty notes page of each deck's notes master (its placeholders cloned once), copied for every slide after
+# the first; decks may be written on several threads at once (the dashboard's sessions)
 _BLANK_NOTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_BLANK_NOTES_LOCK = threading.Lock()
 
 
 def notes(slide, text: str) -> None:
@@ -142,10 +145,12 @@ def notes(slide, text: str) -> None:
     master's placeholders, and makes the master if there is none); the others are copies of that page as
     it was empty, related to the master and the slide as python-pptx relates them."""
     master = slide.part.package.presentation_part.notes_master_part
-    blank = _BLANK_NOTES.get(master)
+    with _BLANK_NOTES_LOCK:
+        blank = _BLANK_NOTES.get(master)
     if blank is None:
         page = slide.notes_slide
-        _BLANK_NOTES[master] = deepcopy(page._element)
+        with _BLANK_NOTES_LOCK:
+            _BLANK_NOTES[master] = deepcopy(page._element)
     else:
         package = slide.part.package
         part = NotesSlidePart(

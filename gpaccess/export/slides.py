@@ -397,9 +397,9 @@ def _contents(slide, entries: list[str]) -> None:
 
 def _number_parts_by_counting(package) -> None:
     """New parts of the deck (charts, their workbooks, notes pages) numbered by counting on from the first of
-    each kind: python-pptx lists every part of the package to find the next free number (chart7.xml), each
-    time a part is added, a tenth of a pack's time. Parts are only added while a deck is written, so the
-    numbers are the same."""
+    each kind: python-pptx lists every part of the package to find the next free number (chart7.xml) each
+    time it adds one, about 5% of writing the England pack. Parts are only added while a deck is written,
+    so the numbers are the same."""
     first_free = package.next_partname
     last: dict[str, int] = {}
 
