@@ -12,12 +12,13 @@ that rate the target is reached in the first month in which practices benefited 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from gpaccess.charts import Chart
 from gpaccess.charts.appointments import MEASURES
 from gpaccess.commentary import Commentary, from_rows
 from gpaccess.registry.base import ChartContext, Fetch
@@ -32,6 +33,8 @@ from gpaccess.trajectory import (
     month_label,
     trajectory,
 )
+
+Trend = Callable[[Fetch, ChartContext, str], Chart | None]  # a measure's SPC chart, or None
 
 HEADLINE_MEASURES = ("face_to_face_pct", "dna_pct", "same_day_pct", "appointments_per_1000")
 SOURCE = (
@@ -131,9 +134,10 @@ def _short_variation(spc: SpcSummary | None) -> str:
     return f"{variation_symbol(spc.variation_icon)} {SHORT_VARIATION[spc.variation_icon]}"
 
 
-def outcomes(fetch: Fetch, ctx: ChartContext) -> tuple[Outcome, ...]:
+def outcomes(fetch: Fetch, ctx: ChartContext, trend: Trend = spc_trend) -> tuple[Outcome, ...]:
     """The headline measures with a value in the scope and period (appointments_monthly.sql), with the verdict
-    of the same SPC chart the Access page draws (limits re-based at programme starts)."""
+    of the same SPC chart the Access page draws (limits re-based at programme starts); `trend` builds it (a
+    board pack passes the charts it has built already)."""
     monthly = fetch("appointments_monthly")
     found = []
     for column in HEADLINE_MEASURES:
@@ -143,7 +147,7 @@ def outcomes(fetch: Fetch, ctx: ChartContext) -> tuple[Outcome, ...]:
         series = series.assign(month=pd.to_datetime(series["month"]).dt.date)
         latest = series.iloc[-1]
         before = series[series["month"] == add_months(latest["month"], -1)]
-        chart = spc_trend(fetch, ctx, column)
+        chart = trend(fetch, ctx, column)
         found.append(
             Outcome(
                 column=column,
@@ -321,8 +325,8 @@ def gpip_status(fetch: Fetch, ctx: ChartContext) -> tuple[bool, pd.DataFrame, Tr
     return national, monthly, trajectory(monthly, target, month)
 
 
-def build_summary(fetch: Fetch, ctx: ChartContext) -> Summary:
-    """The summary for the context's viewer, scope and period."""
+def build_summary(fetch: Fetch, ctx: ChartContext, trend: Trend = spc_trend) -> Summary:
+    """The summary for the context's viewer, scope and period (`trend`: as for `outcomes`)."""
     national, monthly, gpip = gpip_status(fetch, ctx)
     return Summary(
         scope_label=ctx.scope_label,
@@ -330,7 +334,7 @@ def build_summary(fetch: Fetch, ctx: ChartContext) -> Summary:
         month=ctx.last_month,
         national=national,
         gpip=gpip,
-        outcomes=outcomes(fetch, ctx),
+        outcomes=outcomes(fetch, ctx, trend),
         commentary=read_commentary(fetch, ctx.last_month),
     )
 

@@ -16,13 +16,13 @@ import duckdb
 from gpaccess.access import Viewer
 from gpaccess.charts import Chart
 from gpaccess.charts.appointments import short_variation
-from gpaccess.db import run
-from gpaccess.export.sections import db_fetch, export_context, shared
+from gpaccess.export.sections import data_status, db_fetch, export_context, shared
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.labels import CHART_NAMES
 from gpaccess.registry import ENTRIES, PAGES, ChartContext, Fetch, Placed
-from gpaccess.scope import NATIONAL, Scope
-from gpaccess.summary import build_summary
+from gpaccess.registry.programme import spc_trend
+from gpaccess.scope import Scope
+from gpaccess.summary import Trend, build_summary
 
 __all__ = [
     "DEFAULT_PACK",
@@ -161,7 +161,7 @@ def build_sections(
         wanted = {key: tuple(e.key for e in PAGES[key].entries) for key in PAGES if key in sections}
     else:
         wanted = chosen_by_page(charts)
-    fetch = shared(fetch)
+    fetch = shared(fetch, ctx.scope)
 
     def build(key: str) -> list[Placed]:
         return _placed_entries(key, wanted[key], fetch, ctx)
@@ -241,20 +241,31 @@ def make_deck(
     (`choices`: the page's own controls). ValueError for an unknown region or ICB, or chart."""
     if unknown := unknown_charts(charts):
         raise ValueError(f"Unknown charts: {', '.join(unknown)}")
-    ctx = export_context(con, viewer, scope, choices)
-    synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
-    fetch = shared(db_fetch(con, ctx))
+    status = data_status(con, viewer)
+    ctx = export_context(con, viewer, scope, choices, status)
+    synthetic = bool(status["synthetic_demo"])
+    fetch = shared(db_fetch(con, ctx), ctx.scope)
     if page is not None:
         built = build_sections(fetch, ctx, [page], workers=PACK_WORKERS)
         content = build_pack(built, ctx, synthetic=synthetic, today=today)
     else:  # the board pack: the summary is slide 2, after the cover
         built = build_sections(fetch, ctx, workers=PACK_WORKERS, charts=charts)
-        summary = build_summary(fetch, ctx)
+        summary = build_summary(fetch, ctx, _built_or_new(built))
         content = build_pack(
             built, ctx, synthetic=synthetic, today=today, contents=False, summary=summary
         )
     marking = classification(built)
     return Deck(content, marking, deck_file_name(ctx, marking, page or PACK_PREFIX))
+
+
+def _built_or_new(sections: Sequence[Section]) -> Trend:
+    """The summary's SPC charts: those the pack has built (the access outcomes), else built now."""
+    built = {chart.key: chart for section in sections for chart in section.charts}
+
+    def trend(fetch: Fetch, ctx: ChartContext, column: str) -> Chart | None:
+        return built.get(f"spc_{column}") or spc_trend(fetch, ctx, column)
+
+    return trend
 
 
 def board_pack(
@@ -269,7 +280,8 @@ def board_pack(
     several pages' decks in one). The benchmark and tests call this."""
     if sections is None:
         return make_deck(con, viewer, scope, charts, choices=choices).content
-    ctx = export_context(con, viewer, scope, choices)
-    synthetic = bool(run(con, "data_status", viewer, NATIONAL).iloc[0]["synthetic_demo"])
+    status = data_status(con, viewer)
+    ctx = export_context(con, viewer, scope, choices, status)
     built = build_sections(db_fetch(con, ctx), ctx, sections, workers=PACK_WORKERS)
+    synthetic = bool(status["synthetic_demo"])
     return build_pack(built, ctx, synthetic=synthetic)

@@ -11,20 +11,24 @@ import duckdb
 import pandas as pd
 
 from gpaccess.access import Viewer
-from gpaccess.db import run
+from gpaccess.db import bound_scope, run
 from gpaccess.labels import geography
 from gpaccess.registry import ChartContext, Fetch, chart_context
 from gpaccess.scope import NATIONAL, Scope
 
 
-def shared(fetch: Fetch) -> Fetch:
+def shared(fetch: Fetch, scope: Scope | None = None) -> Fetch:
     """A fetch that runs each distinct query once per export, even when sections built on several threads
-    ask for it at the same moment (the others wait for the first); each caller gets its own shallow copy."""
+    ask for it at the same moment (the others wait for the first); each caller gets its own shallow copy.
+    With `scope` (the export's, which `fetch` uses when asked for none), a query is the same query whether
+    asked for with no scope, with that scope, or with one differing only in filters it does not read (its
+    scope as `gpaccess.db` binds it)."""
     lock = threading.Lock()
     futures: dict[tuple[object, ...], Future[pd.DataFrame]] = {}
 
-    def get(name: str, scope: Scope | None = None, **extra: object) -> pd.DataFrame:
-        key = (name, scope, tuple(sorted(extra.items())))
+    def get(name: str, asked: Scope | None = None, **extra: object) -> pd.DataFrame:
+        bound = asked if scope is None else bound_scope(name, asked or scope)
+        key = (name, bound, tuple(sorted(extra.items())))
         with lock:
             future = futures.get(key)
             first = future is None
@@ -32,7 +36,7 @@ def shared(fetch: Fetch) -> Fetch:
                 future = futures[key] = Future()
         if first:
             try:
-                future.set_result(fetch(name, scope, **extra))
+                future.set_result(fetch(name, asked, **extra))
             except BaseException as error:
                 future.set_exception(error)
         return future.result().copy(deep=False)
@@ -54,13 +58,20 @@ def export_context(
     viewer: Viewer,
     scope: Scope,
     choices: dict[str, object] | None = None,
+    status: pd.Series | None = None,
 ) -> ChartContext:
     """Scope and period in words for the command line, as the dashboard's header says them; ValueError for
-    a region or ICB code the data does not hold."""
-    status = run(con, "data_status", viewer, NATIONAL).iloc[0]
+    a region or ICB code the data does not hold. `status`: the data_status row, when the caller has it."""
+    if status is None:
+        status = data_status(con, viewer)
     geo = geography(run(con, "geography", viewer, NATIONAL), status["months"])
     if scope.icb and scope.icb not in geo.icbs:
         raise ValueError(f"No ICB with code {scope.icb!r}")
     if scope.region and scope.region not in geo.regions:
         raise ValueError(f"No region with code {scope.region!r}")
     return chart_context(viewer, scope, geo, choices)
+
+
+def data_status(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.Series:
+    """The loaded data's status (data_status.sql): months held, whether it is the synthetic demo."""
+    return run(con, "data_status", viewer, NATIONAL).iloc[0]

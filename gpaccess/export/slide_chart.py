@@ -1,6 +1,7 @@
-"""A native, editable PowerPoint chart on a slide from a `NativeChart` (python-pptx, with a little DrawingML
-where python-pptx has no API: shaded bands behind lines, a Gantt's invisible offset bars, label spacing). The
-chart's embedded workbook holds values only. Pure."""
+"""A native, editable PowerPoint chart on a slide from a `NativeChart`: python-pptx writes the chart and its
+embedded workbook (values only), and its look is set in the chart's XML (gpaccess.export.chart_xml), with the
+DrawingML python-pptx has no API for: shaded bands behind lines, a Gantt's invisible offset bars, label spacing.
+Pure."""
 
 from __future__ import annotations
 
@@ -9,25 +10,29 @@ import math
 
 from pptx.chart.data import Categories, CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
-from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.dml import MSO_LINE
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
-from pptx.util import Pt, lazyproperty
+from pptx.util import lazyproperty
 from xlsxwriter import Workbook
 
 from gpaccess import theme
 from gpaccess.export.cells import neutralise_text
+from gpaccess.export.chart_xml import (
+    bar_look,
+    font_size,
+    label_flags,
+    line_look,
+    number_format,
+    put,
+    set_look,
+    solid,
+    text_properties,
+)
+from gpaccess.export.drawing import plain_xml
 from gpaccess.export.native import NativeBand, NativeChart
 
 FONT = theme.PPTX_FONT
-_MARKERS = {
-    "circle": XL_MARKER_STYLE.CIRCLE,
-    "diamond": XL_MARKER_STYLE.DIAMOND,
-    "square": XL_MARKER_STYLE.SQUARE,
-    "triangle": XL_MARKER_STYLE.TRIANGLE,
-}
 _KINDS = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -35,10 +40,6 @@ _KINDS = {
     "gantt": XL_CHART_TYPE.BAR_STACKED,
     "line": XL_CHART_TYPE.LINE_MARKERS,
 }
-
-
-def _rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
 
 
 class _ValuesOnlyWorkbookWriter(CategoryWorkbookWriter):
@@ -90,124 +91,159 @@ class SafeChartData(CategoryChartData):
 
 
 def add_chart(slide, native: NativeChart, left, top, width, height, compact: bool = False):
-    """The chart at (left, top); `compact`: smaller type, for small multiples."""
+    """The chart at (left, top); `compact`: smaller type, for small multiples. python-pptx writes the chart
+    and its workbook; its look is then set in the chart's XML directly, each element in one piece."""
+    frame = slide.shapes.add_chart(
+        _KINDS[native.kind], left, top, width, height, _chart_data(native)
+    )
+    chart = frame.chart
+    space = chart._chartSpace
+    # a Gantt's categories name the programme; small multiples say in the footnote what the lines are
+    legend = len(native.series) > 1 and native.kind != "gantt" and not compact
+    _chart_look(space, compact, legend)
+    bands = _detach_band_series(chart, native)
+    plot_area = space.chart.plotArea
+    values = plot_area.find(qn("c:valAx"))
+    categories = plot_area.find(qn("c:catAx"))
+    if categories is None:
+        categories = plot_area.find(qn("c:dateAx"))
+    _value_axis(values, native, compact)
+    put(categories, font_size(_category_size(native, compact)))
+    put(categories, f"<c:spPr><a:ln>{solid(theme.NHS_MID_GREY)}</a:ln></c:spPr>")
+    if native.kind == "line":
+        _line_chart(chart, native, values, categories, bands)
+    else:
+        _bar_chart(plot_area.find(qn("c:barChart")), native, values, categories)
+    return frame
+
+
+def _chart_data(native: NativeChart) -> SafeChartData:
     data = SafeChartData(number_format=native.number_format)
     data.categories = list(native.categories)
     if native.categories and isinstance(native.categories[0], int):  # dates keep their own format
         data.categories.number_format = native.category_format  # the embedded workbook's too
     for series in native.series:
         data.add_series(series.name, list(series.values))
-    for (
-        band
-    ) in native.bands:  # stacked areas: an invisible one up to the low end, then the band's width
+    # bands as stacked areas: an invisible one up to the low end, then the band's width
+    for band in native.bands:
         data.add_series(f"{band.name}: {BAND_LOW}", list(band.low))
         data.add_series(f"{band.name}: {BAND_WIDTH}", list(_widths(band)))
-    frame = slide.shapes.add_chart(_KINDS[native.kind], left, top, width, height, data)
-    chart = frame.chart
-    chart.has_title = False
-    chart.font.name, chart.font.size = FONT, Pt(9 if compact else 12)
-    chart.font.color.rgb = _rgb(theme.NHS_BLACK)
+    return data
+
+
+def _category_size(native: NativeChart, compact: bool) -> int:
     many = len(native.categories)
-    category_size = 9 if compact else 12 if many <= 12 else 11 if many <= 16 else 9
-    if native.kind == "gantt":
-        category_size = 10 if many > 12 else category_size
-    # a Gantt's categories name the programme; small multiples say in the footnote what the lines are
-    chart.has_legend = len(native.series) > 1 and native.kind != "gantt" and not compact
-    bands = _detach_band_series(chart, native)
-    if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.TOP
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(9 if compact else 12)
-    values, categories = chart.value_axis, chart.category_axis
-    values.has_major_gridlines = True
-    values.major_gridlines.format.line.color.rgb = _rgb(theme.NHS_PALE_GREY)
-    values.tick_labels.font.size = Pt(9 if compact else 11)
-    values.tick_labels.number_format = native.number_format
-    values.tick_labels.number_format_is_linked = False
-    values.format.line.fill.background()
-    categories.tick_labels.font.size = Pt(category_size)
-    categories.format.line.color.rgb = _rgb(theme.NHS_MID_GREY)
+    size = 9 if compact else 12 if many <= 12 else 11 if many <= 16 else 9
+    return (10 if many > 12 else size) if native.kind == "gantt" else size
+
+
+def _chart_look(space, compact: bool, legend: bool) -> None:
+    """No title; the chart's type (Arial, black, smaller for small multiples); a legend at the top, outside
+    the plot, or none."""
+    chart = space.chart
+    put(chart, '<c:autoTitleDeleted val="1"/>')
+    size = 900 if compact else 1200
+    put(
+        space,
+        f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}">'
+        f'{solid(theme.NHS_BLACK)}<a:latin typeface="{FONT}"/></a:defRPr></a:pPr>'
+        '<a:endParaRPr lang="en-US"/></a:p></c:txPr>',
+    )
+    # python-pptx's line charts come with a legend (its layout kept), its bar charts without one
+    old = chart.find(qn("c:legend"))
+    if old is not None:
+        chart.remove(old)
+    if legend:
+        layout = "" if old is None or old.find(qn("c:layout")) is None else "<c:layout/>"
+        words = font_size(size // 100)
+        put(
+            chart, f'<c:legend><c:legendPos val="t"/>{layout}<c:overlay val="0"/>{words}</c:legend>'
+        )
+
+
+def _value_axis(values, native: NativeChart, compact: bool) -> None:
+    """Pale gridlines, no axis line, the numbers' format and size, and the axis title (not on small
+    multiples)."""
+    put(
+        values,
+        f"<c:majorGridlines><c:spPr><a:ln>{solid(theme.NHS_PALE_GREY)}</a:ln></c:spPr>"
+        "</c:majorGridlines>",
+    )
+    put(values, font_size(9 if compact else 11))
+    put(values, number_format(native.number_format))
+    put(values, "<c:spPr><a:ln><a:noFill/></a:ln></c:spPr>")
     if native.value_title and not compact:
-        values.has_title = True
-        values.axis_title.text_frame.text = native.value_title
-        for run in values.axis_title.text_frame.paragraphs[0].runs:
-            run.font.size, run.font.bold, run.font.name = Pt(11), False, FONT
+        put(
+            values,
+            '<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr sz="1100" b="0">'
+            f'<a:latin typeface="{FONT}"/></a:rPr><a:t>{plain_xml(native.value_title)}</a:t></a:r>'
+            '</a:p></c:rich></c:tx><c:layout/><c:overlay val="0"/></c:title>',
+        )
+
+
+def _line_chart(chart, native: NativeChart, values, categories, bands: list) -> None:
     plot = chart.plots[0]
-    if native.kind == "line":
-        _style_lines(plot, native)
-        categories.tick_labels.number_format = native.category_format
-        categories.tick_labels.number_format_is_linked = False
-        _blanks_span(chart)
-        if not native.zero_based:  # an SPC chart: the axis fits the values and limits
-            drawn = [s.values for s in native.series]
-            drawn += [b.low for b in native.bands] + [b.high for b in native.bands]
-            low = min(v for values_ in drawn for v in values_ if v is not None)
-            high = max(v for values_ in drawn for v in values_ if v is not None)
-            pad = (high - low) * 0.1 or 1.0
-            values.minimum_scale = max(0.0, math.floor(low - pad))
-            values.maximum_scale = math.ceil(high + pad)
-        _label_every(categories, 6 if many > 24 else 3 if many > 12 else 1)
-        _attach_bands(chart, native, bands)
-    else:
-        values.minimum_scale = native.value_min or 0
-        if native.value_max:
-            values.maximum_scale = native.value_max
-        # horizontal bars: the first category at the top, as on the page (columns read left to right)
-        categories.reverse_order = native.kind != "column"
-        plot.gap_width = 40
-        if native.kind in ("stacked_bar", "gantt"):
-            plot.overlap = 100
-        for series, spec in zip(plot.series, native.series, strict=True):
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = _rgb(spec.colour)
-            series.invert_if_negative = False
-        if native.kind == "gantt":
-            _gantt(chart, values)
-        if native.labels and native.kind not in ("stacked_bar", "gantt"):
-            plot.has_data_labels = True
-            labels = plot.data_labels
-            labels.number_format, labels.number_format_is_linked = native.number_format, False
-            labels.position = XL_LABEL_POSITION.OUTSIDE_END
-            labels.font.size = Pt(10 if len(native.series) > 1 or many > 12 else 11)
-            labels.font.color.rgb = _rgb(theme.NHS_BLACK)
-            if len(native.series) > 2 or (len(native.series) > 1 and many > 12):
-                for series in list(plot.series)[
-                    1:
-                ]:  # label the first series only where bars are thin
-                    series.data_labels.show_value = False
-        categories.tick_labels.offset = 50
-        _label_every(categories, 1)
-    return frame
+    _style_lines(plot, native)
+    put(categories, number_format(native.category_format))
+    _blanks_span(chart)
+    if not native.zero_based:  # an SPC chart: the axis fits the values and limits
+        drawn = [s.values for s in native.series]
+        drawn += [b.low for b in native.bands] + [b.high for b in native.bands]
+        low = min(v for values_ in drawn for v in values_ if v is not None)
+        high = max(v for values_ in drawn for v in values_ if v is not None)
+        pad = (high - low) * 0.1 or 1.0
+        _scale(values, max(0.0, math.floor(low - pad)), math.ceil(high + pad))
+    many = len(native.categories)
+    _label_every(categories, 6 if many > 24 else 3 if many > 12 else 1)
+    _attach_bands(chart, native, bands)
+
+
+def _bar_chart(bars, native: NativeChart, values, categories) -> None:
+    _scale(values, native.value_min or 0, native.value_max or None)
+    # horizontal bars: the first category at the top, as on the page (columns read left to right)
+    scaling = categories.find(qn("c:scaling"))
+    scaling.remove(scaling.find(qn("c:orientation")))  # minMax, the default
+    if native.kind != "column":
+        put(scaling, '<c:orientation val="maxMin"/>')
+    put(bars, '<c:gapWidth val="40"/>')
+    if native.kind in ("stacked_bar", "gantt"):
+        put(bars, '<c:overlap val="100"/>')
+    gantt = native.kind == "gantt"  # its first series, each bar's start, not drawn
+    many, count = len(native.categories), len(native.series)
+    labelled = native.labels and native.kind not in ("stacked_bar", "gantt")
+    thin = count > 2 or (count > 1 and many > 12)  # label the first series only where bars are thin
+    for i, (ser, spec) in enumerate(zip(bars.findall(qn("c:ser")), native.series, strict=True)):
+        set_look(ser, bar_look(spec, gantt and i == 0, bool(labelled and thin and i)))
+    if gantt:
+        put(values, f'<c:majorUnit val="{float(HALF_YEAR)}"/>')  # dates every six months
+    if labelled:
+        size = 1000 if count > 1 or many > 12 else 1100
+        words = text_properties(f'<a:defRPr sz="{size}">{solid(theme.NHS_BLACK)}</a:defRPr>')
+        put(
+            bars,
+            f"<c:dLbls>{number_format(native.number_format)}{words}"
+            f'<c:dLblPos val="outEnd"/>{label_flags(True)}</c:dLbls>',
+        )
+    categories.find(qn("c:lblOffset")).set("val", "50")
+    _label_every(categories, 1)
+
+
+def _scale(axis, low: float, high: float | None) -> None:
+    """The value axis from `low` (to `high`, if given)."""
+    scaling = axis.find(qn("c:scaling"))
+    for tag in ("c:max", "c:min"):
+        for old in scaling.findall(qn(tag)):
+            scaling.remove(old)
+    if high is not None:
+        put(scaling, f'<c:max val="{float(high)}"/>')
+    put(scaling, f'<c:min val="{float(low)}"/>')
 
 
 def _style_lines(plot, native: NativeChart) -> None:
-    for series, spec in zip(plot.series, native.series, strict=True):
-        series.smooth = False
-        line = series.format.line
-        line.color.rgb = _rgb(spec.colour)
-        line.width = Pt(2.25 if spec.markers else 1.5)
-        if not spec.line:
-            line.fill.background()
-        if spec.dashed:
-            line.dash_style = MSO_LINE.DASH
-        marker = series.marker
-        if not spec.markers:
-            marker.style = XL_MARKER_STYLE.NONE
-            continue
-        marker.style = _MARKERS.get(spec.symbol, XL_MARKER_STYLE.CIRCLE)
-        marker.size = 5 if spec.line else 9
-        marker.format.fill.solid()
-        marker.format.fill.fore_color.rgb = _rgb(spec.colour)
-        marker.format.line.color.rgb = _rgb(spec.colour)
-        for index, (colour, symbol) in spec.point_colours.items():
-            point = series.points[index].marker
-            point.style, point.size = _MARKERS.get(symbol, XL_MARKER_STYLE.CIRCLE), 9
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(colour)
-            point.format.line.color.rgb = _rgb(theme.NHS_WHITE)
-            # LibreOffice colours a point by the point's own fill (PowerPoint by its marker's): set both
-            series.points[index].format.fill.solid()
-            series.points[index].format.fill.fore_color.rgb = _rgb(colour)
+    """Each line's colour, width, dashes and markers, and its special-cause points, written as one piece of
+    DrawingML per series (property by property through python-pptx took most of a line chart's time)."""
+    for ser, spec in zip(plot._element.findall(qn("c:ser")), native.series, strict=True):
+        set_look(ser, line_look(spec))
 
 
 def _blanks_span(chart) -> None:
@@ -221,9 +257,9 @@ def _blanks_span(chart) -> None:
     blanks.set("val", "span")
 
 
-def _label_every(axis, step: int) -> None:
-    """Label every `step`-th category (1: all; renderers otherwise drop some when space is tight)."""
-    ax = axis._element
+def _label_every(ax, step: int) -> None:
+    """Label every `step`-th category of the axis element (1: all; renderers otherwise drop some when
+    space is tight)."""
     base = ax.find(qn("c:baseTimeUnit"))
     if (
         base is not None
@@ -266,14 +302,6 @@ def _hide_from_legend(chart, indexes: list[int]) -> None:
         entry.append(entry.makeelement(qn("c:idx"), {"val": str(index)}))
         entry.append(entry.makeelement(qn("c:delete"), {"val": "1"}))
         (position.addnext if position is not None else legend.insert)(entry)  # type: ignore[operator]
-
-
-def _gantt(chart, values) -> None:
-    """The first series (each bar's start) not drawn; dates along the value axis every six months."""
-    offset = chart.plots[0].series[0]
-    offset.format.fill.background()
-    offset.format.line.fill.background()
-    values.major_unit = HALF_YEAR
 
 
 def _detach_band_series(chart, native: NativeChart) -> list:

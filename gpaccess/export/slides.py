@@ -13,15 +13,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Inches, Pt
+from pptx.opc.packuri import PackURI
+from pptx.util import Inches
 
 from gpaccess import theme
 from gpaccess.charts import Chart
 from gpaccess.db import IDENTITY_COLUMNS
 from gpaccess.disclosure import FEWER_THAN
+from gpaccess.export import drawing
 from gpaccess.export.native import NativeChart, NativeTable, Panel
 from gpaccess.export.slide_chart import add_chart
 from gpaccess.export.slide_table import add_table
@@ -64,10 +64,6 @@ def classification(sections: Sequence[Section]) -> str:
     return OFFICIAL
 
 
-def _rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
-
-
 def _text(
     slide,
     left,
@@ -82,19 +78,10 @@ def _text(
     align=PP_ALIGN.LEFT,
     anchor=MSO_ANCHOR.TOP,
 ):
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.vertical_anchor = anchor
-    frame.margin_left = frame.margin_right = Inches(0.05)
-    for i, line in enumerate(text.split("\n")):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.alignment = align
-        run = paragraph.add_run()
-        run.text = line
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-        run.font.color.rgb = _rgb(colour)
-    return box
+    box = (int(left), int(top), int(width), int(height))
+    return drawing.text_box(
+        slide, box, text, size=size, bold=bold, colour=colour, font=FONT, align=align, anchor=anchor
+    )
 
 
 def title_size(text: str) -> int:
@@ -102,24 +89,14 @@ def title_size(text: str) -> int:
     return 24 if len(text) <= 90 else 20 if len(text) <= 150 else 16
 
 
-def _set_title(slide, text: str, size: int = 24) -> None:
-    title = slide.shapes.title
-    title.left, title.top, title.width, title.height = (
-        MARGIN,
-        Inches(0.35),
-        WIDTH - 2 * MARGIN,
-        Inches(0.95),
-    )
-    frame = title.text_frame
-    frame.word_wrap = True
-    frame.margin_left = frame.margin_right = Inches(0.05)
-    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    frame.text = text
-    paragraph = frame.paragraphs[0]
-    paragraph.alignment = PP_ALIGN.LEFT
-    for run in paragraph.runs:
-        run.font.size, run.font.bold, run.font.name = Pt(size), True, FONT
-        run.font.color.rgb = _rgb(theme.NHS_BLUE)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.35), Inches(0.95)  # two lines under the classification marking
+
+
+def _set_title(
+    slide, text: str, size: int = 24, top=TITLE_TOP, height=TITLE_HEIGHT, colour=theme.NHS_BLUE
+) -> None:
+    box = (int(MARGIN), int(top), int(WIDTH - 2 * MARGIN), int(height))
+    drawing.title(slide, box, text, size=size, colour=colour, font=FONT)
 
 
 def _frame(slide, label: str, number: int) -> None:
@@ -135,10 +112,7 @@ def _frame(slide, label: str, number: int) -> None:
         bold=True,
         align=PP_ALIGN.RIGHT,
     )
-    rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.12))
-    rule.fill.solid()
-    rule.fill.fore_color.rgb = _rgb(theme.NHS_BLUE)
-    rule.line.fill.background()
+    drawing.rectangle(slide, (0, 0, int(WIDTH), int(Inches(0.12))), theme.NHS_BLUE)
     _text(
         slide,
         WIDTH - Inches(1.2),
@@ -157,7 +131,7 @@ def _alt_text(frame, text: str) -> None:
 
 
 def _notes(slide, text: str) -> None:
-    slide.notes_slide.notes_text_frame.text = text
+    drawing.notes(slide, text)
 
 
 def _chunks(native: NativeChart | NativeTable) -> list[NativeChart | NativeTable]:
@@ -378,16 +352,9 @@ def _section_slides(deck: _Deck, section: Section) -> int:
 
 def _cover(deck: _Deck, ctx: ChartContext, title: str, synthetic: bool, today: dt.date) -> None:
     cover = deck.prs.slides.add_slide(deck.prs.slide_layouts[5])  # type: ignore[attr-defined]
-    band = cover.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(3.6))
-    band.fill.solid()
-    band.fill.fore_color.rgb = _rgb(theme.NHS_BLUE)
-    band.line.fill.background()
-    _set_title(cover, title, size=36)
-    cover.shapes.title.top, cover.shapes.title.height = Inches(1.3), Inches(1.6)
-    for run in cover.shapes.title.text_frame.paragraphs[0].runs:
-        run.font.color.rgb = _rgb(theme.NHS_WHITE)
-    cover.shapes._spTree.remove(band._element)
-    cover.shapes._spTree.insert(2, band._element)  # behind the title
+    band = drawing.rectangle(cover, (0, 0, int(WIDTH), int(Inches(3.6))), theme.NHS_BLUE)
+    _set_title(cover, title, size=36, top=Inches(1.3), height=Inches(1.6), colour=theme.NHS_WHITE)
+    cover.shapes._spTree.insert(2, band)  # behind the title
     lines = [
         f"Scope: {ctx.scope_label}"
         + ("" if ctx.scope.programme == "All" else f" · {ctx.scope.programme}"),
@@ -428,6 +395,26 @@ def _contents(slide, entries: list[str]) -> None:
     _notes(slide, "Contents. " + "; ".join(entries))
 
 
+def _number_parts_by_counting(package) -> None:
+    """New parts of the deck (charts, their workbooks, notes pages) numbered by counting on from the first of
+    each kind: python-pptx lists every part of the package to find the next free number (chart7.xml) each
+    time it adds one, about 5% of writing the England pack. Parts are only added while a deck is written,
+    so the numbers are the same."""
+    first_free = package.next_partname
+    last: dict[str, int] = {}
+
+    def next_partname(template: str) -> PackURI:
+        if template in last:
+            last[template] += 1
+            return PackURI(template % last[template])
+        name = first_free(template)
+        prefix, suffix = template.split("%d")
+        last[template] = int(name[len(prefix) : len(name) - len(suffix)])
+        return name
+
+    package.next_partname = next_partname
+
+
 def build_pack(
     sections: Sequence[Section],
     ctx: ChartContext,
@@ -442,6 +429,7 @@ def build_pack(
     (unless `contents` is False: the board pack has none), then the chart slides of each section in order."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    _number_parts_by_counting(prs.part.package)
     deck = _Deck(prs, classification(sections))
     _cover(deck, ctx, title, synthetic, today or dt.date.today())
     if summary is not None:

@@ -48,3 +48,27 @@ def test_a_failing_query_fails_every_caller():
     for _ in range(2):
         with pytest.raises(ValueError, match="no query x"):
             get("x")
+
+
+def test_with_the_exports_scope_a_query_is_keyed_on_the_filters_it_reads():
+    """appointments_monthly reads region, ICB and dates, not the programme; data_status reads nothing: asked
+    with no scope, with the export's scope or with filters they do not read, each is the same query."""
+    calls: list[tuple] = []
+
+    def fetch(name, scope=None, **extra):
+        calls.append((name, scope))
+        return pd.DataFrame({"n": [len(calls)]})
+
+    export_scope = Scope(icb="QRV")
+    get = shared(fetch, export_scope)
+    get("appointments_monthly")
+    get("appointments_monthly", export_scope)
+    get("appointments_monthly", Scope(icb="QRV", programme="GPIP"))
+    get("appointments_monthly", Scope(icb="QWE"))
+    get("data_status")
+    get("data_status", Scope(region="Y56"))
+    assert calls == [
+        ("appointments_monthly", None),
+        ("appointments_monthly", Scope(icb="QWE")),
+        ("data_status", None),
+    ]

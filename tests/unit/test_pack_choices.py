@@ -20,6 +20,7 @@ from gpaccess.export.pack import (
     NOT_IN_PACK,
     PACK_CHOICES,
     Section,
+    _built_or_new,
     build_pack,
     chart_label,
     deck_file_name,
@@ -218,3 +219,21 @@ def test_the_event_study_draws_each_interval_as_one_shaded_band():
         assert width.find(qn("c:spPr")).find(qn("a:solidFill")) is not None
     panels = impact_event(event)
     assert len(panels[0][1].bands) == 2
+
+
+# --- the summary's SPC verdicts -----------------------------------------------------------------------------
+def test_the_summary_takes_the_spc_charts_the_pack_built_and_builds_the_others():
+    """The access outcomes the pack has built are the summary's own (not built twice); a measure the pack
+    left out is built from the data (here none: no chart)."""
+    dna = chart("spc_dna_pct", pd.DataFrame({"month": [dt.date(2026, 9, 1)], "dna_pct": [4.0]}))
+    trend = _built_or_new([Section("Access", placed(dna))])
+    asked: list[str] = []
+
+    def fetch(name, scope=None, **extra):
+        asked.append(name)
+        return pd.DataFrame()  # no months: no SPC chart
+
+    assert trend(fetch, CTX, "dna_pct") is dna
+    assert asked == []
+    assert trend(fetch, CTX, "same_day_pct") is None
+    assert asked == ["appointments_monthly"]
