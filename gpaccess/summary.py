@@ -30,6 +30,7 @@ from gpaccess.trajectory import (
     TARGET_WORDS,
     Trajectory,
     add_months,
+    gpip_status,
     month_label,
     trajectory,
 )
@@ -309,22 +310,6 @@ def _outcome_sentence(outcome: Outcome) -> str:
     return f"{' '.join(outcome.row[:3])} ({outcome.variation_words}; {outcome.assurance_words})"
 
 
-def gpip_status(fetch: Fetch, ctx: ChartContext) -> tuple[bool, pd.DataFrame, Trajectory | None]:
-    """Whether the target applies (England), GPIP month by month to the period's last month, its trajectory."""
-    month = ctx.last_month
-    headline = fetch("gpip_headline").iloc[0]
-    national = bool(headline["target_applies"])
-    target = (
-        int(headline["target_practices"])
-        if national and pd.notna(headline["target_practices"])
-        else None
-    )
-    if month is None:
-        return national, pd.DataFrame(), None
-    monthly = fetch("gpip_monthly", month=month)
-    return national, monthly, trajectory(monthly, target, month)
-
-
 def build_summary(fetch: Fetch, ctx: ChartContext, trend: Trend = spc_trend) -> Summary:
     """The summary for the context's viewer, scope and period (`trend`: as for `outcomes`)."""
     national, monthly, gpip = gpip_status(fetch, ctx)
@@ -346,6 +331,5 @@ __all__: Sequence[str] = (
     "Summary",
     "Trajectory",
     "build_summary",
-    "gpip_status",
     "trajectory",
 )

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # the registry imports this module's users: types only, no import at run time
+    from gpaccess.registry.base import ChartContext, Fetch
 
 RATE_MONTHS = 6
 TARGET_WORDS = "programme target"  # a region or ICB has none of its own: the target is England's
@@ -98,3 +102,19 @@ def trajectory(monthly: pd.DataFrame, target: int | None, month: dt.date) -> Tra
         enrolled_in_month=int(last["enrolled"]),
         benefited_in_month=int(last["benefited"]),
     )
+
+
+def gpip_status(fetch: Fetch, ctx: ChartContext) -> tuple[bool, pd.DataFrame, Trajectory | None]:
+    """Whether the target applies (England), GPIP month by month to the period's last month, its trajectory."""
+    month = ctx.last_month
+    headline = fetch("gpip_headline").iloc[0]
+    national = bool(headline["target_applies"])
+    target = (
+        int(headline["target_practices"])
+        if national and pd.notna(headline["target_practices"])
+        else None
+    )
+    if month is None:
+        return national, pd.DataFrame(), None
+    monthly = fetch("gpip_monthly", month=month)
+    return national, monthly, trajectory(monthly, target, month)

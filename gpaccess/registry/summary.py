@@ -8,7 +8,7 @@ from gpaccess.charts.trajectory import ACTUAL, PROJECTED, TARGET, gpip_trajector
 from gpaccess.export import native
 from gpaccess.export.native import Panel
 from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
-from gpaccess.summary import gpip_status
+from gpaccess.trajectory import gpip_status
 
 
 def trajectory_chart(fetch: Fetch, ctx: ChartContext):
