@@ -83,8 +83,8 @@ binned AS (  -- the pre mean in bins a little wider than the caliper: a pair wit
 ),
 pairs AS (
     SELECT
-        s.practice_code AS s_code, s.start_month,
-        c.practice_code AS c_code,
+        s.practice_code AS s_code, s.start_month, s.patients AS s_patients,
+        c.practice_code AS c_code, c.patients AS c_patients,
         c.icb_code = s.icb_code AS same_icb,
         sqrt(pow((s.pre - c.pre) / d.sd_pre, 2) + pow((s.log_list - c.log_list) / d.sd_list, 2))
             AS distance
@@ -105,24 +105,27 @@ ranked AS (
     WHERE same_icb OR NOT icb_has_match
 ),
 matched AS (
-    SELECT s_code, start_month, c_code, 1.0 / count(*) OVER (PARTITION BY s_code) AS weight
+    SELECT s_code, start_month, s_patients, c_code, c_patients, 1.0 / count(*) OVER (PARTITION BY s_code) AS weight
     FROM ranked
     WHERE rank <= $k_comparators
 ),
-arms AS (
-    SELECT DISTINCT 'supported' AS arm, s_code AS practice_code, start_month, 1.0 AS weight
+arms AS (  -- with the list size at the start
+    SELECT DISTINCT 'supported' AS arm, s_code AS practice_code, start_month, s_patients AS patients, 1.0 AS weight
     FROM matched
     UNION ALL
-    SELECT 'comparator' AS arm, c_code AS practice_code, start_month, sum(weight) AS weight
+    SELECT 'comparator' AS arm, c_code AS practice_code, start_month, c_patients AS patients, sum(weight) AS weight
     FROM matched
-    GROUP BY c_code, start_month
+    GROUP BY c_code, start_month, c_patients
 ),
 keyed AS (  -- with the months shown: -$event_before to $event_after - 1 relative to the start
-    SELECT a.*, z.patients, dense_rank() OVER (ORDER BY hash(a.practice_code), a.practice_code) AS unit,
-           (a.start_month - to_months($event_before))::DATE AS first_month,
-           (a.start_month + to_months($event_after - 1))::DATE AS last_month
-    FROM arms AS a
-    JOIN windows AS z USING (practice_code, start_month)
+    SELECT *, dense_rank() OVER (ORDER BY hash(practice_code), practice_code) AS unit,
+           (start_month - to_months($event_before))::DATE AS first_month,
+           (start_month + to_months($event_after - 1))::DATE AS last_month
+    FROM arms
+),
+counts AS (
+    SELECT (SELECT count(*) FROM supported) AS supported_in_scope,
+           (SELECT count(*) FROM complete WHERE treated) AS supported_with_windows
 ),
 final AS (
     SELECT
@@ -138,11 +141,12 @@ final AS (
                               WHEN 'dna' THEN m.dna
                           END / nullif(m.appointments, 0)
         END AS value,
-        (SELECT count(*) FROM supported) AS supported_in_scope,
-        (SELECT count(*) FROM complete WHERE treated) AS supported_with_windows
+        c.supported_in_scope,
+        c.supported_with_windows
     FROM keyed AS k
     JOIN practice_month AS m
       ON m.practice_code = k.practice_code AND m.month BETWEEN k.first_month AND k.last_month
+    CROSS JOIN counts AS c
 )
 SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
 FROM final

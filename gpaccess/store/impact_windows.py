@@ -112,4 +112,5 @@ SELECT w.practice_code, w.start_month, z.patients,
 {_means()}
 FROM held AS w
 JOIN sized AS z USING (practice_code, start_month)
+ORDER BY w.start_month, w.practice_code  -- stored in this order: a query for some start months reads only theirs
 """  # noqa: S608
