@@ -201,7 +201,7 @@ def provide_macros(
     the same name. That costs about 1 ms a macro, so only until the next load rewrites the stored ones."""
     if names and not stored_macros_current(con):
         chosen = dict(_TEMPORARY)
-        missing = _missing_columns(con)
+        missing = _missing_derived(con)
         for column, stand_ins in _STAND_INS:
             if column in missing:
                 chosen.update(stand_ins)
@@ -214,9 +214,9 @@ _MISSING_KNOWN: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, frozenset[s
 )
 
 
-def _missing_columns(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The derived practice_month columns of _STAND_INS and the summary tables the database lacks (checked once
-    per connection)."""
+def _missing_derived(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """What the database lacks of the derived practice_month columns of _STAND_INS and the summary tables
+    (written before them; checked once per connection)."""
     known = _MISSING_KNOWN.get(con)
     if known is None:
         probe = con.cursor()
