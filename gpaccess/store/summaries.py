@@ -3,10 +3,10 @@ appointments, list sizes or practices, inside the load's transaction (gpaccess.i
 scans a few thousand rows, not every practice-month. Queries reach them through the store macros of
 gpaccess/store/macros.sql (scope_months, icb_months_in_scope, practice_runs_in_scope, ...), never by name, so
 that a database written before a table existed, opened read-only, gets a TEMP macro that computes the same rows
-from the tables they summarise (gpaccess.store.connect), until its next writable open builds them (`migrate`).
+from the tables they summarise (gpaccess.store.connect), until its next writable open fills them (ensure_schema,
+fill_summaries).
 
-Each table is the result of one SELECT below (its columns, and their types, are the SELECT's). Fixed strings
-only: no value from input. Which query reads which, and the rules each keeps:
+Each table (schema.sql) holds the result of one SELECT below. Fixed strings only: no value from input. Which query reads which, and the rules each keeps:
 
 - scope_month: the sums of every practice_month measure, per month, for England, each region and each ICB
   (`level`), with the distinct practices (`practices`) and the practice-month rows (`practice_rows`); the
@@ -15,7 +15,7 @@ only: no value from input. Which query reads which, and the rules each keeps:
   appointments_latest, access_counts_monthly, access_by_icb, recording_quality_by_icb_month.
 - practice_run: one row per run of consecutive months with data of a practice in an ICB (from_month to
   to_month), so "practices with data in a period" is a count of the runs that overlap it. Read by access_by_icb,
-  uptake_by_icb, funding_by_icb, months_held.
+  uptake_by_icb, funding_by_icb.
 - practice_dropout: one row per practice and month its data dropped out (data the month before, in that ICB; in
   no ICB's data this month, a month held), with the month its data came back. Read by dropped_out_practices and
   icb_month_coverage.
