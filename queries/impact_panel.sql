@@ -48,25 +48,19 @@ units AS (  -- every (practice, start month) a window is needed for
     FROM candidates AS c
     JOIN cohorts AS k USING (region_code)
 ),
-windows AS MATERIALIZED (  -- each unit's stored windows for the measure (summary impact_window)
-    SELECT
-        u.practice_code, u.start_month, u.icb_code, u.region_code, u.treated, w.patients,
-        ln(w.patients) AS log_list,
-        CASE $measure WHEN 'face_to_face' THEN w.face_to_face_pre WHEN 'same_day' THEN w.same_day_pre
-                      WHEN 'dna' THEN w.dna_pre WHEN 'per_1000' THEN w.per_1000_pre END AS pre,
-        CASE $measure WHEN 'face_to_face' THEN w.face_to_face_pre_n WHEN 'same_day' THEN w.same_day_pre_n
-                      WHEN 'dna' THEN w.dna_pre_n WHEN 'per_1000' THEN w.per_1000_pre_n END AS pre_n,
-        CASE $measure WHEN 'face_to_face' THEN w.face_to_face_post WHEN 'same_day' THEN w.same_day_post
-                      WHEN 'dna' THEN w.dna_post WHEN 'per_1000' THEN w.per_1000_post END AS post,
-        CASE $measure WHEN 'face_to_face' THEN w.face_to_face_post_n WHEN 'same_day' THEN w.same_day_post_n
-                      WHEN 'dna' THEN w.dna_post_n WHEN 'per_1000' THEN w.per_1000_post_n END AS post_n
+complete AS MATERIALIZED (  -- units whose stored windows (summary impact_window) both rest on enough months of the
+                            -- measure, with a list size at the start: their pre-support mean is matched on
+    SELECT u.practice_code, u.start_month, u.icb_code, u.region_code, u.treated, w.patients,
+           ln(w.patients) AS log_list,
+           CASE $measure WHEN 'face_to_face' THEN w.face_to_face_pre WHEN 'same_day' THEN w.same_day_pre
+                         WHEN 'dna' THEN w.dna_pre WHEN 'per_1000' THEN w.per_1000_pre END AS pre
     FROM units AS u
     JOIN impact_windows() AS w USING (practice_code, start_month)
-),
-complete AS (
-    SELECT *
-    FROM windows
-    WHERE pre_n >= $min_window_months AND post_n >= $min_window_months AND log_list IS NOT NULL
+    WHERE CASE $measure WHEN 'face_to_face' THEN w.face_to_face_pre_n WHEN 'same_day' THEN w.same_day_pre_n
+                        WHEN 'dna' THEN w.dna_pre_n WHEN 'per_1000' THEN w.per_1000_pre_n END >= $min_window_months
+      AND CASE $measure WHEN 'face_to_face' THEN w.face_to_face_post_n WHEN 'same_day' THEN w.same_day_post_n
+                        WHEN 'dna' THEN w.dna_post_n WHEN 'per_1000' THEN w.per_1000_post_n END >= $min_window_months
+      AND ln(w.patients) IS NOT NULL
 ),
 spread AS (
     -- with no spread (one candidate, or all alike) any difference is too far and equality is distance 0
