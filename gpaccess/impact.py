@@ -7,7 +7,8 @@ functions here are pure: practice-level changes, the difference-in-differences e
 clustered by practice, and the event-study means.
 
 Method, in short:
-- pre window: the `pre_months` months before the support start month;
+- pre window: the `pre_months` months before the support start month (the windows' means are stored at load,
+  gpaccess.store.impact_windows, for the windows the Design takes from there);
 - post window: `post_months` months starting `post_gap` months after the support start (the effect of support
   takes months to build up, so the first months are left out);
 - change per practice = post mean - pre mean; the estimate = weighted mean change of supported practices minus
@@ -26,6 +27,9 @@ import pandas as pd
 from scipy import stats
 
 from gpaccess.disclosure import SMALL_NUMBER
+from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
+
+STORED_WINDOWS = (PRE_MONTHS, POST_GAP, POST_MONTHS)
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,10 @@ MEASURES: dict[str, Measure] = {
 
 @dataclass(frozen=True)
 class Design:
-    pre_months: int = 6
-    post_gap: int = 6
-    post_months: int = 6
+    # the windows: the query matches on the means stored at load for these (gpaccess.store.impact_windows)
+    pre_months: int = PRE_MONTHS
+    post_gap: int = POST_GAP
+    post_months: int = POST_MONTHS
     event_before: int = 12
     event_after: int = 18
     min_window_months: int = 3
@@ -66,6 +71,12 @@ class Design:
     k_comparators: int = 3
 
     def params(self) -> dict[str, Any]:
+        """The query's parameters for this design; refused for windows other than those the store holds."""
+        if (self.pre_months, self.post_gap, self.post_months) != STORED_WINDOWS:
+            raise ValueError(
+                f"The store holds the windows of {PRE_MONTHS} months before and {POST_MONTHS} from "
+                f"{POST_GAP} after the start (gpaccess.store.impact_windows), not those of {self}"
+            )
         return {
             "pre_months": self.pre_months,
             "post_gap": self.post_gap,

@@ -1,24 +1,14 @@
 -- description: Monthly appointment counts for the scope: total, by mode, DNA and same-day (headline and mode mix)
 -- grain: one row per month
 -- parameters: $region, $icb, $date_from, $date_to
--- source: practice_month
+-- source: scope_month (practice_month)
 -- identities: none
+-- From the summary scope_month: the scope's practice_month sums per month, stored at load
+-- (gpaccess/store/summaries.py).
 WITH final AS (
     SELECT
-        month,
-        count(DISTINCT practice_code) AS practices,
-        sum(appointments) AS appointments,
-        sum(face_to_face) AS face_to_face,
-        sum(telephone) AS telephone,
-        sum(video_online) AS video_online,
-        sum(home_visit) AS home_visit,
-        sum(unknown_mode) AS unknown_mode,
-        sum(attended) AS attended,
-        sum(dna) AS dna,
-        sum(unknown_status) AS unknown_status,
-        sum(same_day) AS same_day,
-        sum(unknown_band) AS unknown_band
-    FROM practice_months_in_scope($region, $icb, $date_from, $date_to)
-    GROUP BY month
+        month, practices, appointments, face_to_face, telephone, video_online, home_visit, unknown_mode,
+        attended, dna, unknown_status, same_day, unknown_band
+    FROM scope_months($region, $icb, $date_from, $date_to)
 )
 SELECT * FROM final ORDER BY month

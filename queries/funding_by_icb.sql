@@ -1,7 +1,7 @@
 -- description: Funding by ICB: money allocated and spent (the tracker's funding sheets), registered patients, and what the programmes achieved there (practices supported, practices with gains, hours released)
 -- grain: one row per ICB in scope
 -- parameters: $region, $icb
--- source: funding, funding_payment, list_size, practice, practice_month, enrolment, icb, region
+-- source: funding, funding_payment, list_size, practice, practice_run (practice_month), enrolment, icb, region
 -- identities: none
 -- Money: every fund and financial year held. allocated_gbp and spent_gbp are the ICB's allocations and spend
 -- (funding) plus the payments to its practices (funding_payment: a payment is allocated and spent at once);
@@ -37,8 +37,10 @@ patients AS (
     JOIN practice AS p USING (practice_code)
     GROUP BY p.icb_code
 ),
-pool AS (
-    SELECT icb_code, count(DISTINCT practice_code) AS practices FROM practice_month GROUP BY icb_code
+pool AS (  -- from the summary practice_run (runs of consecutive months of a practice in an ICB)
+    SELECT icb_code, count(DISTINCT practice_code) AS practices
+    FROM practice_runs_in_scope(NULL, NULL, NULL, NULL)
+    GROUP BY icb_code
 ),
 supported AS (
     SELECT e.practice_code, p.icb_code,

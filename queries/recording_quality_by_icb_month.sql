@@ -1,14 +1,15 @@
 -- description: Recording quality per ICB and month: share of appointments with unknown mode or status, and share in the "Unmapped" or "Inconsistent Mapping" national categories
 -- grain: one row per ICB and month with appointment data
 -- parameters: $region, $icb, $date_from, $date_to
--- source: practice_month, icb, region
+-- source: scope_month (practice_month), icb, region
 -- identities: none
+-- From the ICB rows of the summary scope_month (practice_month sums per ICB and month, stored at load:
+-- gpaccess/store/summaries.py); practices = the ICB's practice-month rows.
 WITH sums AS (
-    SELECT month, icb_code, count(*) AS practices, sum(appointments)::BIGINT AS appointments,
-           sum(unknown_mode)::BIGINT AS unknown_mode, sum(unknown_status)::BIGINT AS unknown_status,
-           sum(unmapped)::BIGINT AS unmapped, sum(inconsistent_mapping)::BIGINT AS inconsistent_mapping
-    FROM practice_months_in_scope($region, $icb, $date_from, $date_to)
-    GROUP BY ALL
+    SELECT month, icb_code, practice_rows AS practices, appointments::BIGINT AS appointments,
+           unknown_mode::BIGINT AS unknown_mode, unknown_status::BIGINT AS unknown_status,
+           unmapped::BIGINT AS unmapped, inconsistent_mapping::BIGINT AS inconsistent_mapping
+    FROM icb_months_in_scope($region, $icb, $date_from, $date_to)
 ),
 final AS (
     SELECT s.icb_code, i.icb_name, i.region_code, r.region_name, s.month, s.practices, s.appointments,

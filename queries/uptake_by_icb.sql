@@ -1,18 +1,22 @@
 -- description: Uptake by ICB: practices enrolled as a share of the ICB's practices, by programme
 -- grain: one row per ICB and programme
 -- parameters: $region, $icb
--- source: enrolment, practice, practice_month, programme, icb, region
+-- source: enrolment, practice, practice_run (practice_month), programme, icb, region
 -- identities: none
 -- practices = practices of the ICB with appointment data during the programme (start to latest month), so
--- practices that closed or merged during the programme still count. enrolled = hands-on support, not
--- withdrawn (Accelerate: all; GPIP: intermediate and intensive levels); universal = GPIP webinars only.
+-- practices that closed or merged during the programme still count (from the summary practice_run: runs of
+-- consecutive months with data of a practice in an ICB, stored at load, gpaccess/store/summaries.py).
+-- enrolled = hands-on support, not withdrawn (Accelerate: all; GPIP: intermediate and intensive levels);
+-- universal = GPIP webinars only.
 WITH programmes AS (
     SELECT programme, start_date, coalesce(end_date, DATE '9999-12-31') AS end_date FROM programme
 ),
-pool AS (
-    SELECT g.programme, pm.icb_code, count(DISTINCT pm.practice_code) AS practices
-    FROM practice_month AS pm
-    JOIN programmes AS g ON pm.month >= date_trunc('month', g.start_date) AND pm.month <= g.end_date
+pool AS (  -- a practice has data in the programme's months if one of its runs of months in the ICB overlaps them
+    SELECT g.programme, r.icb_code, count(DISTINCT r.practice_code) AS practices
+    FROM practice_runs_in_scope(NULL, NULL, NULL, NULL) AS r
+    JOIN programmes AS g
+      ON r.to_month >= date_trunc('month', g.start_date) AND r.from_month <= g.end_date
+     AND date_trunc('month', g.start_date) <= g.end_date
     GROUP BY ALL
 ),
 enrolments AS (

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from gpaccess.store import connect_writable
+from gpaccess.store.summaries import refresh_summaries
 
 D = dt.date
 # ICB -> (region, sub-ICB, practice codes)
@@ -181,6 +182,7 @@ def build_board_store(path: Path) -> Path:
         )
         con.executemany("INSERT INTO eligibility VALUES (?, ?, ?, ?)", ELIGIBILITY)
         con.executemany("INSERT INTO barrier VALUES (?, ?, ?, ?, ?, ?)", BARRIERS)
+        refresh_summaries(con)  # as a load stores them
         con.execute("CHECKPOINT")
     finally:
         con.close()

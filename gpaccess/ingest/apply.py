@@ -14,6 +14,7 @@ import pandas as pd
 
 from gpaccess.ingest.tracker import TrackerBatch
 from gpaccess.store.derived import REPLACE_BATCH, refresh_patients
+from gpaccess.store.summaries import refresh_summaries
 
 # Regions and ICBs come only from data/reference/icb_reference.csv (seeded with the schema): a mapping naming
 # any other is refused before this runs (gpad_checks), so a load never creates one.
@@ -148,6 +149,8 @@ def apply_batch(
         con.execute(LIST_SIZES_SQL)
         if _writes_appointments_or_list_sizes(con):
             refresh_patients(con)  # practice_month.patients by the list-size rule, stored once
+        if _writes_appointments_or_list_sizes(con) or _writes_practices(con):
+            refresh_summaries(con)  # the small tables page queries read (gpaccess.store.summaries)
         _apply_tracker(con, tracker, replace)
         _log(con, log_rows, load_id, loaded_by)
         _label_dataset(con, synthetic)
@@ -161,6 +164,11 @@ def _writes_appointments_or_list_sizes(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "SELECT EXISTS (SELECT 1 FROM stage_keys) OR EXISTS (SELECT 1 FROM stage_list_size)"
     ).fetchone()
+    return bool(row and row[0])
+
+
+def _writes_practices(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT EXISTS (SELECT 1 FROM stage_practice)").fetchone()
     return bool(row and row[0])
 
 

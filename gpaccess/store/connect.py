@@ -17,6 +17,7 @@ from gpaccess.store.derived import (
     migrate,
 )
 from gpaccess.store.handover import connect_for_writing
+from gpaccess.store.summaries import SUMMARIES, fill_summaries, missing_summaries
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 # Table macros shared by queries (macros.sql), stored with the schema and their version (a hash of the file) as
@@ -80,7 +81,25 @@ def _calls(sql: str) -> set[str]:
     return {name for name in MACROS if re.search(rf"\b{name}\s*\(", code)}
 
 
-_CALLS = {name: _calls(statement.split("AS TABLE", 1)[1]) for name, statement in MACROS.items()}
+def _summaries_read(sql: str) -> set[str]:
+    """Names of the summary tables `sql` reads (comments ignored)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return {table for table in SUMMARIES if re.search(rf"\bFROM {table}\b", code)}
+
+
+def _needs(body: str) -> set[str]:
+    """The store macros a macro body calls, and those its summary tables' SELECTs call (its stand-in on a
+    database without them reads the SELECT in place of the table; a SELECT may read another summary)."""
+    tables: set[str] = set()
+    pending = _summaries_read(body)
+    while pending:
+        table = pending.pop()
+        tables.add(table)
+        pending |= _summaries_read(SUMMARIES[table]) - tables
+    return _calls(body).union(*(_calls(SUMMARIES[table]) for table in tables))
+
+
+_CALLS = {name: _needs(statement.split("AS TABLE", 1)[1]) for name, statement in MACROS.items()}
 
 
 def macros_called(sql: str) -> tuple[str, ...]:
@@ -126,6 +145,29 @@ assert all(_BEFORE_DEPTH[name] != _TEMPORARY[name] for name in _BEFORE_DEPTH)
 # the columns a database may lack (it was written before them) -> the TEMP macros that stand in for them
 _STAND_INS = (("within_2_weeks", _BEFORE_DEPTH), ("patients", _BEFORE_STORED_PATIENTS))
 
+
+def _inlined(sql: str, missing: frozenset[str]) -> str:
+    """`sql` with each missing summary table it reads replaced by the SELECT the table holds (nested likewise)."""
+    for table in _summaries_read(sql) & missing:
+        select = _inlined(SUMMARIES[table], missing)
+
+        def computed(found: re.Match[str], select: str = select, table: str = table) -> str:
+            return f"FROM ({select}) AS {found.group(1) or table}"  # keeps the alias given
+
+        sql = re.sub(rf"\bFROM {table}\b(?:\s+AS\s+(\w+))?", computed, sql)
+    return sql
+
+
+def summary_stand_ins(missing: frozenset[str]) -> dict[str, str]:
+    """A database written before summary tables existed, opened read-only: the TEMP macros that read them,
+    computing their rows instead (the same SELECTs a load stores; slower, until the next writable open)."""
+    return {
+        name: _inlined(statement, missing)
+        for name, statement in _TEMPORARY.items()
+        if _summaries_read(statement) & missing
+    }
+
+
 # connection -> whether its database holds the current macros (a database opened read-only cannot change)
 _STORED_CURRENT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = (
     weakref.WeakKeyDictionary()
@@ -159,9 +201,11 @@ def provide_macros(
     the same name. That costs about 1 ms a macro, so only until the next load rewrites the stored ones."""
     if names and not stored_macros_current(con):
         chosen = dict(_TEMPORARY)
+        missing = _missing_derived(con)
         for column, stand_ins in _STAND_INS:
-            if column in _missing_columns(con):
+            if column in missing:
                 chosen.update(stand_ins)
+        chosen.update(summary_stand_ins(missing & frozenset(SUMMARIES)))
         cursor.execute(";\n".join(chosen[name] for name in names))
 
 
@@ -170,13 +214,15 @@ _MISSING_KNOWN: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, frozenset[s
 )
 
 
-def _missing_columns(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The derived practice_month columns of _STAND_INS the database lacks (checked once per connection)."""
+def _missing_derived(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """What the database lacks of the derived practice_month columns of _STAND_INS and the summary tables
+    (written before them; checked once per connection)."""
     known = _MISSING_KNOWN.get(con)
     if known is None:
         probe = con.cursor()
         try:
             known = frozenset(column for column, _ in _STAND_INS if not has_column(probe, column))
+            known |= frozenset(missing_summaries(probe))
         finally:
             probe.close()
         _MISSING_KNOWN[con] = known
@@ -184,10 +230,13 @@ def _missing_columns(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    without_summaries = missing_summaries(con)  # a new database, or one written before them
     con.execute(SCHEMA_SQL)
     migrate(con)
     con.execute(MACROS_SQL)
     con.execute(_MACROS_VERSION_SQL)
+    if without_summaries:
+        fill_summaries(con)  # after the macros: their SELECTs call them
     _STORED_CURRENT.pop(con, None)
     _MISSING_KNOWN.pop(con, None)
     if _is_empty(con, "value_map"):

@@ -7,6 +7,9 @@
 -- before a macro existed or changed (the app opens it read-only, so cannot store them), gpaccess.db.run defines
 -- the ones a query calls as TEMP macros on the query's cursor, found before any stored ones.
 -- An argument name never equals a column name (it would shadow the column). A NULL argument = no filter.
+-- The summary tables of gpaccess/store/summaries.py (scope_month, practice_run, ...) are read only through the macros
+-- here (scope_months, practice_runs_in_scope, ...), so that a database written before a table existed, opened
+-- read-only, gets TEMP macros that compute its rows from the tables it summarises (gpaccess.store.connect).
 
 CREATE OR REPLACE MACRO practice_months_in_scope(scope_region, scope_icb, first_month, last_month) AS TABLE
     -- practice_month rows of the scope's region and ICB, for months first_month to last_month.
@@ -155,3 +158,65 @@ CREATE OR REPLACE MACRO mix_in_scope(scope_region, scope_icb, first_month, last_
       AND (scope_icb IS NULL OR icb_code = scope_icb)
       AND (first_month IS NULL OR month >= first_month)
       AND (last_month IS NULL OR month <= last_month);
+
+CREATE OR REPLACE MACRO scope_months(scope_region, scope_icb, first_month, last_month) AS TABLE
+    -- One row per month of the scope (England, the region, or the ICB), months first_month to last_month: the
+    -- practice_month sums of summary scope_month (practices = distinct practices with data that month).
+    SELECT *
+    FROM scope_month
+    WHERE level = CASE WHEN scope_icb IS NOT NULL THEN 'icb' WHEN scope_region IS NOT NULL THEN 'region'
+                       ELSE 'england' END
+      AND (scope_region IS NULL OR region_code = scope_region)
+      AND (scope_icb IS NULL OR icb_code = scope_icb)
+      AND (first_month IS NULL OR month >= first_month)
+      AND (last_month IS NULL OR month <= last_month);
+
+CREATE OR REPLACE MACRO icb_months_in_scope(scope_region, scope_icb, first_month, last_month) AS TABLE
+    -- One row per ICB of the scope's region (and ICB) and month, first_month to last_month: the ICB rows of
+    -- summary scope_month (practice_rows = its practice-month rows, practices = distinct practices).
+    SELECT *
+    FROM scope_month
+    WHERE level = 'icb'
+      AND (scope_region IS NULL OR region_code = scope_region)
+      AND (scope_icb IS NULL OR icb_code = scope_icb)
+      AND (first_month IS NULL OR month >= first_month)
+      AND (last_month IS NULL OR month <= last_month);
+
+CREATE OR REPLACE MACRO practice_runs_in_scope(scope_region, scope_icb, first_month, last_month) AS TABLE
+    -- Runs of consecutive months with data of a practice in an ICB (summary practice_run: practice_code,
+    -- icb_code, region_code, from_month, to_month) of the scope that overlap first_month to last_month: a
+    -- practice has data in the period in the ICB if and only if one of its runs there overlaps it.
+    SELECT *
+    FROM practice_run
+    WHERE (scope_region IS NULL OR region_code = scope_region)
+      AND (scope_icb IS NULL OR icb_code = scope_icb)
+      AND (first_month IS NULL OR to_month >= first_month)
+      AND (last_month IS NULL OR from_month <= last_month);
+
+CREATE OR REPLACE MACRO dropouts_of_icb(scope_icb, first_month, last_month) AS TABLE
+    -- Summary practice_dropout of one ICB (none for a NULL ICB): one row per practice and month its data
+    -- dropped out (data the month before, in the ICB; in no ICB's data this month), months first_month to
+    -- last_month: month, practice_code, icb_code, appointments_month_before, data_again_from.
+    SELECT *
+    FROM practice_dropout
+    WHERE icb_code = scope_icb
+      AND (first_month IS NULL OR month >= first_month)
+      AND (last_month IS NULL OR month <= last_month);
+
+CREATE OR REPLACE MACRO coverage_in_scope(scope_region, scope_icb, first_month, last_month) AS TABLE
+    -- Summary icb_month_coverage for the ICBs of the scope (in the icb table), months first_month to
+    -- last_month: month, icb_code, open_basis, practices_open, practices_in_data, open_with_data, dropped_out,
+    -- joined.
+    SELECT c.*
+    FROM icb_month_coverage AS c
+    JOIN icb AS i USING (icb_code)
+    WHERE (scope_region IS NULL OR i.region_code = scope_region)
+      AND (scope_icb IS NULL OR c.icb_code = scope_icb)
+      AND (first_month IS NULL OR c.month >= first_month)
+      AND (last_month IS NULL OR c.month <= last_month);
+
+CREATE OR REPLACE MACRO impact_windows() AS TABLE
+    -- Summary impact_window: per practice and possible support start month, the impact panel's before and after
+    -- window means and months of each measure and the list size at the start (gpaccess/store/impact_windows.py).
+    SELECT *
+    FROM impact_window;

@@ -94,6 +94,59 @@ CREATE TABLE IF NOT EXISTS sub_icb_month_mix (  -- key: month, sub_icb_code, dim
     appointments BIGINT NOT NULL
 );
 
+-- Summary tables: what the page queries read instead of practice_month (#19), rebuilt whole by every load that
+-- writes appointments, list sizes or practices, inside its transaction, each from one SELECT of
+-- gpaccess/store/summaries.py (which says what each holds and which queries read it). Queries read them only
+-- through the store macros (scope_months, practice_runs_in_scope, ...). A database written before them gains them
+-- at its next writable open (ensure_schema).
+CREATE TABLE IF NOT EXISTS scope_month (     -- key: level, region_code, icb_code, month
+    month DATE NOT NULL,
+    region_code VARCHAR,                     -- NULL for England
+    icb_code VARCHAR,                        -- NULL for England and a region
+    level VARCHAR NOT NULL,                  -- england, region or icb
+    practices BIGINT NOT NULL,               -- distinct practices with data
+    practice_rows BIGINT NOT NULL,           -- practice_month rows
+    appointments HUGEINT, face_to_face HUGEINT, telephone HUGEINT, video_online HUGEINT, home_visit HUGEINT,
+    unknown_mode HUGEINT, attended HUGEINT, dna HUGEINT, unknown_status HUGEINT, same_day HUGEINT,
+    unknown_band HUGEINT, gp HUGEINT, unmapped HUGEINT, inconsistent_mapping HUGEINT, within_2_weeks HUGEINT,
+    other_staff HUGEINT,                     -- the sums of practice_month's columns
+    appointments_with_patients HUGEINT,      -- appointments of practice-months with a list size
+    patients HUGEINT                         -- registered patients summed over practice-months
+);
+CREATE TABLE IF NOT EXISTS practice_run (    -- key: practice_code, icb_code, from_month
+    practice_code VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    from_month DATE NOT NULL,                -- a run of consecutive months with data of the practice in the ICB
+    to_month DATE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS practice_dropout (  -- key: month, practice_code, icb_code
+    month DATE NOT NULL,                     -- a month held with no data of the practice in any ICB
+    practice_code VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,               -- its ICB the month before, when it had data
+    appointments_month_before BIGINT NOT NULL,
+    data_again_from DATE                     -- its next month with data (NULL: none yet)
+);
+CREATE TABLE IF NOT EXISTS icb_month_coverage (  -- key: month, icb_code
+    month DATE NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    open_basis VARCHAR,                      -- 'list size <date>' or 'practice table'
+    practices_open BIGINT NOT NULL,
+    practices_in_data BIGINT NOT NULL,
+    open_with_data BIGINT NOT NULL,
+    dropped_out BIGINT NOT NULL,
+    joined BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS impact_window (   -- key: practice_code, start_month
+    practice_code VARCHAR NOT NULL,
+    start_month DATE NOT NULL,               -- a possible support start month
+    patients INTEGER,                        -- the list size at the start month
+    face_to_face_pre DOUBLE, face_to_face_pre_n BIGINT, face_to_face_post DOUBLE, face_to_face_post_n BIGINT,
+    same_day_pre DOUBLE, same_day_pre_n BIGINT, same_day_post DOUBLE, same_day_post_n BIGINT,
+    dna_pre DOUBLE, dna_pre_n BIGINT, dna_post DOUBLE, dna_post_n BIGINT,
+    per_1000_pre DOUBLE, per_1000_pre_n BIGINT, per_1000_post DOUBLE, per_1000_post_n BIGINT
+);
+
 -- Programme tracker (docs/programme-template.md) -------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS programme (       -- key: programme
     programme VARCHAR NOT NULL,

@@ -21,6 +21,7 @@ from gpaccess.db import run
 from gpaccess.reference import HIGH_IMPACT_ACTIONS
 from gpaccess.scope import Scope
 from gpaccess.store import connect_writable
+from gpaccess.store.summaries import refresh_summaries
 
 D = dt.date
 NATIONAL_VIEWER = Viewer("national", None, None)
@@ -124,6 +125,7 @@ def build_actions_store(path: Path) -> Path:
                 "40, 0, 50, 0, 0, 80, 50, NULL)",  # ... within_2_weeks, other_staff, patients (no list size)
                 [D(2022, 6, 1), code, icb, region],
             )
+        refresh_summaries(con)  # as a load stores them
         con.execute("CHECKPOINT")
     finally:
         con.close()

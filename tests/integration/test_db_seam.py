@@ -22,6 +22,7 @@ from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
 from gpaccess.store.connect import MACROS, stored_macros_current
 from gpaccess.store.derived import refresh_patients
+from gpaccess.store.summaries import refresh_summaries
 
 MONTH = dt.date(2025, 1, 1)
 OWN, OTHER = "QRV", "QKK"
@@ -59,6 +60,7 @@ def build_store(path: Path) -> None:
         "INSERT INTO list_size VALUES (?, ?, 5000)", [(code, MONTH) for code, _ in PRACTICES]
     )
     refresh_patients(con)  # as a load stores them
+    refresh_summaries(con)
     con.execute(
         "INSERT INTO enrolment (programme, phase, level, practice_code, enrolled_date, status) "
         "VALUES ('GPIP', 'Phase 1', 'universal', 'R00001', DATE '2024-06-01', 'active')"

@@ -16,6 +16,7 @@ from gpaccess.figures import appointment_figures
 from gpaccess.ingest import ingest_files
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
+from gpaccess.store.summaries import SUMMARIES
 
 DEVON = Scope(region="Y58", icb="QJK")
 QUERIES = (
@@ -44,9 +45,12 @@ def loaded(tmp_path: Path, realdata: Path) -> Path:
 
 
 def make_older(current: Path, older: Path) -> None:
-    """As the store was before #16: practice_month without the columns, no mix table, older macros."""
+    """As the store was before #16: practice_month without the columns, no mix table (nor the later summary
+    tables), older macros."""
     shutil.copyfile(current, older)
     with duckdb.connect(str(older)) as con:
+        for table in SUMMARIES:
+            con.execute(f"DROP TABLE {table}")
         con.execute("ALTER TABLE practice_month DROP COLUMN within_2_weeks")
         con.execute("ALTER TABLE practice_month DROP COLUMN other_staff")
         con.execute("DROP MACRO TABLE mix_in_scope")

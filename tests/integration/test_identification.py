@@ -22,6 +22,7 @@ from gpaccess.db import run
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
 from gpaccess.store.derived import refresh_patients
+from gpaccess.store.summaries import refresh_summaries
 
 MONTHS = [
     dt.date(2024 + (10 + i) // 12, (10 + i) % 12 + 1, 1) for i in range(12)
@@ -127,6 +128,7 @@ def con(tmp_path_factory, frames):
     write.register("ls", frames["list_size"])
     write.execute("INSERT INTO list_size BY NAME SELECT * FROM ls")
     refresh_patients(write)  # as a load stores them
+    refresh_summaries(write)
     write.register("en", frames["enrolment"])
     write.execute(
         "INSERT INTO enrolment BY NAME SELECT *, 'Phase 1' AS phase, 'core' AS level, "

@@ -20,6 +20,7 @@ from gpaccess.spc_changes import (
     record_change,
     remove_change,
 )
+from gpaccess.store.summaries import refresh_summaries
 
 NOW = dt.datetime(2026, 10, 5, 9, 30)
 ENGLAND = Scope()
@@ -54,6 +55,7 @@ def con(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
             "90, 5, 5, 40, 0, 45, 0, 0, 80, 50, NULL)",  # ... within_2_weeks, other_staff, patients (no list size)
             [month],
         )
+    refresh_summaries(store)  # as a load stores them
     return store
 
 
