@@ -52,16 +52,34 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
 
 
-# Slow without the demo: the real-data leak sweep draws every page's figures in Chromium (a CPU-minute).
-SLOW_FILES = ("tests/app/test_no_leaks_real.py",)
+# Slow without the demo (files, or single tests), end to end by nature; in the full suite, not in --fast:
+SLOW_TESTS = (
+    # the real-data leak sweep draws every page's figures in Chromium (a CPU-minute)
+    "tests/app/test_no_leaks_real.py",
+    # the README's commands as a user runs them: each a new Python process (30 s of a --fast run; the
+    # commands' code is covered by tests/integration/test_cli.py and the ingest and export tests)
+    "tests/integration/test_readme_commands.py::test_every_readme_command_works_as_written",
+    "tests/integration/test_readme_commands.py::test_the_console_script_works_from_another_folder",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `slow` every test that needs the full demo (directly or through a fixture), and those in SLOW_FILES,
+    """Mark `slow` every test that needs the full demo (directly or through a fixture), and those in SLOW_TESTS,
     so that `scripts/test.sh --fast` skips them without anyone having to remember."""
     for item in items:
-        if "demo_db" in getattr(item, "fixturenames", ()) or item.nodeid.startswith(SLOW_FILES):
+        if "demo_db" in getattr(item, "fixturenames", ()) or item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadfile` (scripts/test.sh) as tests/scheduling.py orders it: the browser tests on one worker,
+    the longest units first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.scheduling import LongestFirst
+
+    return LongestFirst(config, log)
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

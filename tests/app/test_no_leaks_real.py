@@ -32,6 +32,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from gpaccess.ingest import IngestError, ingest_files
 from gpaccess.ingest.tracker_format import SHEETS
 from gpaccess.store import connect_writable
 from gpaccess.templates import EXAMPLE_ROWS, csv_template
-from tests.app.conftest import FOLDED, unfolded
+from tests.app.conftest import unfolded
 from tests.app.test_no_leaks import PAGE_FILES, Practices, leaks, practices, rendered_text
 from tests.conftest import PROJECT, REALDATA
 
@@ -216,6 +217,18 @@ class Downloads:
 
     draw_images: bool = True
     files: list[Download] = field(default_factory=list)
+    # off: a run's files are neither made nor recorded (the runs before the one swept)
+    recording: bool = True
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Runs that only bring the page to the state swept (the landing page, charts switched on): their
+        downloads are not made (each image costs Chromium half a second) and not recorded."""
+        self.recording = False
+        try:
+            yield
+        finally:
+            self.recording = True
 
 
 def _as_bytes(data: object) -> bytes:
@@ -241,18 +254,18 @@ def swept(monkeypatch) -> Downloads:
     def recording_add(
         self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False
     ):
-        payload = (
-            path_or_data if isinstance(path_or_data, bytes) else Path(path_or_data).read_bytes()
-        )
-        recorder.files.append(Download(file_name or "", payload))
+        if recorder.recording:
+            payload = (
+                path_or_data if isinstance(path_or_data, bytes) else Path(path_or_data).read_bytes()
+            )
+            recorder.files.append(Download(file_name or "", payload))
         return add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
 
     def eager_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
         name = file_name or ""
-        if name.endswith((".png", ".svg")) and not recorder.draw_images:
-            recorder.files.append(Download(name, None))
-        else:
-            recorder.files.append(Download(name, _as_bytes(data_callable())))
+        if recorder.recording:
+            draw = recorder.draw_images or not name.endswith((".png", ".svg"))
+            recorder.files.append(Download(name, _as_bytes(data_callable()) if draw else None))
         return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add", recording_add)
@@ -339,25 +352,22 @@ def identities(text_by_place: Iterator[tuple[str, str]], known: Practices) -> di
 def render(
     monkeypatch, db: Path, page: str, persona: str, scope: dict[str, str], swept: Downloads
 ) -> AppTest:
-    """The page for the persona and scope; `swept` holds the downloads of its last run only."""
+    """The page for the persona and scope; `swept` holds the downloads of its last run only: the runs that
+    bring the page there (the landing page, every chart switched on) make none."""
     monkeypatch.setenv("GPACCESS_DB", str(db))
     at = AppTest.from_file(str(DASHBOARD), default_timeout=300)
     at.query_params["persona"] = persona
     for key, value in scope.items():
         at.query_params[key] = value
-    if page in LANDS_ON_DEFAULT:  # the first run lands on the default page (legacy page hash)
-        draw_images, swept.draw_images = swept.draw_images, False
+    with swept.paused():
+        if page in LANDS_ON_DEFAULT:  # the first run lands on the default page (legacy page hash)
+            at.switch_page(page).run()
         at.switch_page(page).run()
-        swept.draw_images = draw_images
+        unfolded(at)  # every chart shown whole, then swept
     swept.files.clear()
-    at.switch_page(page).run()
-    if [t for t in at.toggle if t.label.startswith(FOLDED)]:  # every chart shown whole, then swept
-        unfolded(at)
-        swept.files.clear()
-        at.run()
     if page == "pages/board_pack.py":
-        swept.files.clear()
-        at.button(key="pack_build").click().run()  # the deck is built by its button, then offered
+        at.button(key="pack_build").click()  # the deck is built by its button, then offered
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert TITLES[page] in [t.value for t in at.title]  # the run drew the page asked for
     return at

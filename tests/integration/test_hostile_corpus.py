@@ -561,6 +561,12 @@ def base_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def base_tables(base_db) -> dict[str, list[tuple]]:
+    """Every row of the base store, read once: each case loads into a copy of it."""
+    return tables(base_db)
+
+
+@pytest.fixture(scope="module")
 def identities() -> tuple[set[str], set[str]]:
     codes, names = set(), set()
     for row in rows_of(AUG_MAPPING)[1:]:
@@ -595,10 +601,9 @@ def public_history(path: Path) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_hostile_file_is_refused_cleanly(case, base_db, identities, tmp_path, capsys):
+def test_hostile_file_is_refused_cleanly(case, base_db, base_tables, identities, tmp_path, capsys):
     db = tmp_path / "store.duckdb"
     shutil.copy(base_db, db)
-    before = tables(db)
     files = case.build(tmp_path)
     capsys.readouterr()
 
@@ -612,7 +617,7 @@ def test_hostile_file_is_refused_cleanly(case, base_db, identities, tmp_path, ca
     assert "nothing was changed" in err.lower()
     for fragment in case.fragments:
         assert fragment in err, f"{fragment!r} not in:\n{err}"
-    assert tables(db) == before
+    assert tables(db) == base_tables
     assert peak < PEAK_LIMIT, f"peak memory {peak / 1e9:.2f} GB"
 
     history = public_history(db)

@@ -36,10 +36,16 @@ def small_store(
     """practices: code, icb, region; shares: face-to-face % per practice (rows) and month (MONTHS)."""
     con = duckdb.connect()
     con.execute(SCHEMA)
-    con.executemany(
-        "INSERT INTO practice VALUES (?, ?, ?, ?)",
-        [(r.code, f"Practice {r.code}", r.icb, r.region) for r in practices.itertuples()],
+    named = pd.DataFrame(  # inserted as a frame: executemany took 0.2 s for 240 practices
+        {
+            "practice_code": practices["code"],
+            "practice_name": "Practice " + practices["code"],
+            "icb_code": practices["icb"],
+            "region_code": practices["region"],
+        }
     )
+    con.register("named", named)
+    con.execute("INSERT INTO practice SELECT * FROM named")
     appointments = 5000
     rows = pd.DataFrame(
         {
