@@ -15,13 +15,14 @@
 -- of gpaccess.impact.Design); a window rests on the months of it the practice has data for. Each supported
 -- practice weighs 1, its comparators 1/k each. `unit` is a surrogate number for a practice (not its code): rows
 -- of one practice share it, so standard errors can be clustered by practice. No practice codes leave this query.
--- England's panel (every phase and level) for the method's design is stored at every load, computed by this
--- query (gpaccess/store/stored_panels.py): asked for again, it is read, not computed.
-WITH stored AS MATERIALIZED (  -- England, every phase and level: the panel stored at load for the design asked for
+-- The panels the Impact page opens with (every phase and level, the method's design: England's for every measure,
+-- each region's and ICB's for the headline measure) are stored at every load, computed by this query
+-- (gpaccess/store/stored_panels.py): asked for again, they are read, not computed.
+WITH stored AS MATERIALIZED (  -- every phase and level: the panel stored at load, if it is, for the scope and design
     SELECT *
-    FROM stored_panel_rows($programme, $measure, $min_window_months, $caliper, $k_comparators, $event_before,
-                           $event_after)
-    WHERE $region IS NULL AND $icb IS NULL AND $phase IS NULL AND $level IS NULL
+    FROM stored_panel_rows($region, $icb, $programme, $measure, $min_window_months, $caliper, $k_comparators,
+                           $event_before, $event_after)
+    WHERE $phase IS NULL AND $level IS NULL
 ),
 supported_all AS (  -- none when the panel is stored: it is not computed again
     SELECT e.practice_code, min(date_trunc('month', e.started_date))::DATE AS start_month

@@ -8,8 +8,8 @@
 - impact_window against its rule computed with pandas, practice by practice, on the demo.
 - A load refreshes them; a database written before them works read-only (the same rows, computed) and gains
   them at its next writable open.
-- England's impact panels stored at load (gpaccess/store/stored_panels.py) are the computed ones, and read only
-  for England and the method's design.
+- The impact panels stored at load (gpaccess/store/stored_panels.py) are the computed ones, and are read only for
+  their scope, measure and the method's design.
 """
 
 from __future__ import annotations
@@ -486,35 +486,49 @@ def computed_panel(con: duckdb.DuckDBPyConnection, scope: Scope, params: dict) -
 
 
 @pytest.mark.parametrize("programme", ["Accelerate", "GPIP"])
-def test_englands_stored_panels_are_the_computed_ones(demo, programme):
+def test_the_stored_panels_are_the_computed_ones(demo, programme):
     stored = demo.execute(
-        "SELECT measure, count(*) FROM stored_impact_panel WHERE programme = $p GROUP BY ALL",
+        "SELECT region_code, icb_code, measure, count(*) FROM stored_impact_panel WHERE programme = $p "
+        "GROUP BY ALL",
         {"p": programme},
-    ).fetchall()
-    assert {measure for measure, rows in stored if rows > 100} == set(MEASURES)
-    for measure in MEASURES:
-        scope = Scope(programme=programme)
+    ).df()
+    england = stored[stored["region_code"].isna()]
+    assert set(england["measure"]) == set(MEASURES) and (england.iloc[:, -1] > 100).all()
+    assert set(stored[stored["region_code"].notna()]["measure"]) == {"face_to_face"}
+    assert stored["icb_code"].nunique() > 10  # every ICB with supported practices
+    scopes = [
+        *((Scope(programme=programme), m) for m in MEASURES),
+        (Scope(region="Y56", programme=programme), "face_to_face"),
+        (Scope(region="Y56", icb="QRV", programme=programme), "face_to_face"),
+    ]
+    for scope, measure in scopes:
         got = run(demo, "impact_panel", Viewer("national"), scope, **query_params(measure))
-        same(got, computed_panel(demo, scope, query_params(measure)), f"{programme} {measure}")
+        same(got, computed_panel(demo, scope, query_params(measure)), f"{scope} {measure}")
 
 
-def test_the_stored_panel_is_read_for_england_and_the_design_only(demo_db: Path, tmp_path: Path):
+def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
+    demo_db: Path, tmp_path: Path
+):
     copy = tmp_path / "marked.duckdb"
     shutil.copyfile(demo_db, copy)
-    with duckdb.connect(str(copy)) as con:  # a stored panel marked: the query must return the mark
+    with duckdb.connect(
+        str(copy)
+    ) as con:  # the stored panels marked: a query that reads one returns the mark
         con.execute("UPDATE stored_impact_panel SET value = -1 WHERE programme = 'GPIP'")
-    national = Viewer("national")
+    national, dna = Viewer("national"), query_params("dna")
+    icb = Scope(region="Y56", icb="QRV", programme="GPIP")
+    read = {
+        "England, another measure": (Scope(programme="GPIP"), dna),
+        "an ICB, the headline measure": (icb, query_params("face_to_face")),
+    }
+    computed = {
+        "an ICB, another measure": (icb, dna),
+        "a phase": (Scope(programme="GPIP"), query_params("dna", phase="Cohort 2024-04")),
+        "another design": (Scope(programme="GPIP"), {**dna, "k_comparators": 2}),
+    }
     with connect_read_only(copy) as con:
-        england = run(con, "impact_panel", national, Scope(programme="GPIP"), **query_params("dna"))
-        assert (england["value"] == -1).all()
-        other = {
-            "a region": (Scope(region="Y56", programme="GPIP"), query_params("dna")),
-            "a phase": (Scope(programme="GPIP"), query_params("dna", phase="Cohort 2024-04")),
-            "another design": (
-                Scope(programme="GPIP"),
-                {**query_params("dna"), "k_comparators": 2},
-            ),
-        }
-        for what, (scope, params) in other.items():
+        for what, (scope, params) in read.items():
+            assert (run(con, "impact_panel", national, scope, **params)["value"] == -1).all(), what
+        for what, (scope, params) in computed.items():
             panel = run(con, "impact_panel", national, scope, **params)
             assert (panel["value"] >= 0).all() and len(panel) > 0, what
