@@ -1,7 +1,7 @@
 -- description: Impact panel: supported practices and matched never-supported comparators, one measure, by month relative to the support start
 -- grain: one row per arm, practice surrogate, support start month and month relative to that start
 -- parameters: $region, $icb, $programme, $phase, $level, $measure, $event_before, $event_after, $min_window_months, $caliper, $k_comparators
--- source: enrolment, practice, impact_window (practice_month, list_size), practice_month
+-- source: enrolment, practice, impact_window (practice_month, list_size), practice_month, stored_impact_panel
 -- identities: none
 -- Supported: started in the programme (phase, level if given; GPIP hands-on levels only unless a level is given)
 -- and not withdrawn; the support start month is the month of the earliest start. Comparators: practices never
@@ -9,13 +9,22 @@
 -- $k_comparators nearest never-supported practices in the same ICB (in the same region only if the ICB has none
 -- within the caliper), on the pre-support mean of the measure and the log list size at the support start, both
 -- in standard deviations of the candidates'; the caliper is the largest distance accepted. The list size is the
--- extract of the support start month, else the nearest extract. The pre-support mean (over the 6 months before the
--- start) and the post-support mean (6 months from 6 months after it) of every practice and possible start month
--- are stored at load in the summary impact_window (gpaccess/store/impact_windows.py: its windows are those of
--- gpaccess.impact.Design); a window rests on the months of it the practice has data for. Each supported
--- practice weighs 1, its comparators 1/k each. `unit` is a surrogate number for a practice (not its code): rows of
--- one practice share it, so standard errors can be clustered by practice. No practice codes leave this query.
-WITH supported_all AS (
+-- extract of the support start month, else the nearest extract. The pre-support mean (over the 6 months before
+-- the start) and the post-support mean (6 months from 6 months after it) of every practice and possible start
+-- month are stored at load in the summary impact_window (gpaccess/store/impact_windows.py: its windows are those
+-- of gpaccess.impact.Design); a window rests on the months of it the practice has data for. Each supported
+-- practice weighs 1, its comparators 1/k each. `unit` is a surrogate number for a practice (not its code): rows
+-- of one practice share it, so standard errors can be clustered by practice. No practice codes leave this query.
+-- The panels the Impact page opens with (every phase and level, the method's design: England's for every measure,
+-- each region's and ICB's for the headline measure) are stored at every load, computed by this query
+-- (gpaccess/store/stored_panels.py): asked for again, they are read, not computed.
+WITH stored AS MATERIALIZED (  -- every phase and level: the panel stored at load, if it is, for the scope and design
+    SELECT *
+    FROM stored_panel_rows($region, $icb, $programme, $measure, $min_window_months, $caliper, $k_comparators,
+                           $event_before, $event_after)
+    WHERE $phase IS NULL AND $level IS NULL
+),
+supported_all AS (  -- none when the panel is stored: it is not computed again
     SELECT e.practice_code, min(date_trunc('month', e.started_date))::DATE AS start_month
     FROM enrolment AS e
     WHERE e.programme = $programme
@@ -23,6 +32,7 @@ WITH supported_all AS (
       AND e.status <> 'withdrawn'
       AND ($phase IS NULL OR e.phase = $phase)
       AND (($level IS NULL AND e.level <> 'universal') OR e.level = $level)
+      AND NOT EXISTS (SELECT 1 FROM stored)
     GROUP BY e.practice_code
 ),
 supported AS (
@@ -121,7 +131,7 @@ counts AS (
     SELECT (SELECT count(*) FROM supported) AS supported_in_scope,
            (SELECT count(*) FROM complete WHERE treated) AS supported_with_windows
 ),
-final AS (
+computed AS (
     SELECT
         k.arm,
         k.unit,
@@ -141,8 +151,13 @@ final AS (
     JOIN practice_month AS m
       ON m.practice_code = k.practice_code AND m.month BETWEEN k.first_month AND k.last_month
     CROSS JOIN counts AS c
+),
+final AS (
+    SELECT * FROM stored
+    UNION ALL
+    SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
+    FROM computed
+    WHERE value IS NOT NULL
 )
-SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
-FROM final
-WHERE value IS NOT NULL
+SELECT * FROM final
 ORDER BY arm, unit, start_month, relative_month

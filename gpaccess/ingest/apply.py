@@ -14,6 +14,7 @@ import pandas as pd
 
 from gpaccess.ingest.tracker import TrackerBatch
 from gpaccess.store.derived import REPLACE_BATCH, refresh_patients
+from gpaccess.store.stored_panels import refresh_stored_panels
 from gpaccess.store.summaries import refresh_summaries
 
 # Regions and ICBs come only from data/reference/icb_reference.csv (seeded with the schema): a mapping naming
@@ -152,6 +153,7 @@ def apply_batch(
         if _writes_appointments_or_list_sizes(con) or _writes_practices(con):
             refresh_summaries(con)  # the small tables page queries read (gpaccess.store.summaries)
         _apply_tracker(con, tracker, replace)
+        refresh_stored_panels(con)  # England's impact panels, on this load's data and tracker
         _log(con, log_rows, load_id, loaded_by)
         _label_dataset(con, synthetic)
         con.execute("COMMIT")

@@ -17,7 +17,8 @@ from gpaccess.store.derived import (
     migrate,
 )
 from gpaccess.store.handover import connect_for_writing
-from gpaccess.store.summaries import SUMMARIES, fill_summaries, missing_summaries
+from gpaccess.store.stored_panels import NO_STORED_PANELS_SQL, fill_stored_panels
+from gpaccess.store.summaries import SUMMARIES, fill_summaries, has_table, missing_summaries
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 # Table macros shared by queries (macros.sql), stored with the schema and their version (a hash of the file) as
@@ -81,10 +82,15 @@ def _calls(sql: str) -> set[str]:
     return {name for name in MACROS if re.search(rf"\b{name}\s*\(", code)}
 
 
+# Tables written at load that a database may lack (written before them) -> what a query reads instead: the
+# SELECT a summary table holds (its rows computed), or no stored impact panel (the query computes it).
+_STAND_IN_SELECTS = {**SUMMARIES, "stored_impact_panel": NO_STORED_PANELS_SQL}
+
+
 def _summaries_read(sql: str) -> set[str]:
-    """Names of the summary tables `sql` reads (comments ignored)."""
+    """Names of the tables of _STAND_IN_SELECTS `sql` reads (comments ignored)."""
     code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-    return {table for table in SUMMARIES if re.search(rf"\bFROM {table}\b", code)}
+    return {table for table in _STAND_IN_SELECTS if re.search(rf"\bFROM {table}\b", code)}
 
 
 def _needs(body: str) -> set[str]:
@@ -95,8 +101,8 @@ def _needs(body: str) -> set[str]:
     while pending:
         table = pending.pop()
         tables.add(table)
-        pending |= _summaries_read(SUMMARIES[table]) - tables
-    return _calls(body).union(*(_calls(SUMMARIES[table]) for table in tables))
+        pending |= _summaries_read(_STAND_IN_SELECTS[table]) - tables
+    return _calls(body).union(*(_calls(_STAND_IN_SELECTS[table]) for table in tables))
 
 
 _CALLS = {name: _needs(statement.split("AS TABLE", 1)[1]) for name, statement in MACROS.items()}
@@ -149,7 +155,7 @@ _STAND_INS = (("within_2_weeks", _BEFORE_DEPTH), ("patients", _BEFORE_STORED_PAT
 def _inlined(sql: str, missing: frozenset[str]) -> str:
     """`sql` with each missing summary table it reads replaced by the SELECT the table holds (nested likewise)."""
     for table in _summaries_read(sql) & missing:
-        select = _inlined(SUMMARIES[table], missing)
+        select = _inlined(_STAND_IN_SELECTS[table], missing)
 
         def computed(found: re.Match[str], select: str = select, table: str = table) -> str:
             return f"FROM ({select}) AS {found.group(1) or table}"  # keeps the alias given
@@ -205,7 +211,7 @@ def provide_macros(
         for column, stand_ins in _STAND_INS:
             if column in missing:
                 chosen.update(stand_ins)
-        chosen.update(summary_stand_ins(missing & frozenset(SUMMARIES)))
+        chosen.update(summary_stand_ins(missing & frozenset(_STAND_IN_SELECTS)))
         cursor.execute(";\n".join(chosen[name] for name in names))
 
 
@@ -222,7 +228,7 @@ def _missing_derived(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
         probe = con.cursor()
         try:
             known = frozenset(column for column, _ in _STAND_INS if not has_column(probe, column))
-            known |= frozenset(missing_summaries(probe))
+            known |= frozenset(t for t in _STAND_IN_SELECTS if not has_table(probe, t))
         finally:
             probe.close()
         _MISSING_KNOWN[con] = known
@@ -231,12 +237,15 @@ def _missing_derived(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     without_summaries = missing_summaries(con)  # a new database, or one written before them
+    without_panels = not has_table(con, "stored_impact_panel")
     con.execute(SCHEMA_SQL)
     migrate(con)
     con.execute(MACROS_SQL)
     con.execute(_MACROS_VERSION_SQL)
     if without_summaries:
         fill_summaries(con)  # after the macros: their SELECTs call them
+    if without_panels:
+        fill_stored_panels(con)  # after the summaries: the query reads them
     _STORED_CURRENT.pop(con, None)
     _MISSING_KNOWN.pop(con, None)
     if _is_empty(con, "value_map"):

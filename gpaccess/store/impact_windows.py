@@ -49,8 +49,8 @@ def _means() -> str:
         for m in SHARE_MEASURES
     )
     rates = ",\n".join(
-        f"       1000.0 * w.appointments_{w} / nullif(z.patients, 0) / nullif(w.rows_held_{w}, 0) AS per_1000_{w},\n"
-        f"       CASE WHEN nullif(z.patients, 0) IS NULL THEN 0 ELSE w.rows_held_{w} END AS per_1000_{w}_n"
+        f"       1000.0 * w.appointments_{w} / nullif(w.patients, 0) / nullif(w.rows_held_{w}, 0) AS per_1000_{w},\n"
+        f"       CASE WHEN nullif(w.patients, 0) IS NULL THEN 0 ELSE w.rows_held_{w} END AS per_1000_{w}_n"
         for w in ("pre", "post")
     )
     return f"{shares},\n{rates}"
@@ -73,14 +73,17 @@ per_month AS (  -- a practice-month's rows: one, or one per ICB it was recorded 
     FROM practice_month
     GROUP BY practice_code, month
 ),
-grid AS (  -- every practice with data, every month: N rows before or after a row are N calendar months
-    SELECT p.practice_code, s.month, {", ".join(f"coalesce(m.{c}, 0) AS {c}" for c in SUMMED)}
+grid AS (  -- every practice with data, every month: N rows before or after a row are N calendar months; with
+           -- the practice's list-size extract of that month, if any (list sizes are published monthly)
+    SELECT p.practice_code, s.month, l.patients AS extract_patients,
+           {", ".join(f"coalesce(m.{c}, 0) AS {c}" for c in SUMMED)}
     FROM (SELECT DISTINCT practice_code FROM practice_month) AS p
     CROSS JOIN starts AS s
     LEFT JOIN per_month AS m USING (practice_code, month)
+    LEFT JOIN list_size AS l ON l.practice_code = p.practice_code AND l.extract_date = s.month
 ),
 windowed AS (
-    SELECT practice_code, month AS start_month,
+    SELECT practice_code, month AS start_month, extract_patients,
 {_window_sums()}
     FROM grid
     WINDOW grid AS (PARTITION BY practice_code ORDER BY month)
@@ -88,29 +91,26 @@ windowed AS (
 held AS (
     SELECT * FROM windowed WHERE rows_held_pre > 0 OR rows_held_post > 0
 ),
-exact AS (  -- the list size at the start month: that month's extract (list sizes are published monthly)...
-    SELECT h.practice_code, h.start_month, l.patients
-    FROM held AS h
-    JOIN list_size AS l ON l.practice_code = h.practice_code AND l.extract_date = h.start_month
-),
-nearest AS (  -- ...else the nearest extract, the earlier on a tie (months before the first or after the last)
+nearest AS (  -- without an extract that month: the nearest, the earlier on a tie (months before the first or
+              -- after the last extract)
     SELECT h.practice_code, h.start_month,
            CASE WHEN later.extract_date IS NULL
                   OR date_diff('day', earlier.extract_date, h.start_month)
                      <= date_diff('day', h.start_month, later.extract_date)
                 THEN earlier.patients ELSE later.patients END AS patients
-    FROM (SELECT practice_code, start_month FROM held ANTI JOIN exact USING (practice_code, start_month)) AS h
+    FROM (SELECT practice_code, start_month FROM held WHERE extract_patients IS NULL) AS h
     ASOF LEFT JOIN list_size AS earlier
         ON earlier.practice_code = h.practice_code AND earlier.extract_date <= h.start_month
     ASOF LEFT JOIN list_size AS later
         ON later.practice_code = h.practice_code AND later.extract_date >= h.start_month
 ),
-sized AS (
-    SELECT * FROM exact UNION ALL SELECT * FROM nearest
+sized AS (  -- the list size at the start month
+    SELECT w.*, coalesce(w.extract_patients, n.patients) AS patients
+    FROM held AS w
+    LEFT JOIN nearest AS n USING (practice_code, start_month)
 )
-SELECT w.practice_code, w.start_month, z.patients,
+SELECT w.practice_code, w.start_month, w.patients,
 {_means()}
-FROM held AS w
-JOIN sized AS z USING (practice_code, start_month)
-ORDER BY w.start_month, w.practice_code  -- stored in this order: a query for some start months reads only theirs
+FROM sized AS w
+ORDER BY w.start_month  -- stored in this order: a query for some start months reads only theirs
 """  # noqa: S608

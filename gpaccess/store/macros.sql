@@ -220,3 +220,16 @@ CREATE OR REPLACE MACRO impact_windows() AS TABLE
     -- window means and months of each measure and the list size at the start (gpaccess/store/impact_windows.py).
     SELECT *
     FROM impact_window;
+
+CREATE OR REPLACE MACRO stored_panel_rows(for_region, for_icb, for_programme, for_measure, for_min_window_months,
+                                          for_caliper, for_k_comparators, for_event_before, for_event_after)
+    AS TABLE
+    -- The impact panel stored at load (gpaccess/store/stored_panels.py) for one scope (NULL region and ICB:
+    -- England), programme and measure, if it was computed with these design parameters (else no rows): the
+    -- columns of queries/impact_panel.sql.
+    SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
+    FROM stored_impact_panel
+    WHERE region_code IS NOT DISTINCT FROM for_region AND icb_code IS NOT DISTINCT FROM for_icb
+      AND programme = for_programme AND measure = for_measure AND min_window_months = for_min_window_months
+      AND caliper = for_caliper AND k_comparators = for_k_comparators AND event_before = for_event_before
+      AND event_after = for_event_after;

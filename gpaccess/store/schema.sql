@@ -146,6 +146,19 @@ CREATE TABLE IF NOT EXISTS impact_window (   -- key: practice_code, start_month
     dna_pre DOUBLE, dna_pre_n BIGINT, dna_post DOUBLE, dna_post_n BIGINT,
     per_1000_pre DOUBLE, per_1000_pre_n BIGINT, per_1000_post DOUBLE, per_1000_post_n BIGINT
 );
+-- Impact panels of queries/impact_panel.sql stored at every load, for gpaccess.impact.DESIGN (the parameters kept
+-- with them): England's for every measure, each region's and ICB's with supported practices for the Impact page's
+-- headline measure; the query reads them back when asked for exactly that (gpaccess/store/stored_panels.py).
+CREATE TABLE IF NOT EXISTS stored_impact_panel (  -- key: region_code, icb_code, programme, measure, arm, unit,
+    region_code VARCHAR,                     -- NULL for England          start_month, relative_month
+    icb_code VARCHAR,                        -- NULL for England and a region
+    programme VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,
+    min_window_months INTEGER NOT NULL, caliper DOUBLE NOT NULL, k_comparators INTEGER NOT NULL,
+    event_before INTEGER NOT NULL, event_after INTEGER NOT NULL,
+    arm VARCHAR, unit BIGINT, start_month DATE, weight DOUBLE, relative_month INTEGER, value DOUBLE,
+    supported_in_scope BIGINT, supported_with_windows BIGINT
+);
 
 -- Programme tracker (docs/programme-template.md) -------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS programme (       -- key: programme

@@ -8,6 +8,8 @@
 - impact_window against its rule computed with pandas, practice by practice, on the demo.
 - A load refreshes them; a database written before them works read-only (the same rows, computed) and gains
   them at its next writable open.
+- The impact panels stored at load (gpaccess/store/stored_panels.py) are the computed ones, and are read only for
+  their scope, measure and the method's design.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ import pandas as pd
 import pytest
 
 from gpaccess.access import Viewer
-from gpaccess.db import _PARAM, _strip_comments, run
-from gpaccess.impact import query_params
+from gpaccess.db import _PARAM, _strip_comments, load_query, run
+from gpaccess.impact import MEASURES, query_params
 from gpaccess.ingest import ingest_files
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
-from gpaccess.store.connect import stored_macros_current
+from gpaccess.store.connect import MACROS, stored_macros_current, summary_stand_ins
 from gpaccess.store.derived import refresh_patients
 from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
 from gpaccess.store.summaries import SUMMARIES, missing_summaries, refresh_summaries
@@ -442,12 +444,13 @@ def test_a_database_written_before_the_summaries(demo_db: Path, tmp_path: Path):
     older = tmp_path / "older.duckdb"
     shutil.copyfile(demo_db, older)
     with duckdb.connect(str(older)) as con:
-        for table in SUMMARIES:
+        for table in (*SUMMARIES, "stored_impact_panel"):
             con.execute(f"DROP TABLE {table}")
         con.execute("CREATE OR REPLACE MACRO gpaccess_macros_version() AS 'before-19'")
     scope, icb = Scope(region="Y56", icb="QRV", programme="GPIP"), Viewer("icb", icb_code="QRV")
     calls = [(name, icb, scope, {}) for name in QUERIES] + [
-        ("impact_panel", icb, scope, query_params("face_to_face"))
+        ("impact_panel", icb, scope, query_params("face_to_face")),
+        ("impact_panel", Viewer("national"), Scope(programme="GPIP"), query_params("face_to_face")),
     ]
     with connect_read_only(demo_db) as current:
         want = [run(current, *call[:3], **call[3]) for call in calls]
@@ -458,5 +461,74 @@ def test_a_database_written_before_the_summaries(demo_db: Path, tmp_path: Path):
     connect_writable(older).close()  # the next writable open builds them
     with connect_read_only(older) as con:
         assert not missing_summaries(con) and stored_macros_current(con)
+        assert con.execute("SELECT count(*) FROM stored_impact_panel").fetchone()[0] > 1000
         for call, expected in zip(calls, want, strict=True):
             same(run(con, *call[:3], **call[3]), expected, call[0])
+
+
+# --- England's stored impact panels ---------------------------------------------------------------------------
+def computed_panel(con: duckdb.DuckDBPyConnection, scope: Scope, params: dict) -> pd.DataFrame:
+    """The impact panel computed, on a cursor where no panel is stored (as on a database without them)."""
+    sql = load_query("impact_panel").sql
+    values = {**scope.params(), **params}
+    cursor = con.cursor()
+    try:
+        for statement in MACROS.values():
+            cursor.execute(
+                statement.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)
+            )
+        cursor.execute(summary_stand_ins(frozenset({"stored_impact_panel"}))["stored_panel_rows"])
+        return cursor.execute(
+            sql, {p: values[p] for p in load_query("impact_panel").parameters}
+        ).df()
+    finally:
+        cursor.close()
+
+
+@pytest.mark.parametrize("programme", ["Accelerate", "GPIP"])
+def test_the_stored_panels_are_the_computed_ones(demo, programme):
+    stored = demo.execute(
+        "SELECT region_code, icb_code, measure, count(*) FROM stored_impact_panel WHERE programme = $p "
+        "GROUP BY ALL",
+        {"p": programme},
+    ).df()
+    england = stored[stored["region_code"].isna()]
+    assert set(england["measure"]) == set(MEASURES) and (england.iloc[:, -1] > 100).all()
+    assert set(stored[stored["region_code"].notna()]["measure"]) == {"face_to_face"}
+    assert stored["icb_code"].nunique() > 10  # every ICB with supported practices
+    scopes = [
+        *((Scope(programme=programme), m) for m in MEASURES),
+        (Scope(region="Y56", programme=programme), "face_to_face"),
+        (Scope(region="Y56", icb="QRV", programme=programme), "face_to_face"),
+    ]
+    for scope, measure in scopes:
+        got = run(demo, "impact_panel", Viewer("national"), scope, **query_params(measure))
+        same(got, computed_panel(demo, scope, query_params(measure)), f"{scope} {measure}")
+
+
+def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
+    demo_db: Path, tmp_path: Path
+):
+    copy = tmp_path / "marked.duckdb"
+    shutil.copyfile(demo_db, copy)
+    with duckdb.connect(
+        str(copy)
+    ) as con:  # the stored panels marked: a query that reads one returns the mark
+        con.execute("UPDATE stored_impact_panel SET value = -1 WHERE programme = 'GPIP'")
+    national, dna = Viewer("national"), query_params("dna")
+    icb = Scope(region="Y56", icb="QRV", programme="GPIP")
+    read = {
+        "England, another measure": (Scope(programme="GPIP"), dna),
+        "an ICB, the headline measure": (icb, query_params("face_to_face")),
+    }
+    computed = {
+        "an ICB, another measure": (icb, dna),
+        "a phase": (Scope(programme="GPIP"), query_params("dna", phase="Cohort 2024-04")),
+        "another design": (Scope(programme="GPIP"), {**dna, "k_comparators": 2}),
+    }
+    with connect_read_only(copy) as con:
+        for what, (scope, params) in read.items():
+            assert (run(con, "impact_panel", national, scope, **params)["value"] == -1).all(), what
+        for what, (scope, params) in computed.items():
+            panel = run(con, "impact_panel", national, scope, **params)
+            assert (panel["value"] >= 0).all() and len(panel) > 0, what

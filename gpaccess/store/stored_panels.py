@@ -1,0 +1,103 @@
+"""Impact panels stored at load (#19): England's for every measure, and each region's and ICB's with supported
+practices for the Impact page's headline measure.
+
+The Impact page asks for the panel of its scope (every phase and level, the method's design) at every visit, and
+computed it is the slowest page query (nationally every never-supported practice in England is a candidate for
+every support start month; in an ICB most of the time goes on planning the query). So every load stores them
+again, inside its transaction: by running queries/impact_panel.sql itself with gpaccess.impact.DESIGN, so the
+stored rows are the query's own. The query reads them (macro stored_panel_rows) when asked for exactly that; for
+another measure in a region or ICB, a phase, a level or another design, or on a database written before the
+table, it computes the panel.
+
+A load that changes the tracker, appointments, list sizes or practices changes the panels, so every load
+(gpaccess.ingest.apply) refreshes them, after the tracker's tables; a store's first writable open with the table
+missing fills it (ensure_schema).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from gpaccess.config import QUERIES_DIR
+
+PANEL_COLUMNS = "arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows"
+# The design parameters a stored panel was computed with (the stored_panel_rows macro matches on them).
+DESIGN_COLUMNS = ("min_window_months", "caliper", "k_comparators", "event_before", "event_after")
+# The measure stored for regions and ICBs: the Impact page's headline and first event-study measure
+# (gpaccess.registry.access); England's panels are stored for every measure.
+HEADLINE_MEASURE = "face_to_face"
+# What a database without the table reads instead (gpaccess.store.connect): no stored panel, so each is computed.
+NO_STORED_PANELS_SQL = """SELECT NULL::VARCHAR AS region_code, NULL::VARCHAR AS icb_code, NULL::VARCHAR AS programme,
+NULL::VARCHAR AS measure, NULL::INTEGER AS min_window_months, NULL::DOUBLE AS caliper,
+NULL::INTEGER AS k_comparators, NULL::INTEGER AS event_before, NULL::INTEGER AS event_after, NULL::VARCHAR AS arm,
+NULL::BIGINT AS unit, NULL::DATE AS start_month, NULL::DOUBLE AS weight, NULL::INTEGER AS relative_month,
+NULL::DOUBLE AS value, NULL::BIGINT AS supported_in_scope, NULL::BIGINT AS supported_with_windows WHERE false"""
+# The regions and ICBs with practices supported in a programme (hands-on, started, not withdrawn: the query's
+# supported practices for every phase and level).
+SUPPORTED_SCOPES_SQL = """
+SELECT DISTINCT p.region_code, p.icb_code
+FROM enrolment AS e
+JOIN practice AS p USING (practice_code)
+WHERE e.programme = $programme AND e.started_date IS NOT NULL AND e.status <> 'withdrawn' AND e.level <> 'universal'
+"""
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def _store_sql(query_sql: str) -> str:
+    """The INSERT that stores one panel: the query's result with its scope, programme, measure and design."""
+    keys = f"region_code, icb_code, programme, measure, {', '.join(DESIGN_COLUMNS)}"
+    design = ", ".join(f"${name}" for name in DESIGN_COLUMNS)
+    # composed of the query file and the fixed names above: no value from input
+    return (
+        f"INSERT INTO stored_impact_panel ({keys}, {PANEL_COLUMNS}) "  # noqa: S608
+        f"SELECT $region, $icb, $programme, $measure, {design}, {PANEL_COLUMNS} FROM ({query_sql})"
+    )
+
+
+def stored_scopes(
+    con: duckdb.DuckDBPyConnection, programme: str
+) -> list[tuple[str | None, str | None, str]]:
+    """(region, ICB, measure) of every panel stored for a programme: England for every measure, then each region
+    and ICB with supported practices for the headline measure."""
+    from gpaccess.impact import MEASURES  # gpaccess.impact imports the store: imported when called
+
+    scopes = con.execute(SUPPORTED_SCOPES_SQL, {"programme": programme}).fetchall()
+    regions = sorted({region for region, _ in scopes})
+    return [
+        *((None, None, measure) for measure in MEASURES),
+        *((region, None, HEADLINE_MEASURE) for region in regions),
+        *((region, icb, HEADLINE_MEASURE) for region, icb in sorted(scopes)),
+    ]
+
+
+def refresh_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the impact panels of stored_scopes for every programme held, computed by the query (the table
+    emptied first, so that the query computes rather than reads them)."""
+    from gpaccess.impact import (
+        query_params,
+    )  # the method's design; gpaccess.impact imports the store
+
+    query_sql = (QUERIES_DIR / "impact_panel.sql").read_text(encoding="utf-8")
+    code = "\n".join(line.split("--", 1)[0] for line in query_sql.splitlines())
+    names = dict.fromkeys(_PARAM.findall(code))
+    statement = _store_sql(query_sql)
+    con.execute("DELETE FROM stored_impact_panel")
+    programmes = [row[0] for row in con.execute("SELECT programme FROM programme").fetchall()]
+    for programme in programmes:
+        for region, icb, measure in stored_scopes(con, programme):
+            values = {"region": region, "icb": icb, "programme": programme, **query_params(measure)}
+            con.execute(statement, {name: values[name] for name in names})
+
+
+def fill_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
+    """A database written before the table gains its panels at its next writable open (ensure_schema, after
+    the summaries the query reads), in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh_stored_panels(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
