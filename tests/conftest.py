@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -38,6 +40,27 @@ def store(tmp_path: Path, empty_store_file: Path) -> duckdb.DuckDBPyConnection:
     con = connect_writable(path)
     yield con
     con.close()
+
+
+def gpaccess_command(capfd: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess:
+    """`gpaccess ARGS` run in this process: what `python -m gpaccess` runs (gpaccess.cli.main), without a new
+    interpreter's 2 s of imports. Its exit code, and all it wrote to file descriptors 1 and 2, with any
+    Python warning as a new process would print it. (tests/integration/test_readme_commands.py and a few
+    export tests run the command itself.)"""
+    from gpaccess.cli import main
+
+    capfd.readouterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse: a usage error
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    out, err = capfd.readouterr()
+    err += "".join(
+        warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in caught
+    )
+    return subprocess.CompletedProcess(["gpaccess", *args], code, out, err)
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
