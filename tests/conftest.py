@@ -5,11 +5,14 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import warnings
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from gpaccess.ingest import ingest_files
 from gpaccess.store import connect_writable
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -31,13 +34,60 @@ def empty_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def writable_copy(source: Path, path: Path) -> duckdb.DuckDBPyConnection:
+    """A copy of a store built once (copying is quicker than loading it again), opened for loading."""
+    shutil.copyfile(source, path)
+    return connect_writable(path)
+
+
 @pytest.fixture
 def store(tmp_path: Path, empty_store_file: Path) -> duckdb.DuckDBPyConnection:
-    path = tmp_path / "test.duckdb"
-    shutil.copyfile(empty_store_file, path)
-    con = connect_writable(path)
+    con = writable_copy(empty_store_file, tmp_path / "test.duckdb")
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def one_practice_store_file(
+    tmp_path_factory: pytest.TempPathFactory, empty_store_file: Path
+) -> Path:
+    """A store holding the one real practice of the August 2025 crosstab, loaded once: copy it."""
+    path = tmp_path_factory.mktemp("one_practice") / "one_practice.duckdb"
+    con = writable_copy(empty_store_file, path)
+    try:
+        ingest_files(con, [REALDATA / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"])
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture
+def with_practice(tmp_path: Path, one_practice_store_file: Path) -> duckdb.DuckDBPyConnection:
+    """A store holding that practice (a copy), open for loading."""
+    con = writable_copy(one_practice_store_file, tmp_path / "test.duckdb")
+    yield con
+    con.close()
+
+
+def gpaccess_command(capfd: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess:
+    """`gpaccess ARGS` run in this process: what `python -m gpaccess` runs (gpaccess.cli.main), without a new
+    interpreter's 2 s of imports. Its exit code, and all it wrote to file descriptors 1 and 2, with any
+    Python warning as a new process would print it. (tests/integration/test_readme_commands.py and a few
+    export tests run the command itself.)"""
+    from gpaccess.cli import main
+
+    capfd.readouterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse: a usage error
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    out, err = capfd.readouterr()
+    err += "".join(
+        warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in caught
+    )
+    return subprocess.CompletedProcess(["gpaccess", *args], code, out, err)
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:

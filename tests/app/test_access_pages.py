@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from gpaccess.ingest import ingest_files
 from tests.app.test_no_leaks import downloads, leaks, practices, rendered_text  # noqa: F401 (fixture)
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, gpaccess_command
 
 DASHBOARD = str(PROJECT / "dashboard.py")
 ACCESS, SUPPORT = "pages/access.py", "pages/support.py"
@@ -284,13 +283,8 @@ def test_not_signed_in_or_unmapped_is_public_even_with_a_persona(
 
 
 # --- the figures command ------------------------------------------------------------------------------------------
-def figures(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gpaccess", "--db", str(db), "figures", *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-    )
+def figures(capfd, db: Path, *args: str) -> subprocess.CompletedProcess:
+    return gpaccess_command(capfd, "--db", str(db), "figures", *args)
 
 
 @pytest.mark.parametrize(
@@ -304,18 +298,19 @@ def figures(db: Path, *args: str) -> subprocess.CompletedProcess:
         ["--as", "admin"],
     ],
 )
-def test_figures_command_never_leaks_another_icbs_practices(demo_db, viewer):
+def test_figures_command_never_leaks_another_icbs_practices(capfd, demo_db, viewer):
     known = practices(demo_db)
-    refused = figures(demo_db, *viewer, "--icb", "QMJ", "--support-list", "face_to_face_pct")
+    refused = figures(capfd, demo_db, *viewer, "--icb", "QMJ", "--support-list", "face_to_face_pct")
     assert refused.returncode == 3 and "Refused" in refused.stderr
     assert leaks(refused.stdout + refused.stderr, known, None) == []
-    headline = figures(demo_db, *viewer, "--icb", "QMJ")
+    headline = figures(capfd, demo_db, *viewer, "--icb", "QMJ")
     assert headline.returncode == 0
     assert leaks(headline.stdout, known, None) == []
 
 
-def test_figures_command_gives_the_icb_its_own_list(demo_db):
+def test_figures_command_gives_the_icb_its_own_list(capfd, demo_db):
     result = figures(
+        capfd,
         demo_db,
         "--json",
         *("--as", "icb", "--as-icb", "QRV", "--icb", "QRV", "--support-list", "same_day_pct"),

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, gpaccess_command
 
 DASHBOARD = str(PROJECT / "dashboard.py")
 
@@ -25,15 +23,10 @@ def app(monkeypatch, db: Path, **params: str) -> AppTest:
     return at.switch_page("pages/overview.py").run()  # the Summary is the default page
 
 
-def cli_figures(db: Path, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "gpaccess", "--db", str(db), "figures", "--json", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=PROJECT,
-    )
-    return json.loads(out.stdout)
+def cli_figures(capfd, db: Path, *args: str) -> dict:
+    done = gpaccess_command(capfd, "--db", str(db), "figures", "--json", *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -47,11 +40,11 @@ def pct(value: float | None) -> str:
 @pytest.mark.parametrize(
     "scope", [{}, {"region": "Y56"}, {"icb": "QRV"}, {"region": "Y63", "icb": "QF7"}]
 )
-def test_tiles_equal_figures_json(monkeypatch, demo_db, scope):
+def test_tiles_equal_figures_json(monkeypatch, capfd, demo_db, scope):
     at = app(monkeypatch, demo_db, **scope)
     assert not at.exception and not at.error
     args = [a for key, value in scope.items() for a in (f"--{key}", value)]
-    figures = cli_figures(demo_db, *args)
+    figures = cli_figures(capfd, demo_db, *args)
     shown = tiles(at)
     acc, gpip, appts = figures["accelerate"], figures["gpip"], figures["appointments"]
     assert shown["Accelerate: supported"] == f"{acc['practices_supported']:,}"
@@ -64,17 +57,19 @@ def test_tiles_equal_figures_json(monkeypatch, demo_db, scope):
 
 
 def test_a_share_of_fewer_than_5_practices_is_shown_only_to_the_icbs_own_users(
-    monkeypatch, demo_db
+    monkeypatch, capfd, demo_db
 ):
     """QHG (demo): fewer than 5 practices assessed in phases 1-3; 5 or more supported."""
     public = tiles(app(monkeypatch, demo_db, icb="QHG"))
-    figures = cli_figures(demo_db, "--icb", "QHG")["accelerate"]
+    figures = cli_figures(capfd, demo_db, "--icb", "QHG")["accelerate"]
     assert public["Gains, phases 1-3"] == "fewer than 5" and figures["gains_pct_phases_1_3"] is None
     assert (  # 5 or more supported: shown to all
         public["Extended beyond 20 weeks"] == pct(figures["extended_pct"]) != "fewer than 5"
     )
     own = tiles(app(monkeypatch, demo_db, icb="QHG", persona="icb:QHG"))
-    mine = cli_figures(demo_db, "--icb", "QHG", "--as", "icb", "--as-icb", "QHG")["accelerate"]
+    mine = cli_figures(capfd, demo_db, "--icb", "QHG", "--as", "icb", "--as-icb", "QHG")[
+        "accelerate"
+    ]
     assert own["Gains, phases 1-3"] == "25.0%" and mine["gains_pct_phases_1_3"] == 25.0
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from gpaccess.impact import query_params
 from gpaccess.registry import PAGES
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, gpaccess_command
 
 SCOPES = [Scope(), Scope(region="Y56"), Scope(region="Y56", icb="QRV")]
 BOARD_PAGES = ("overview", "phases", "uptake", "gains", "actions", "impact")
@@ -40,6 +41,20 @@ def con(demo_db):
     connection = connect_read_only(demo_db)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def every_page_deck(con) -> Callable[[Scope], bytes]:
+    """The public deck of every page's slides for a scope, built once for the tests that read it (three of
+    them built the same three decks, and one the London deck again)."""
+    decks: dict[Scope, bytes] = {}
+
+    def deck(scope: Scope) -> bytes:
+        if scope not in decks:
+            decks[scope] = board_pack(con, PUBLIC, scope, sections=tuple(PAGES))
+        return decks[scope]
+
+    return deck
 
 
 def short(name: str) -> str:
@@ -452,8 +467,8 @@ def all_parts(deck: bytes) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("scope", SCOPES, ids=["england", "london", "nw-london"])
-def test_public_pack_holds_no_practice_identity(con, scope):
-    parts = all_parts(board_pack(con, PUBLIC, scope, sections=tuple(PAGES)))
+def test_public_pack_holds_no_practice_identity(con, every_page_deck, scope):
+    parts = all_parts(every_page_deck(scope))
     assert any(n.startswith("ppt/embeddings/") for n in parts), "charts carry their data"
     assert sum(n.endswith(".xml") for n in parts) > 50
     # the demo's practices are coded DM0001... and named '... (DEMO)': prove the scan would see them
@@ -486,7 +501,7 @@ def test_every_query_runs_for_the_packs_viewer(con, monkeypatch):
     assert {v for _, v in seen} == {viewer}
 
 
-def test_cli_writes_the_same_charts(con, demo_db, tmp_path):
+def test_cli_writes_the_same_charts(con, demo_db, tmp_path, capfd):
     out = tmp_path / "pack.pptx"
     done = subprocess.run(
         [
@@ -509,32 +524,16 @@ def test_cli_writes_the_same_charts(con, demo_db, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     check_pack(con, out.read_bytes(), Scope(region="Y56"))
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gpaccess",
-            "--db",
-            str(demo_db),
-            "export",
-            "--out",
-            str(out),
-            "--icb",
-            "XXX",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-    )
+    bad = gpaccess_command(capfd, "--db", str(demo_db), "export", "--out", str(out), "--icb", "XXX")
     assert bad.returncode == 2 and "XXX" in bad.stderr
 
 
 @pytest.mark.skipif(
     not shutil.which("libreoffice") or not shutil.which("pdftoppm"), reason="needs LibreOffice"
 )
-def test_every_slide_renders_and_is_not_blank(con, tmp_path):
+def test_every_slide_renders_and_is_not_blank(every_page_deck, tmp_path):
     """The board pack and every page's slides (access, support, impact, data) in one deck."""
-    deck = board_pack(con, PUBLIC, Scope(region="Y56"), sections=tuple(PAGES))
+    deck = every_page_deck(Scope(region="Y56"))
     path = tmp_path / "pack.pptx"
     path.write_bytes(deck)
     subprocess.run(
@@ -638,9 +637,9 @@ def check_nothing_all_suppressed(deck: bytes) -> None:
                 assert any(v is not None for v in values), (title, frame.name)
 
 
-def test_no_slide_of_any_page_is_all_suppressed_or_repeats_the_title_before_it(con):
+def test_no_slide_of_any_page_is_all_suppressed_or_repeats_the_title_before_it(every_page_deck):
     for scope in SCOPES:
-        deck = board_pack(con, PUBLIC, scope, sections=tuple(PAGES))
+        deck = every_page_deck(scope)
         check_nothing_all_suppressed(deck)
         titles = [t for t, _ in frames_by_slide(deck)]
         assert all(a != b for a, b in zip(titles, titles[1:], strict=False)), titles
@@ -655,7 +654,7 @@ def run_cli(demo_db, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_cli_charts_choose_the_slides_and_unknown_ones_are_refused(con, demo_db, tmp_path):
+def test_cli_charts_choose_the_slides_and_unknown_ones_are_refused(con, demo_db, tmp_path, capfd):
     done = run_cli(
         demo_db, "--out", str(tmp_path), "--icb", "QRV", "--charts", "uptake_share,gains_by_icb"
     )
@@ -667,8 +666,11 @@ def test_cli_charts_choose_the_slides_and_unknown_ones_are_refused(con, demo_db,
     }
     assert keys == {"uptake_share", "gains_by_icb"}
     assert written.read_bytes() and "Board pack written" in done.stdout
-    for bad in ("uptake_share,no_such_chart", "support_list", ","):
-        refused = run_cli(demo_db, "--out", str(tmp_path / "x.pptx"), "--charts", bad)
+    out = str(tmp_path / "x.pptx")
+    for bad in ("uptake_share,no_such_chart", "support_list", ","):  # in this process: no 2 s start
+        refused = gpaccess_command(
+            capfd, "--db", str(demo_db), "export", "--out", out, "--charts", bad
+        )
         assert refused.returncode == 2, bad
         assert "Known charts: " in refused.stderr and "uptake_share" in refused.stderr
         assert not (tmp_path / "x.pptx").exists()

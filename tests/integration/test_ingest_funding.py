@@ -14,15 +14,9 @@ from openpyxl import Workbook
 from gpaccess.ingest import IngestError, ingest_files
 from gpaccess.ingest.tracker_format import SHEETS
 from gpaccess.templates import EXAMPLE_ROWS, csv_template
-from tests.conftest import snapshot
+from tests.conftest import snapshot, writable_copy
 
 PRACTICE = "Y02960"  # the real practice in the one-practice August 2025 file
-
-
-@pytest.fixture
-def with_practice(store, realdata):
-    ingest_files(store, [realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"])
-    return store
 
 
 def funding_csvs(
@@ -110,15 +104,31 @@ BAD_FUNDING = [
 ]
 
 
+@pytest.fixture(scope="module")
+def funded_store_file(tmp_path_factory, one_practice_store_file) -> Path:
+    """The practice's store with the good funding rows loaded, once for the refused loads below."""
+    folder = tmp_path_factory.mktemp("funded")
+    con = writable_copy(one_practice_store_file, folder / "funded.duckdb")
+    try:
+        ingest_files(con, funding_csvs(folder, GOOD))
+    finally:
+        con.close()
+    return folder / "funded.duckdb"
+
+
+@pytest.fixture
+def with_funding(funded_store_file, tmp_path):
+    con = writable_copy(funded_store_file, tmp_path / "test.duckdb")
+    yield con
+    con.close()
+
+
 @pytest.mark.parametrize(("case", "row", "column"), BAD_FUNDING, ids=[c[0] for c in BAD_FUNDING])
-def test_bad_funding_row_is_refused_with_nothing_changed(
-    with_practice, tmp_path, case, row, column
-):
-    ingest_files(with_practice, funding_csvs(tmp_path, GOOD))
-    before = snapshot(with_practice)
+def test_bad_funding_row_is_refused_with_nothing_changed(with_funding, tmp_path, case, row, column):
+    before = snapshot(with_funding)
     with pytest.raises(IngestError) as refused:
-        ingest_files(with_practice, funding_csvs(tmp_path, [*GOOD[:1], row]))
-    assert snapshot(with_practice) == before
+        ingest_files(with_funding, funding_csvs(tmp_path, [*GOOD[:1], row]))
+    assert snapshot(with_funding) == before
     problems = refused.value.problems
     assert [(p.row, p.column) for p in problems] == [(3, column)], case
     assert "funding.csv" in problems[0].file
@@ -133,14 +143,11 @@ BAD_PAYMENTS = [
 
 
 @pytest.mark.parametrize(("case", "row", "column"), BAD_PAYMENTS, ids=[c[0] for c in BAD_PAYMENTS])
-def test_bad_payment_row_is_refused_with_nothing_changed(
-    with_practice, tmp_path, case, row, column
-):
-    ingest_files(with_practice, funding_csvs(tmp_path, GOOD))
-    before = snapshot(with_practice)
+def test_bad_payment_row_is_refused_with_nothing_changed(with_funding, tmp_path, case, row, column):
+    before = snapshot(with_funding)
     with pytest.raises(IngestError) as refused:
-        ingest_files(with_practice, funding_csvs(tmp_path, GOOD, [row]))
-    assert snapshot(with_practice) == before
+        ingest_files(with_funding, funding_csvs(tmp_path, GOOD, [row]))
+    assert snapshot(with_funding) == before
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, column)], case
 
 

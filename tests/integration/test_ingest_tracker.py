@@ -27,12 +27,6 @@ PRACTICE = "Y02960"  # the real practice in the one-practice August 2025 file
 TODAY = dt.date(2026, 11, 28)
 
 
-@pytest.fixture
-def with_practice(store, realdata):
-    ingest_files(store, [realdata / "gpad_aug25/Practice_Level_Crosstab_Aug_25_NewBankOnly.csv"])
-    return store
-
-
 def tracker_csvs(tmp_path: Path, overrides: dict[str, list[list[str]]] | None = None) -> list[Path]:
     """One CSV per sheet: the template's example row with the real practice, or the rows given."""
     paths = []
