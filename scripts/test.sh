@@ -6,8 +6,8 @@
 # Further arguments go to pytest, e.g. `scripts/test.sh --fast tests/unit -k spc`.
 # Tests run in parallel (pytest-xdist, one worker per CPU, at most 4; PYTEST_XDIST_AUTO_NUM_WORKERS=1 for one):
 # a file's tests stay on one worker, so module fixtures (stores, servers) are built once, and the workers share
-# one demo database; the browser tests all run on one worker (one server, one Chromium), and the longest files
-# are handed out first (tests/scheduling.py).
+# one demo database; the browser tests on the shared demo server run on one worker (one server, one Chromium),
+# and the longest files are handed out first (tests/scheduling.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 select=()
