@@ -17,6 +17,10 @@ if [[ "${1:-}" == "--fast" ]]; then
 fi
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
+# Compiled modules cached in __pycache__ (git ignores them), pytest's rewritten test modules with them: with
+# PYTHONDONTWRITEBYTECODE set (as on the project's machine) every xdist worker compiled every test module and
+# the project again, and so did each server and command a test starts (collection 8 -> 4 CPU-s a worker).
+unset PYTHONDONTWRITEBYTECODE
 echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
 echo "== mypy";        mypy
