@@ -6,8 +6,8 @@
 # Further arguments go to pytest, e.g. `scripts/test.sh --fast tests/unit -k spc`.
 # Tests run in parallel (pytest-xdist, one worker per CPU, at most 4; PYTEST_XDIST_AUTO_NUM_WORKERS=1 for one):
 # a file's tests stay on one worker, so module fixtures (stores, servers) are built once, and the workers share
-# one demo database; the browser tests all run on one worker (one server, one Chromium), and the longest files
-# are handed out first (tests/scheduling.py).
+# one demo database; the browser tests on the shared demo server run on one worker (one server, one Chromium),
+# and the longest files are handed out first (tests/scheduling.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 select=()
@@ -17,6 +17,10 @@ if [[ "${1:-}" == "--fast" ]]; then
 fi
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
+# Compiled modules cached in __pycache__ (git ignores them), pytest's rewritten test modules with them: with
+# PYTHONDONTWRITEBYTECODE set (as on the project's machine) every xdist worker compiled every test module and
+# the project again, and so did each server and command a test starts (collection 8 -> 4 CPU-s a worker).
+unset PYTHONDONTWRITEBYTECODE
 echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
 echo "== mypy";        mypy
