@@ -5,11 +5,10 @@
   that stops, a month without appointments, practices without a list size.
 - Every query that now reads them against the query it replaced (kept in tests/integration/before_19/, only as
   the oracle), on that store and on the full demo (the impact panel: both programmes, every measure).
-- impact_window against its rule computed with pandas, practice by practice, on the demo.
 - A load refreshes them; a database written before them works read-only (the same rows, computed) and gains
   them at its next writable open.
-- The impact panels stored at load (gpaccess/store/stored_panels.py) are the computed ones, and are read only for
-  their scope, measure and the method's design.
+
+The impact panel's own tables (impact_window, stored_impact_panel) are tested in test_impact_store.py.
 """
 
 from __future__ import annotations
@@ -24,14 +23,13 @@ import pandas as pd
 import pytest
 
 from gpaccess.access import Viewer
-from gpaccess.db import _PARAM, _strip_comments, load_query, run
-from gpaccess.impact import MEASURES, query_params
+from gpaccess.db import _PARAM, _strip_comments, run
+from gpaccess.impact import query_params
 from gpaccess.ingest import ingest_files
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only, connect_writable
-from gpaccess.store.connect import MACROS, stored_macros_current, summary_stand_ins
+from gpaccess.store.connect import stored_macros_current
 from gpaccess.store.derived import refresh_patients
-from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
 from gpaccess.store.summaries import SUMMARIES, missing_summaries, refresh_summaries
 
 BEFORE = Path(__file__).parent / "before_19"
@@ -337,85 +335,6 @@ def test_the_impact_panel_is_what_it_was_before(demo, programme, measure):
         same(got, oracle(demo, "impact_panel", scope, params), f"impact_panel {scope} {measure}")
 
 
-# --- impact_window against its rule ---------------------------------------------------------------------------
-def nearest_list_size(extracts: pd.DataFrame, start: pd.Timestamp) -> float:
-    """That month's extract, else the nearest, the earlier on a tie (extracts: extract_date, patients)."""
-    if extracts.empty:
-        return np.nan
-    days = (extracts["extract_date"] - start).dt.days
-    key = days.abs() * 2 + (days > 0)
-    return float(extracts.loc[key.idxmin(), "patients"])
-
-
-def months_from(months: pd.DataFrame, start: pd.Timestamp) -> pd.Series:
-    return (months["month"].dt.year - start.year) * 12 + months["month"].dt.month - start.month
-
-
-def window_means(months: pd.DataFrame, start: pd.Timestamp, patients: float) -> dict[str, float]:
-    """Each measure's mean over the before and after windows of one practice and start month, with months."""
-    offset = months_from(months, start)
-    has_list_size = not np.isnan(patients) and patients != 0
-    out: dict[str, float] = {}
-    for window, chosen in (
-        ("pre", (offset >= -PRE_MONTHS) & (offset < 0)),
-        ("post", (offset >= POST_GAP) & (offset < POST_GAP + POST_MONTHS)),
-    ):
-        rows = months[chosen]
-        for measure in ("face_to_face", "same_day", "dna"):
-            shares = (100.0 * rows[measure] / rows["appointments"].replace(0, np.nan)).dropna()
-            out[f"{measure}_{window}"] = shares.mean() if len(shares) else np.nan
-            out[f"{measure}_{window}_n"] = len(shares)
-        rates = (
-            1000.0 * rows["appointments"] / patients if has_list_size else rows["appointments"][:0]
-        )
-        out[f"per_1000_{window}"] = rates.mean() if len(rates) else np.nan
-        out[f"per_1000_{window}_n"] = len(rates)
-    return out
-
-
-def in_a_window(months: pd.DataFrame, start: pd.Timestamp) -> bool:
-    offset = months_from(months, start)
-    before = (offset >= -PRE_MONTHS) & (offset < 0)
-    after = (offset >= POST_GAP) & (offset < POST_GAP + POST_MONTHS)
-    return bool((before | after).any())
-
-
-def test_impact_window_is_the_rule_for_every_start_month_of_sampled_practices(demo):
-    stored = demo.execute("SELECT * FROM impact_window").df()
-    pm = demo.execute(
-        "SELECT practice_code, month, appointments, face_to_face, same_day, dna FROM practice_month"
-    ).df()
-    lists = demo.execute("SELECT * FROM list_size").df()
-    sample = np.random.default_rng(19).choice(sorted(set(pm["practice_code"])), 12, replace=False)
-    first, last = pm["month"].min(), pm["month"].max()
-    starts = pd.date_range(
-        first - pd.DateOffset(months=24), last + pd.DateOffset(months=24), freq="MS"
-    )
-    checked = 0
-    for code in sample:
-        months = pm[pm["practice_code"] == code]
-        extracts = lists[lists["practice_code"] == code]
-        rows = stored[stored["practice_code"] == code].set_index("start_month")
-        for start in starts:
-            assert (start in rows.index) == in_a_window(months, start), (code, start)
-            if start not in rows.index:
-                continue
-            patients = nearest_list_size(extracts, start)
-            row = rows.loc[start]
-            assert row["patients"] == patients or (np.isnan(patients) and pd.isna(row["patients"]))
-            for column, value in window_means(months, start, patients).items():
-                if column.endswith("_n"):
-                    assert row[column] == value, (code, start, column)
-                else:
-                    assert row[column] == pytest.approx(value, rel=1e-12, nan_ok=True), (
-                        code,
-                        start,
-                        column,
-                    )
-            checked += 1
-    assert checked > 12 * 60
-
-
 # --- loads, and a database written before the tables -----------------------------------------------------------
 def test_a_load_refreshes_the_summaries(store, realdata):
     ingest_files(
@@ -464,71 +383,3 @@ def test_a_database_written_before_the_summaries(demo_db: Path, tmp_path: Path):
         assert con.execute("SELECT count(*) FROM stored_impact_panel").fetchone()[0] > 1000
         for call, expected in zip(calls, want, strict=True):
             same(run(con, *call[:3], **call[3]), expected, call[0])
-
-
-# --- England's stored impact panels ---------------------------------------------------------------------------
-def computed_panel(con: duckdb.DuckDBPyConnection, scope: Scope, params: dict) -> pd.DataFrame:
-    """The impact panel computed, on a cursor where no panel is stored (as on a database without them)."""
-    sql = load_query("impact_panel").sql
-    values = {**scope.params(), **params}
-    cursor = con.cursor()
-    try:
-        for statement in MACROS.values():
-            cursor.execute(
-                statement.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1)
-            )
-        cursor.execute(summary_stand_ins(frozenset({"stored_impact_panel"}))["stored_panel_rows"])
-        return cursor.execute(
-            sql, {p: values[p] for p in load_query("impact_panel").parameters}
-        ).df()
-    finally:
-        cursor.close()
-
-
-@pytest.mark.parametrize("programme", ["Accelerate", "GPIP"])
-def test_the_stored_panels_are_the_computed_ones(demo, programme):
-    stored = demo.execute(
-        "SELECT region_code, icb_code, measure, count(*) FROM stored_impact_panel WHERE programme = $p "
-        "GROUP BY ALL",
-        {"p": programme},
-    ).df()
-    england = stored[stored["region_code"].isna()]
-    assert set(england["measure"]) == set(MEASURES) and (england.iloc[:, -1] > 100).all()
-    assert set(stored[stored["region_code"].notna()]["measure"]) == {"face_to_face"}
-    assert stored["icb_code"].nunique() > 10  # every ICB with supported practices
-    scopes = [
-        *((Scope(programme=programme), m) for m in MEASURES),
-        (Scope(region="Y56", programme=programme), "face_to_face"),
-        (Scope(region="Y56", icb="QRV", programme=programme), "face_to_face"),
-    ]
-    for scope, measure in scopes:
-        got = run(demo, "impact_panel", Viewer("national"), scope, **query_params(measure))
-        same(got, computed_panel(demo, scope, query_params(measure)), f"{scope} {measure}")
-
-
-def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
-    demo_db: Path, tmp_path: Path
-):
-    copy = tmp_path / "marked.duckdb"
-    shutil.copyfile(demo_db, copy)
-    with duckdb.connect(
-        str(copy)
-    ) as con:  # the stored panels marked: a query that reads one returns the mark
-        con.execute("UPDATE stored_impact_panel SET value = -1 WHERE programme = 'GPIP'")
-    national, dna = Viewer("national"), query_params("dna")
-    icb = Scope(region="Y56", icb="QRV", programme="GPIP")
-    read = {
-        "England, another measure": (Scope(programme="GPIP"), dna),
-        "an ICB, the headline measure": (icb, query_params("face_to_face")),
-    }
-    computed = {
-        "an ICB, another measure": (icb, dna),
-        "a phase": (Scope(programme="GPIP"), query_params("dna", phase="Cohort 2024-04")),
-        "another design": (Scope(programme="GPIP"), {**dna, "k_comparators": 2}),
-    }
-    with connect_read_only(copy) as con:
-        for what, (scope, params) in read.items():
-            assert (run(con, "impact_panel", national, scope, **params)["value"] == -1).all(), what
-        for what, (scope, params) in computed.items():
-            panel = run(con, "impact_panel", national, scope, **params)
-            assert (panel["value"] >= 0).all() and len(panel) > 0, what
