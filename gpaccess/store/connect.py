@@ -235,7 +235,31 @@ def _missing_derived(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return known
 
 
+# What ensure_schema makes of a database, as one stamp written last (gpaccess_schema_version()): a database that
+# holds it with the macros of this version needs nothing (a writable open then costs 1 ms, not 35). One written
+# before the stamp, or by another version, lacks it or holds another: the whole of ensure_schema runs.
+SCHEMA_VERSION = hashlib.sha256(
+    "\n".join(
+        (SCHEMA_SQL, MACROS_SQL, PUBLISHED_ENUMS_SQL, *SUMMARIES.values(), NO_STORED_PANELS_SQL)
+    ).encode("utf-8")
+).hexdigest()[:16]
+_SCHEMA_VERSION_SQL = f"CREATE OR REPLACE MACRO gpaccess_schema_version() AS '{SCHEMA_VERSION}'"
+
+
+def schema_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ensure_schema has nothing to do: the database holds this version's stamp and macros."""
+    try:
+        row = con.execute("SELECT gpaccess_schema_version(), gpaccess_macros_version()").fetchone()
+    except duckdb.CatalogException:  # written before the stamp (or without macros)
+        return False
+    return row == (SCHEMA_VERSION, MACROS_VERSION)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    _STORED_CURRENT.pop(con, None)
+    _MISSING_KNOWN.pop(con, None)
+    if schema_current(con):
+        return
     without_summaries = missing_summaries(con)  # a new database, or one written before them
     without_panels = not has_table(con, "stored_impact_panel")
     con.execute(SCHEMA_SQL)
@@ -255,6 +279,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("INSERT INTO high_impact_action VALUES (?, ?)", list(HIGH_IMPACT_ACTIONS))
     if _is_empty(con, "icb"):
         _seed_geography(con)
+    con.execute(_SCHEMA_VERSION_SQL)  # last: a stamped database has everything above
 
 
 def _is_empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
