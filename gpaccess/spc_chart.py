@@ -129,6 +129,8 @@ def _add_changes(
         float(v) for v in (year_before or []) if v is not None and not pd.isna(v)
     ]
     low, high = min(numbers), max(numbers)
+    dates = pd.to_datetime(chart["date"])
+    middle = dates.min() + (dates.max() - dates.min()) / 2
     xs: list[Any] = []
     ys: list[Any] = []
     for change in changes:
@@ -141,7 +143,8 @@ def _add_changes(
             xref="x",
             yref="paper",
             yanchor="top",
-            xanchor="left",
+            # beside the line, towards the middle of the chart: a label never runs off either side
+            xanchor="left" if pd.Timestamp(change.month) <= middle else "right",
             text=escape(f"{change.month:%b %Y}: {shorten(change.reason, LABEL_CHARS)}"),
             hovertext=escape(_change_words(change)),
             showarrow=False,

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, format check, type check, then unit, integration, app and browser tests.
 #   scripts/test.sh            everything
-#   scripts/test.sh --fast     the inner loop: lint, format, types, and pytest -m "not slow and not browser" (no
-#                              demo database, no browser: tests/conftest.py marks `slow` the tests that need one)
-# Further arguments go to pytest, e.g. `scripts/test.sh --fast tests/unit -k spc`.
+#   scripts/test.sh --fast     the inner loop: lint, format, types, and the unit and integration tests that need
+#                              no demo database (pytest -m "not slow and not app and not browser"; tests/conftest.py
+#                              marks `slow` the tests that need the demo and `app` those in tests/app/)
+# Further arguments go to pytest, e.g. `scripts/test.sh --fast tests/unit -k spc`; `-m "not slow" tests/app` runs
+# the quick page tests.
 # Tests run in parallel (pytest-xdist, one worker per CPU, at most 4; PYTEST_XDIST_AUTO_NUM_WORKERS=1 for one):
 # a file's tests stay on one worker, so module fixtures (stores, servers) are built once, and the workers share
 # one demo database; the browser tests on the shared demo server run on one worker (one server, one Chromium),
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 select=()
 if [[ "${1:-}" == "--fast" ]]; then
-  select=(-m "not slow and not browser")
+  select=(-m "not slow and not app and not browser")
   shift
 fi
 bash scripts/setup.sh --test

@@ -119,10 +119,13 @@ SLOW_TESTS = (
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `slow` every test that needs the full demo (directly or through a fixture), and those in SLOW_TESTS,
-    so that `scripts/test.sh --fast` skips them without anyone having to remember."""
+    and `app` those in tests/app/, so that `scripts/test.sh --fast` (unit and integration) skips them without
+    anyone having to remember."""
     for item in items:
         if "demo_db" in getattr(item, "fixturenames", ()) or item.nodeid.startswith(SLOW_TESTS):
             item.add_marker(pytest.mark.slow)
+        if item.nodeid.startswith("tests/app/"):
+            item.add_marker(pytest.mark.app)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)

@@ -60,6 +60,8 @@ TALL_ROWS = (
     1.4  # plot height for rows of two lines, against one; each further line adds as much again
 )
 SOURCE_NAME = "source"  # the name style() gives the source annotation
+CHANGE_NAME = "recorded_change"  # a recorded change's label on an SPC chart (gpaccess.spc_chart)
+CHANGE_CHARS = 24  # a line of that label: 11 px text, within half of a phone's plot
 _CACHE_ATTR = "_gpaccess_screen"
 
 
@@ -117,6 +119,7 @@ def screen_spec(spec: dict[str, Any]) -> dict[str, Any]:
     old_top, old_bottom = margin.get("t", 100), margin.get("b", 80)
     annotations = [a for a in layout.get("annotations", []) if a.get("name") != SOURCE_NAME]
     layout["annotations"] = annotations
+    _change_labels(annotations)
 
     tables_only = bool(data) and all(t.get("type") == "table" for t in data)
     plot = max(height - old_top - old_bottom, 160)
@@ -142,6 +145,14 @@ def screen_spec(spec: dict[str, Any]) -> dict[str, Any]:
         for name in _axes(layout):
             layout[name]["automargin"] = True
     return spec
+
+
+def _change_labels(annotations: list[dict[str, Any]]) -> None:
+    """A recorded change's label (its month and reason, beside the line at that month, towards the chart's
+    middle) in short lines, so that it stays inside the chart at a phone's width."""
+    for note in annotations:
+        if note.get("name") == CHANGE_NAME:
+            note["text"] = join_lines(wrap(note.get("text", ""), CHANGE_CHARS))
 
 
 def _title(layout: dict[str, Any]) -> int:

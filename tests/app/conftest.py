@@ -2,7 +2,44 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once():
+    """Each new AppTest scans every installed package's metadata for Streamlit components (0.15 s, and
+    hundreds of AppTests a run); the packages installed do not change during a run, so the scan is made once."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    once = functools.cache(lambda: scan())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: once())
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runs_awaited_without_polling():
+    """AppTest waits for a script run by waking every millisecond to look through the run's events (taking the
+    interpreter lock from the script it waits for); it then joins the script's thread anyway. Here it joins the
+    thread at once, within the same timeout; a run still going then is stopped with AppTest's own error."""
+    from streamlit.testing.v1 import local_script_runner as runner_module
+
+    polling = runner_module.require_widgets_deltas
+
+    def joined(runner, timeout: float = 3) -> None:
+        thread = runner._script_thread
+        if thread is not None:
+            thread.join(timeout)
+            if not thread.is_alive():
+                return
+        polling(runner, 0)  # stops the run and raises "AppTest script run timed out"
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner_module, "require_widgets_deltas", joined)
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 - axe-core on every page at desktop size, as the public and as an ICB persona: no serious or critical violation.
 - Every request not to the app itself blocked and counted: none (the app must work offline).
-- At 390 px: no chart wider than the screen, no chart title or panel title outside its chart; screenshots kept.
+- At 390 px: no chart wider than the screen, no chart title or panel title outside its chart; with
+  GPACCESS_PHONE_SHOTS set, a whole-page screenshot of each page kept.
 - Keyboard: the skip link is the first tab stop and leads to the content; charts add no toolbar tab stops.
 
 axe-core comes from npm: $AXE_CORE_JS, or node_modules/axe-core/axe.min.js in the project
@@ -18,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.browser.conftest import shot, wait_for_charts, wait_for_idle
+from tests.browser.test_pages_in_browser import ERROR_SELECTORS
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
@@ -37,9 +39,10 @@ PAGES = {
     "board-pack": False,
     "data": False,
 }
-VIEWERS = {"public": "region=Y56", "icb": "persona=icb:QRV&icb=QRV"}
+VIEWERS = {"public": "", "icb": "persona=icb:QRV&icb=QRV"}  # the public at England's scope
 PHONE = {"width": 390, "height": 844}
 SERIOUS = ("serious", "critical")
+TALL_SHOTS_ENV = "GPACCESS_PHONE_SHOTS"  # set (to anything) to keep a whole-page screenshot of each page at 390 px
 
 
 def axe_script() -> Path:
@@ -119,10 +122,18 @@ def offline_tab(server, browser):
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_violation_and_no_request_leaves_the_app(offline_tab, server, path, viewer):
-    """Each page opened once per viewer: axe-core finds no serious violation, no request leaves the app, and
-    (for the public viewer) the page redrawn at 390 px fits the phone (`overflow_at_phone_size`)."""
+    """Each page opened once per viewer: drawn without an error, its charts titled; axe-core finds no serious
+    violation, no request leaves the app, and (for the public viewer) the page redrawn at 390 px fits the
+    phone (`overflow_at_phone_size`)."""
     offline_tab.outside.clear()
     open_page(offline_tab, server, path, VIEWERS[viewer])
+    assert offline_tab.locator(ERROR_SELECTORS).count() == 0
+    if PAGES[path]:  # every chart drawn with a title that states its finding
+        assert all(
+            t.strip() for t in offline_tab.locator(".js-plotly-plot .gtitle").all_text_contents()
+        )
+    if viewer == "public" and path != "":
+        shot(offline_tab, f"page-{path}")
     assert serious_violations(offline_tab) == []
     assert offline_tab.outside == []
     if viewer == "public" and PAGES[path]:
@@ -131,7 +142,7 @@ def test_no_serious_violation_and_no_request_leaves_the_app(offline_tab, server,
 
 def overflow_at_phone_size(tab, path: str) -> list[str]:
     """At 390 px: each chart inside the screen, and its title and panel titles inside the chart (the page
-    redrawn at that size, as a phone turned or a window narrowed draws it); a tall screenshot kept."""
+    redrawn at that size, as a phone turned or a window narrowed draws it); a tall screenshot kept if asked."""
     desktop = tab.viewport_size
     tab.set_viewport_size(PHONE)
     try:
@@ -149,7 +160,10 @@ def overflow_at_phone_size(tab, path: str) -> list[str]:
                 return out;
             })"""
         )
-        tall_shot(tab, f"phone-{path or 'summary'}")
+        if os.environ.get(
+            TALL_SHOTS_ENV
+        ):  # a redraw at full height and back: 1 CPU-s and 3 s a page
+            tall_shot(tab, f"phone-{path or 'summary'}")
         return found
     finally:
         tab.set_viewport_size(desktop)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import FOLDED, shot, start_streamlit, wait_for_charts
 from tests.integration.test_actions_queries import PRACTICES, build_actions_store
@@ -40,9 +41,12 @@ def wait_for_all_charts(tab, count: int) -> None:
     )
 
 
-def folded(page) -> int:
-    """Charts folded away after the page's first four, each behind its switch (gpaccess.app.charts)."""
-    return page.locator('[data-testid="stCheckbox"]').filter(has_text=FOLDED).count()
+def folded(page, expected: int) -> int:
+    """Charts folded away after the page's first four, each behind its switch (gpaccess.app.charts): the
+    switches come after the charts, so a loaded machine may draw the charts first; waited for up to 30 s."""
+    switches = page.locator('[data-testid="stCheckbox"]').filter(has_text=FOLDED)
+    expect(switches).to_have_count(expected, timeout=30_000)
+    return switches.count()
 
 
 def test_actions_page_in_the_browser(actions_server, page):
@@ -51,7 +55,7 @@ def test_actions_page_in_the_browser(actions_server, page):
     # first four drawn, the other three folded away behind a switch each
     wait_for_all_charts(page, 4)
     assert page.locator(ERROR_SELECTORS).count() == 0
-    assert page.locator(".js-plotly-plot").count() == 4 and folded(page) == 3
+    assert page.locator(".js-plotly-plot").count() == 4 and folded(page, 3) == 3
     shown = (
         titles(page)
         + page.locator('[data-testid="stCheckbox"]').filter(has_text=FOLDED).all_inner_texts()
@@ -76,7 +80,7 @@ def test_actions_page_in_the_browser(actions_server, page):
     wait_for_charts(page)
     assert page.locator(ERROR_SELECTORS).count() == 0
     # Accelerate only: one region and one ICB table (four drawn, one folded)
-    assert page.locator(".js-plotly-plot").count() == 4 and folded(page) == 1
+    assert page.locator(".js-plotly-plot").count() == 4 and folded(page, 1) == 1
     assert not any("GPIP" in t for t in titles(page))
     shot(page, "actions-phase-1")
 

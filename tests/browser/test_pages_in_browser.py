@@ -1,4 +1,6 @@
-"""Every page in a real browser: charts drawn as SVG, no error element; filters change the charts and the URL."""
+"""Pages in a real browser: the Summary drawn without an error; filters change the charts and the URL. Every
+page's charts drawn as SVG with titles and no error element: tests/browser/test_accessibility_browser.py, which
+opens each page once as the public (at England's scope) and once as an ICB persona."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from tests.browser.conftest import shot, start_streamlit, wait_for_charts, wait_
 
 pytestmark = pytest.mark.browser
 
-# the Summary is the default page, at the root URL, and draws no chart (test_summary_page_renders_without_errors)
-PAGES = ["overview", "phases", "uptake", "gains", "access", "support"]
 ERROR_SELECTORS = (
     '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stDialog"]'
 )
@@ -25,16 +25,6 @@ def choose(tab, label: str, option: str) -> None:
 
 def chart_titles(tab) -> list[str]:
     return tab.locator(".js-plotly-plot .gtitle").all_text_contents()  # SVG text: no innerText
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_page_renders_charts_without_errors(server, page, path):
-    page.goto(f"{server}/{path}")
-    wait_for_charts(page)
-    assert page.locator(ERROR_SELECTORS).count() == 0
-    assert page.locator(".js-plotly-plot").count() >= 1
-    assert all(title.strip() for title in chart_titles(page))
-    shot(page, f"page-{path}")
 
 
 def test_summary_page_renders_without_errors(server, page):

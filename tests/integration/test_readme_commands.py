@@ -41,6 +41,7 @@ SKIPPED = {
     "scripts/test.sh": "the whole suite, this test among it: CI runs it",
     "scripts/test.sh --fast": "the suite again (CI runs the whole of it)",
     "scripts/test.sh -k ingest": "the suite again (CI runs the whole of it)",
+    'scripts/test.sh -m "not slow" tests/app': "the suite again (CI runs the whole of it)",
     "source .venv/bin/activate": "shell state: the test puts the installed command on the PATH instead",
     ".venv/bin/python bench/ingest.py": "a benchmark of a national-scale month (minutes; prints timings)",
     ".venv/bin/python bench/demo_build.py": "a benchmark building the national demo (minutes)",

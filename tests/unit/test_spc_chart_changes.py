@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from gpaccess.charts.appointments import spc_chart
+from gpaccess.charts.screen import for_screen
 from gpaccess.export.native import spc as spc_slide
 from gpaccess.spc_chart import RECORDED_CHANGE, YEAR_BEFORE
 
@@ -135,3 +136,23 @@ def test_the_slide_carries_the_year_before_and_the_recorded_change() -> None:
     at = [i for i, v in enumerate(marker.values) if v is not None]
     assert at == [15]
     assert CHANGE[1] in chart.footnote  # the slide's footnote gives the month and the reason
+
+
+def test_on_the_page_a_change_label_is_in_short_lines_anchored_by_its_place() -> None:
+    reason = "Post-pandemic recovery levelled off: infection control rules eased"
+    chart, _ = build(changes=[(dt.date(2022, 7, 1), reason)])
+    (drawn,) = [a for a in chart.figure.layout.annotations if a.name == "recorded_change"]
+    (page,) = [
+        a for a in for_screen(chart.figure).layout.annotations if a.name == "recorded_change"
+    ]
+    lines = page.text.split(" <br>")
+    assert len(lines) > 1 and max(map(len, lines)) <= 24
+    assert (
+        " ".join(lines) == drawn.text
+    )  # the same words; the figure itself (PNG, slide) is unchanged
+    assert (
+        page.xanchor == drawn.xanchor == "left"
+    )  # Jul 2022: in the first half, the label to its right
+    late, _ = build(changes=[(dt.date(2024, 1, 1), reason)])
+    (label,) = [a for a in late.figure.layout.annotations if a.name == "recorded_change"]
+    assert label.xanchor == "right"  # in the second half: to the line's left
