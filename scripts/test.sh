@@ -6,7 +6,8 @@
 #                              marks `slow` the tests that need the demo and `app` those in tests/app/)
 # Further arguments go to pytest, e.g. `scripts/test.sh --fast tests/unit -k spc`; `-m "not slow" tests/app` runs
 # the quick page tests.
-# Tests run in parallel (pytest-xdist, one worker per CPU, at most 4; PYTEST_XDIST_AUTO_NUM_WORKERS=1 for one):
+# Tests run in parallel (pytest-xdist, one worker per CPU (the whole suite one more), at most 4;
+# PYTEST_XDIST_AUTO_NUM_WORKERS=1 for one):
 # a file's tests stay on one worker, so module fixtures (stores, servers) are built once, and the workers share
 # one demo database; the browser tests on the shared demo server run on one worker (one server, one Chromium),
 # and the longest files are handed out first (tests/scheduling.py).
@@ -26,5 +27,10 @@ unset PYTHONDONTWRITEBYTECODE
 echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
 echo "== mypy";        mypy
+# The whole suite runs one worker more than the CPUs: the browser tests' worker spends much of its time waiting
+# for a page to settle, which another worker's tests fill (--fast, all CPU, keeps one per CPU).
+if [[ ${#select[@]} -eq 0 && -z "${PYTEST_XDIST_AUTO_NUM_WORKERS:-}" ]]; then
+  export PYTEST_XDIST_AUTO_NUM_WORKERS=$(( $(nproc) + 1 ))
+fi
 echo "== pytest"
 pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile "${select[@]}" "$@"

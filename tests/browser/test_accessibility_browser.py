@@ -12,11 +12,13 @@ axe-core comes from npm: $AXE_CORE_JS, or node_modules/axe-core/axe.min.js in th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import shot, wait_for_charts, wait_for_idle
 from tests.browser.test_pages_in_browser import ERROR_SELECTORS
@@ -68,7 +70,7 @@ def settle(tab, charts: bool) -> None:
 def open_page(tab, server: str, path: str, query: str) -> None:
     tab.goto(f"{server}/{path}?{query}")
     settle(tab, PAGES[path])
-    tab.wait_for_timeout(1000)  # anything drawn after the charts (tables, downloads)
+    tab.wait_for_timeout(400)  # anything drawn after the charts (tables, downloads)
     wait_for_idle(tab)
 
 
@@ -140,13 +142,28 @@ def test_no_serious_violation_and_no_request_leaves_the_app(offline_tab, server,
         assert overflow_at_phone_size(offline_tab, path) == [], path or "summary"
 
 
+# every chart shown redrawn by Plotly at most as wide as the screen (its SVG's width is set at each redraw)
+FITS = """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot => {
+    const svg = plot.querySelector('.main-svg');
+    return !plot.getBoundingClientRect().width || (svg && +svg.getAttribute('width') <= window.innerWidth);
+})"""
+
+
+def redrawn_at_phone_size(tab) -> None:
+    """Wait for the charts to be redrawn at the new width (each inside the screen, or 5 s for one that never
+    is: the check then reports it), and a moment for their text to be laid out."""
+    with contextlib.suppress(PlaywrightTimeout):
+        tab.wait_for_function(FITS, timeout=5_000)
+    tab.wait_for_timeout(300)
+
+
 def overflow_at_phone_size(tab, path: str) -> list[str]:
     """At 390 px: each chart inside the screen, and its title and panel titles inside the chart (the page
     redrawn at that size, as a phone turned or a window narrowed draws it); a tall screenshot kept if asked."""
     desktop = tab.viewport_size
     tab.set_viewport_size(PHONE)
     try:
-        tab.wait_for_timeout(1500)  # the layout and the charts redrawn at the new size
+        redrawn_at_phone_size(tab)
         found = tab.evaluate(
             """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
                 const box = plot.getBoundingClientRect();
