@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import duckdb
 
+from gpaccess.store.transaction import transaction
+
 # Both read `derive_source`: a TEMP view of the appointment rows to derive from (SOURCE_BATCH or SOURCE_ALL).
 # The within-2-weeks intervals are gpaccess.reference.WITHIN_2_WEEKS_BANDS, written out (tests check they agree).
 PRACTICE_MONTH_SQL = """
@@ -131,14 +133,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, *statements: str) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for statement in statements:
             con.execute(statement)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:

@@ -21,6 +21,7 @@ import re
 import duckdb
 
 from gpaccess.config import QUERIES_DIR
+from gpaccess.store.transaction import transaction
 
 PANEL_COLUMNS = "arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows"
 # The design parameters a stored panel was computed with (the stored_panel_rows macro matches on them).
@@ -94,10 +95,5 @@ def refresh_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
 def fill_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
     """A database written before the table gains its panels at its next writable open (ensure_schema, after
     the summaries the query reads), in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         refresh_stored_panels(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

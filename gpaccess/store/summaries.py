@@ -30,6 +30,7 @@ from __future__ import annotations
 import duckdb
 
 from gpaccess.store.impact_windows import IMPACT_WINDOW_SQL
+from gpaccess.store.transaction import transaction
 
 SCOPE_MONTH_SQL = """
 SELECT month, region_code, icb_code,
@@ -179,13 +180,8 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
 def fill_summaries(con: duckdb.DuckDBPyConnection) -> None:
     """A database written before the summary tables gains them at its next writable open: ensure_schema creates
     them (schema.sql) and, after the macros their SELECTs call, has them filled here, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         refresh_summaries(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
