@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, format check, type check, then unit, integration, app and browser tests.
+# The whole test suite: lint and format check, then unit, integration, app and browser tests with the type check
+# beside them (its report printed after theirs; either failing fails the run).
 #   scripts/test.sh            everything
 #   scripts/test.sh --fast     the inner loop: lint, format, types, and the unit and integration tests that need
 #                              no demo database (pytest -m "not slow and not app and not browser"; tests/conftest.py
@@ -26,11 +27,23 @@ export PATH="$PWD/.venv/bin:$PATH"
 unset PYTHONDONTWRITEBYTECODE
 echo "== ruff check";  ruff check .
 echo "== ruff format"; ruff format --check .
-echo "== mypy";        mypy
+# mypy (16 s from cold, one core) runs beside pytest, its report printed after it: the test run needs both cores
+# only once its workers are up
+mypy_log=$(mktemp)
+trap 'rm -f "$mypy_log"' EXIT
+mypy > "$mypy_log" 2>&1 &
+mypy_pid=$!
 # The whole suite runs one worker more than the CPUs: the browser tests' worker spends much of its time waiting
 # for a page to settle, which another worker's tests fill (--fast, all CPU, keeps one per CPU).
 if [[ ${#select[@]} -eq 0 && -z "${PYTEST_XDIST_AUTO_NUM_WORKERS:-}" ]]; then
   export PYTEST_XDIST_AUTO_NUM_WORKERS=$(( $(nproc) + 1 ))
 fi
 echo "== pytest"
-pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile "${select[@]}" "$@"
+status=0
+pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile "${select[@]}" "$@" || status=$?
+echo "== mypy"
+mypy_status=0
+wait "$mypy_pid" || mypy_status=$?
+cat "$mypy_log"
+if (( status == 0 && mypy_status != 0 )); then status=$mypy_status; fi
+exit "$status"
