@@ -36,6 +36,7 @@ __all__ = [
     "chart_label",
     "classification",
     "deck_file_name",
+    "deck_from",
     "make_deck",
     "pack_sections",
     "unknown_charts",
@@ -244,11 +245,24 @@ def make_deck(
     status = data_status(con, viewer)
     ctx = export_context(con, viewer, scope, choices, status)
     synthetic = bool(status["synthetic_demo"])
-    fetch = shared(db_fetch(con, ctx), ctx.scope)
+    return deck_from(db_fetch(con, ctx), ctx, synthetic, charts, page, today)
+
+
+def deck_from(
+    fetch: Fetch,
+    ctx: ChartContext,
+    synthetic: bool,
+    charts: Sequence[str] = DEFAULT_PACK,
+    page: str | None = None,
+    today: dt.date | None = None,
+) -> Deck:
+    """`make_deck` from the queries' results as `fetch` gives them: each distinct query asked once, the charts
+    built, the summary (a board pack's slide 2, after the cover) and every slide written."""
+    fetch = shared(fetch, ctx.scope)
     if page is not None:
         built = build_sections(fetch, ctx, [page], workers=PACK_WORKERS)
         content = build_pack(built, ctx, synthetic=synthetic, today=today)
-    else:  # the board pack: the summary is slide 2, after the cover
+    else:
         built = build_sections(fetch, ctx, workers=PACK_WORKERS, charts=charts)
         summary = build_summary(fetch, ctx, _built_or_new(built))
         content = build_pack(
