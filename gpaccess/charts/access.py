@@ -242,18 +242,18 @@ def support_reach(
     alt = (
         f"Stacked bar chart, per ICB of {scope_label}, of practices in the lowest 20% on {label.lower()} "
         f"({window_label}) in a programme or not, and practices in a programme outside the lowest 20%: "
-        + listing(
-            [
-                f"{icb}: "
-                + ", ".join(
-                    f"{r.shown_as} ({r.series[0].lower()}{r.series[1:]})" for r in rows.itertuples()
-                )
-                for icb, rows in data.groupby("icb", sort=False)
-            ]
-        )
+        + listing([f"{icb}: " + ", ".join(parts) for icb, parts in _reach_by_icb(data).items()])
     )
     notes = (f"Counts below {SMALL_NUMBER} show '{FEWER_THAN}' and no bar.",)
     return Chart(f"support_reach_{measure}", title, subtitle, draw, data, alt, SOURCE_BOTH, notes)
+
+
+def _reach_by_icb(data: pd.DataFrame) -> dict[str, list[str]]:
+    """Each ICB's counts in words, in the table's order ('12 (lowest 20%, in Accelerate or GPIP)')."""
+    by_icb: dict[str, list[str]] = {}
+    for r in data.itertuples(index=False):
+        by_icb.setdefault(r.icb, []).append(f"{r.shown_as} ({r.series[0].lower()}{r.series[1:]})")
+    return by_icb
 
 
 def reach_table(frame: pd.DataFrame, exact_for: str | None) -> pd.DataFrame:
