@@ -159,7 +159,8 @@ def offline_tab(server, browser):
 )  # every page for one viewer, then for the next: moved between by link
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_no_serious_violation_and_no_request_leaves_the_app(offline_tab, server, path, viewer):
-    """Each page opened once per viewer: drawn without an error, its charts titled; axe-core finds no serious
+    """Each page opened once per viewer (the first by its address, the others by the sidebar's links, as a
+    reader moves between them): drawn without an error, its charts titled; axe-core finds no serious
     violation, no request leaves the app, and (for the public viewer) the page redrawn at 390 px fits the
     phone (`overflow_at_phone_size`)."""
     offline_tab.outside.clear()
