@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # stdtrit: Student's t quantile (scipy.stats costs 0.4 s to import)
 
 from gpaccess.disclosure import SMALL_NUMBER
 from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
@@ -225,7 +225,7 @@ def difference_in_differences(
     x = np.column_stack([np.ones(len(changes)), treated])
     groups = (changes["arm"] + ":" + changes["unit"].astype(str)).to_numpy()
     beta, se, g = cluster_wls(changes["change"].to_numpy(), x, changes["weight"].to_numpy(), groups)
-    t = float(stats.t.ppf(0.5 + level / 2, g - 1))
+    t = float(special.stdtrit(g - 1, 0.5 + level / 2))
     estimate, error = float(beta[1]), float(se[1])
     return DidResult(
         **base,
@@ -258,7 +258,7 @@ def event_study(panel: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     g = cell["practices"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(g / (g - 1) * cell["meat"]) / cell["sw"]
-        half = stats.t.ppf(0.5 + level / 2, g - 1) * se
+        half = special.stdtrit(g - 1, 0.5 + level / 2) * se
     cell["ci_low"] = cell["mean"] - half
     cell["ci_high"] = cell["mean"] + half
     out = cell[cell["practices"] >= SMALL_NUMBER].reset_index()
