@@ -99,11 +99,20 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY 1"
         ).fetchall()
     ]
-    digest = " UNION ALL ".join(
-        f"SELECT '{t}', count(*), coalesce(sum(hash(r)::HUGEINT), 0) FROM \"{t}\" r"  # noqa: S608
-        for t in tables
+    if not tables:
+        return {}
+    digest = (
+        " UNION ALL ".join(  # the names bound; each table quoted as an identifier (quotes doubled)
+            f"SELECT $t{i}, count(*), coalesce(sum(hash(r)::HUGEINT), 0) FROM {_quoted(t)} r"  # noqa: S608
+            for i, t in enumerate(tables)
+        )
     )
-    return {t: (n, h) for t, n, h in con.execute(digest).fetchall()} if tables else {}
+    rows = con.execute(digest, {f"t{i}": t for i, t in enumerate(tables)}).fetchall()
+    return {t: (n, h) for t, n, h in rows}
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 # Slow without the demo (files, or single tests), end to end by nature; in the full suite, not in --fast:
