@@ -9,8 +9,8 @@ process, interleaved so that both see the same machine:
   time includes its queries on the database (a pack must fetch its data), the charts built from them, the
   summary, every slide's text, formatting and speaker notes, and saving to bytes;
 - the pack from its queries' results: `deck_from` as make_deck calls it, with the results of its queries held
-  in memory (recorded on a first run): the charts and summary built from them and every slide written, all
-  but DuckDB's part;
+  in memory (by `shared`, fetched on a first run): the charts and summary built from them and every slide
+  written, all but DuckDB's part;
 - its slides: the same deck written from the charts and summary already built (`build_pack`, as the Board pack
   page writes it from the charts its pages have cached): no query, no chart built;
 - its queries: the distinct queries its charts and summary run (recorded on a first run; not the two that set up
@@ -46,7 +46,7 @@ from pptx.util import Inches
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gpaccess.access import Viewer  # noqa: E402
-from gpaccess.db import bound_scope, run  # noqa: E402
+from gpaccess.db import run  # noqa: E402
 from gpaccess.export.pack import (  # noqa: E402
     PACK_WORKERS,
     build_pack,
@@ -179,28 +179,20 @@ def main() -> None:
 def later_steps(
     con, viewer: Viewer, scope: Scope, queries: list
 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
-    """The pack without its queries (its charts, summary and slides made from the queries' results, held
-    here), and its slides alone (written from its charts and summary, built here); neither timed here. The
-    distinct queries they ran are added to `queries`."""
+    """The pack without its queries (its charts, summary and slides made from the queries' results, which
+    `shared` holds once fetched), and its slides alone (written from its charts and summary, built here);
+    neither timed here. The distinct queries they ran are added to `queries`."""
     status = data_status(con, viewer)
     ctx = export_context(con, viewer, scope, status=status)
     to_database = db_fetch(con, ctx)
-    results: dict[tuple[object, ...], pd.DataFrame] = {}
-
-    def key(name: str, asked: Scope | None, extra: dict[str, object]) -> tuple[object, ...]:
-        return (name, bound_scope(name, asked or ctx.scope), tuple(sorted(extra.items())))
 
     def recorded(name: str, asked: Scope | None = None, **extra: object) -> pd.DataFrame:
         queries.append((name, asked or ctx.scope, extra))
-        results[key(name, asked, extra)] = frame = to_database(name, asked, **extra)
-        return frame
+        return to_database(name, asked, **extra)
 
-    def held(name: str, asked: Scope | None = None, **extra: object) -> pd.DataFrame:
-        return results[key(name, asked, extra)].copy(deep=False)
-
-    fetch = shared(recorded, ctx.scope)
-    sections = build_sections(fetch, ctx, workers=PACK_WORKERS)
-    summary = build_summary(fetch, ctx)
+    held = shared(recorded, ctx.scope)  # each query's result kept: asked again, a copy of it
+    sections = build_sections(held, ctx, workers=PACK_WORKERS)
+    summary = build_summary(held, ctx)
     synthetic = bool(status["synthetic_demo"])
     return (
         lambda: deck_from(held, ctx, synthetic).content,

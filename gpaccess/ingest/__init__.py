@@ -246,7 +246,7 @@ def _bounded(con: duckdb.DuckDBPyConnection, workdir: Path) -> Iterator[None]:
 def _setting(con: duckdb.DuckDBPyConnection, name: str) -> str:
     row = con.execute(
         "SELECT current_setting($n)", {"n": name}
-    ).fetchone()  # 0.3 ms; duckdb_settings() 3
+    ).fetchone()  # 0.3 ms (duckdb_settings(): 3)
     return "" if row is None or row[0] is None else str(row[0])
 
 
