@@ -5,7 +5,6 @@ Pure."""
 
 from __future__ import annotations
 
-import io
 import math
 
 from pptx.chart.data import Categories, CategoryChartData
@@ -14,10 +13,10 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import lazyproperty
-from xlsxwriter import Workbook
 
 from gpaccess import theme
 from gpaccess.export.cells import neutralise_text
+from gpaccess.export.chart_workbook import GENERAL, Cell, workbook_blob
 from gpaccess.export.chart_xml import (
     bar_look,
     font_size,
@@ -33,6 +32,8 @@ from gpaccess.export.drawing import plain_xml
 from gpaccess.export.native import NativeBand, NativeChart
 
 FONT = theme.PPTX_FONT
+# characters: a category column of the embedded workbook is wide enough for a date
+CATEGORY_WIDTH = 10
 _KINDS = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -43,24 +44,29 @@ _KINDS = {
 
 
 class _ValuesOnlyWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's writer of a chart's embedded workbook, with XlsxWriter told to write text as text: by
-    default it makes text starting with '=' a formula and text that looks like a URL a hyperlink."""
+    """python-pptx's layout of a chart's embedded workbook (categories from A2, a column per series with its
+    name on row 1), written as values only by gpaccess.export.chart_workbook: text stays text, where
+    XlsxWriter by default makes text starting with '=' a formula and text that looks like a URL a link."""
 
     @property
     def xlsx_blob(self) -> bytes:
-        out = io.BytesIO()
-        workbook = Workbook(
-            out,
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        self._populate_worksheet(workbook, workbook.add_worksheet())
-        workbook.close()
-        return out.getvalue()
+        categories = self._chart_data.categories
+        depth, date_format = categories.depth, categories.number_format
+        levels = (
+            [enumerate(c.label for c in categories)] if depth == 1 else categories.levels
+        )  # python-pptx counts each category's place from the first: once is enough for one level
+        cells: list[Cell] = [
+            (offset + 1, depth - level - 1, name, date_format)
+            for level, labels in enumerate(levels)
+            for offset, name in labels
+        ]
+        for column, series in enumerate(self._chart_data, start=depth):
+            cells.append((0, column, series.name, GENERAL))
+            cells += [
+                (row, column, value, series.number_format)
+                for row, value in enumerate(series.values, start=1)
+            ]
+        return workbook_blob(cells, {column: CATEGORY_WIDTH for column in range(depth)})
 
 
 class SafeChartData(CategoryChartData):
