@@ -30,6 +30,8 @@ from gpaccess.disclosure import SMALL_NUMBER
 from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
 
 STORED_WINDOWS = (PRE_MONTHS, POST_GAP, POST_MONTHS)
+# combinations of keys counted in an array (else hashed): 8 MB at most
+DENSE_GROUPS_LIMIT = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -133,34 +135,58 @@ class DidResult:
         )
 
 
-def practice_changes(panel: pd.DataFrame, design: Design = DESIGN) -> pd.DataFrame:
-    """One row per (arm, unit, start_month): pre mean, post mean, change, weight.
+def group_codes(*keys: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
+    """Each row's group (0, 1, ...) by the combination of `keys`, groups numbered in the keys' sorted order;
+    and how many groups."""
+    combined, size = np.zeros(len(keys[0]), dtype=np.int64), 1
+    for key in keys:
+        codes, uniques = pd.factorize(key, sort=True)
+        combined, size = combined * len(uniques) + codes, size * len(uniques)
+    if size > DENSE_GROUPS_LIMIT:
+        codes, uniques = pd.factorize(combined, sort=True)
+        return codes, len(uniques)
+    present = np.zeros(size, dtype=bool)
+    present[combined] = True
+    return (np.cumsum(present) - 1)[combined], int(present.sum())
 
-    Rows whose pre or post window rests on fewer than `min_window_months` months are dropped.
+
+def first_rows(codes: np.ndarray, groups: int) -> np.ndarray:
+    """The position of each group's first row."""
+    first = np.empty(groups, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
+def _window_mean(
+    codes: np.ndarray, groups: int, values: np.ndarray, inside: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's mean of `values` over its rows `inside` the window (NaN values left out), and how many."""
+    inside = inside & ~np.isnan(values)
+    count = np.bincount(codes[inside], minlength=groups)
+    total = np.bincount(codes[inside], weights=values[inside], minlength=groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return total / count, count
+
+
+def practice_changes(panel: pd.DataFrame, design: Design = DESIGN) -> pd.DataFrame:
+    """One row per (arm, unit, start_month), in that order: pre mean, post mean, change, weight.
+
+    Rows whose pre or post window rests on fewer than `min_window_months` months (or none) are dropped.
     """
     columns = ["arm", "unit", "start_month", "weight", "pre", "post", "change"]
     if panel.empty:
         return pd.DataFrame(columns=columns)
-    rel = panel["relative_month"]
-    keys = ["arm", "unit", "start_month"]
-    in_pre = (rel >= -design.pre_months) & (rel < 0)
+    codes, groups = group_codes(panel["arm"], panel["unit"], panel["start_month"])
+    rel = panel["relative_month"].to_numpy()
+    values = panel["value"].to_numpy(dtype=float)
+    pre, pre_n = _window_mean(codes, groups, values, (rel >= -design.pre_months) & (rel < 0))
     in_post = (rel >= design.post_first) & (rel <= design.post_last)
-    pre = panel[in_pre].groupby(keys)["value"].agg(["mean", "count"])
-    post = panel[in_post].groupby(keys)["value"].agg(["mean", "count"])
-    weight = panel.groupby(keys)["weight"].first()
-    out = pd.DataFrame(
-        {
-            "weight": weight,
-            "pre": pre["mean"],
-            "pre_n": pre["count"],
-            "post": post["mean"],
-            "post_n": post["count"],
-        }
-    )
-    enough = (out["pre_n"] >= design.min_window_months) & (
-        out["post_n"] >= design.min_window_months
-    )
-    out = out[enough].reset_index()
+    post, post_n = _window_mean(codes, groups, values, in_post)
+    least = max(design.min_window_months, 1)
+    enough = (pre_n >= least) & (post_n >= least)
+    first = first_rows(codes, groups)[enough]
+    out = panel.iloc[first][["arm", "unit", "start_month", "weight"]].reset_index(drop=True)
+    out["pre"], out["post"] = pre[enough], post[enough]
     out["change"] = out["post"] - out["pre"]
     return out[columns]
 
@@ -181,8 +207,10 @@ def cluster_wls(
     bread = np.linalg.inv(x.T @ xw)
     beta = bread @ (xw.T @ y)
     resid = y - x @ beta
-    scores = pd.DataFrame(xw * resid[:, None]).groupby(np.asarray(groups)).sum().to_numpy()
-    g = scores.shape[0]
+    codes, g = group_codes(np.asarray(groups))
+    scores = np.column_stack(
+        [np.bincount(codes, weights=column, minlength=g) for column in (xw * resid[:, None]).T]
+    )
     meat = scores.T @ scores
     factor = g / (g - 1) * (n - 1) / (n - k) if g > 1 and n > k else float("nan")
     cov = factor * bread @ meat @ bread
@@ -223,7 +251,7 @@ def difference_in_differences(
         )
     treated = (changes["arm"] == "supported").to_numpy(dtype=float)
     x = np.column_stack([np.ones(len(changes)), treated])
-    groups = (changes["arm"] + ":" + changes["unit"].astype(str)).to_numpy()
+    groups, _ = group_codes(changes["arm"], changes["unit"])  # clustered by practice
     beta, se, g = cluster_wls(changes["change"].to_numpy(), x, changes["weight"].to_numpy(), groups)
     t = float(special.stdtrit(g - 1, 0.5 + level / 2))
     estimate, error = float(beta[1]), float(se[1])
