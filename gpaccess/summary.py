@@ -21,7 +21,7 @@ import pandas as pd
 from gpaccess.charts import Chart
 from gpaccess.charts.appointments import MEASURES
 from gpaccess.commentary import Commentary, from_rows
-from gpaccess.registry.base import ChartContext, Fetch
+from gpaccess.registry.base import ChartContext, Fetch, Read
 from gpaccess.registry.programme import spc_trend
 from gpaccess.spc import SpcSummary
 from gpaccess.spc_icons import assurance_symbol, variation_symbol
@@ -310,6 +310,15 @@ def _outcome_sentence(outcome: Outcome) -> str:
     return f"{' '.join(outcome.row[:3])} ({outcome.variation_words}; {outcome.assurance_words})"
 
 
+def summary_reads(ctx: ChartContext) -> list[Read]:
+    """The queries `build_summary` runs for `ctx` besides its SPC charts' (`spc_reads`)."""
+    reads = [Read("gpip_headline"), Read("appointments_monthly")]
+    if ctx.last_month is not None:
+        reads[1:1] = [Read.of("gpip_monthly", month=ctx.last_month)]
+        reads.append(Read.of("commentary", month=ctx.last_month))
+    return reads
+
+
 def build_summary(fetch: Fetch, ctx: ChartContext, trend: Trend = spc_trend) -> Summary:
     """The summary for the context's viewer, scope and period (`trend`: as for `outcomes`)."""
     national, monthly, gpip = gpip_status(fetch, ctx)
@@ -331,5 +340,6 @@ __all__: Sequence[str] = (
     "Summary",
     "Trajectory",
     "build_summary",
+    "summary_reads",
     "trajectory",
 )

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -19,10 +20,10 @@ from gpaccess.charts.appointments import short_variation
 from gpaccess.export.sections import data_status, db_fetch, export_context, shared
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.labels import CHART_NAMES
-from gpaccess.registry import ENTRIES, PAGES, ChartContext, Fetch, Placed
+from gpaccess.registry import ENTRIES, PAGES, ChartContext, Fetch, Placed, Read
 from gpaccess.registry.programme import spc_trend
 from gpaccess.scope import Scope
-from gpaccess.summary import Trend, build_summary
+from gpaccess.summary import Trend, build_summary, summary_reads
 
 __all__ = [
     "DEFAULT_PACK",
@@ -74,10 +75,11 @@ SMALL_MULTIPLES = frozenset(
         "spc_within_2_weeks_pct",
     }
 )
-# sections built at once: on 2 cores, more only queue (bench/board_pack.py measures it)
-PACK_WORKERS = 3
-# sections that wait longest on DuckDB (matching panels, monthly series)
-QUERY_HEAVY = ("impact", "overview", "access", "data")
+# threads that run a deck's declared queries (`Entry.reads`), all started when it starts, in the order it needs
+# them, while the charts of those already back are built and their slides written in the caller's thread: one,
+# so that DuckDB has one core and Python the other (on 2 cores, more threads only take the GIL from the caller:
+# bench/board_pack.py measures it)
+PACK_WORKERS = 1
 PACK_PREFIX = "board-pack"
 FILE_WORDS_LIMIT = 60  # characters of the scope's words in a file name
 
@@ -118,21 +120,22 @@ def _access_title(charts: Sequence[Chart]) -> str:
 def pack_sections(placed_by_page: Mapping[str, Sequence[Placed]]) -> list[Section]:
     """The board pack's sections from each page's chosen charts (built): in the dashboard's order, a chart
     two pages share once, the access outcomes together on one slide."""
-    sections = []
-    for key in PAGES:
-        if key not in placed_by_page:
-            continue
-        items = list(placed_by_page[key])
+    return list(
+        _in_pack_order((key, placed_by_page[key]) for key in PAGES if key in placed_by_page)
+    )
+
+
+def _in_pack_order(pages: Iterable[tuple[str, Sequence[Placed]]]) -> Iterator[Section]:
+    """Each page's section as it comes (pages in the dashboard's order): the access outcomes together, a
+    chart an earlier page showed left out."""
+    seen: set[str] = set()
+    for key, placed in pages:
+        items = list(placed)
         together = [item.chart for item in items if item.chart.key in SMALL_MULTIPLES]
-        sections.append(
-            Section(
-                PAGES[key].heading,
-                items,
-                frozenset(c.key for c in together),
-                _access_title(together),
-            )
+        section = Section(
+            PAGES[key].heading, items, frozenset(c.key for c in together), _access_title(together)
         )
-    return without_repeats(sections)
+        yield _unseen(section, seen)
 
 
 def _placed_entries(
@@ -152,56 +155,85 @@ def build_sections(
     ctx: ChartContext,
     sections: Sequence[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
-    workers: int = 1,
+    workers: int = 0,
     charts: Sequence[str] = DEFAULT_PACK,
 ) -> list[Section]:
     """The chosen charts (or with `sections`, every chart of those pages), in the dashboard's order. With
-    `workers` > 1 the pages are built on that many threads, so one page's queries run in DuckDB (which
-    releases the GIL) while another's charts are built; each distinct query runs once either way."""
-    if sections is not None:
-        wanted = {key: tuple(e.key for e in PAGES[key].entries) for key in PAGES if key in sections}
-    else:
-        wanted = chosen_by_page(charts)
+    `workers` their queries are started at once on that many threads (`prefetched`); the charts are built
+    in the caller's thread (the app's cached queries need its context). Each distinct query runs once."""
+    wanted = _wanted(sections, charts)
     fetch = shared(fetch, ctx.scope)
+    built = []
+    with prefetched(fetch, chart_reads(wanted, ctx), workers):
+        for done, (key, placed) in enumerate(_built_pages(fetch, ctx, wanted), start=1):
+            built.append((key, placed))
+            if progress:
+                progress(done / len(wanted), f"Built {PAGES[key].heading}")
+    return list(_as_sections(built, pack=sections is None))
 
-    def build(key: str) -> list[Placed]:
-        return _placed_entries(key, wanted[key], fetch, ctx)
 
-    built: dict[str, list[Placed]] = {}
-    for key, items in _in_completion_order(build, list(wanted), workers):
-        built[key] = items
-        if progress:
-            progress(len(built) / len(wanted), f"Built {PAGES[key].heading}")
+def _wanted(sections: Sequence[str] | None, charts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Page -> the entries to build: every entry of the chosen `sections`, else the chosen `charts`."""
     if sections is not None:
-        return without_repeats([Section(PAGES[key].heading, built[key]) for key in wanted])
-    return pack_sections(built)
+        return {key: tuple(e.key for e in PAGES[key].entries) for key in PAGES if key in sections}
+    return chosen_by_page(charts)
 
 
-def _in_completion_order(
-    build: Callable[[str], list[Placed]], keys: list[str], workers: int
-) -> Iterator[tuple[str, list[Placed]]]:
-    """Pages as they are finished; those waiting longest on DuckDB start first, so their queries run while
-    the others build. One worker builds in the caller's thread (the app's cached queries need its context)."""
-    started = sorted(keys, key=lambda key: key not in QUERY_HEAVY)
-    if workers <= 1:
-        yield from ((key, build(key)) for key in started)
+def chart_reads(wanted: Mapping[str, Sequence[str]], ctx: ChartContext) -> list[Read]:
+    """The declared queries of the wanted charts, in the order they are built."""
+    return [
+        read
+        for keys in wanted.values()
+        for key in keys
+        for read in ENTRIES[key].planned_reads(ctx) or []
+    ]
+
+
+@contextmanager
+def prefetched(fetch: Fetch, reads: Sequence[Read], workers: int) -> Iterator[None]:
+    """`reads` started through `fetch` (a `shared` one, which holds each result for whoever asks for it next)
+    on `workers` threads, in order, while the caller goes on; left when all have finished. With none, nothing
+    is started: each query runs when asked for. A query's error reaches the caller that asks for it."""
+    if workers < 1 or not reads:
+        yield
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(build, key): key for key in started}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        for read in dict.fromkeys(reads):
+            pool.submit(read.fetched, fetch)
+        yield
 
 
-def without_repeats(sections: list[Section]) -> list[Section]:
-    """A chart two pages share (the face-to-face SPC on the overview and access pages) once, where it first
-    appears."""
+def _built_pages(
+    fetch: Fetch, ctx: ChartContext, wanted: Mapping[str, Sequence[str]]
+) -> Iterator[tuple[str, list[Placed]]]:
+    """(page, its charts) in the dashboard's order, each built when it is asked for."""
+    return ((key, _placed_entries(key, wanted[key], fetch, ctx)) for key in wanted)
+
+
+def _as_sections(pages: Iterable[tuple[str, Sequence[Placed]]], pack: bool) -> Iterator[Section]:
+    """The board pack's sections (`_in_pack_order`), or each page's charts as they are, a chart an earlier
+    page showed left out."""
+    if pack:
+        yield from _in_pack_order(pages)
+        return
     seen: set[str] = set()
-    kept = []
+    for key, placed in pages:
+        yield _unseen(Section(PAGES[key].heading, placed), seen)
+
+
+def _kept(sections: Iterable[Section], into: list[Section]) -> Iterator[Section]:
+    """`sections` as they come, each also added to `into`."""
     for section in sections:
-        items = [item for item in section.items if item.chart.key not in seen]
-        seen |= {item.chart.key for item in items}
-        kept.append(Section(section.heading, items, section.together, section.together_title))
-    return kept
+        into.append(section)
+        yield section
+
+
+def _unseen(section: Section, seen: set[str]) -> Section:
+    """The section without the charts of earlier sections (`seen`, which gains this one's): a chart two
+    pages share (the face-to-face SPC on the overview and access pages) is shown where it first appears."""
+    items = [item for item in section.items if item.chart.key not in seen]
+    seen |= {item.chart.key for item in items}
+    return Section(section.heading, items, section.together, section.together_title)
 
 
 def file_words(text: str) -> str:
@@ -257,18 +289,27 @@ def deck_from(
     today: dt.date | None = None,
 ) -> Deck:
     """`make_deck` from the queries' results as `fetch` gives them: each distinct query asked once, the charts
-    built, the summary (a board pack's slide 2, after the cover) and every slide written."""
+    built, the summary (a board pack's slide 2, after the cover) and every slide written. Every declared query
+    of the deck is started at once (`prefetched`); each page's charts are built and their slides written as
+    soon as its queries are back, while the later pages' queries run."""
     fetch = shared(fetch, ctx.scope)
-    if page is not None:
-        built = build_sections(fetch, ctx, [page], workers=PACK_WORKERS)
-        content = build_pack(built, ctx, synthetic=synthetic, today=today)
-    else:
-        built = build_sections(fetch, ctx, workers=PACK_WORKERS, charts=charts)
-        summary = build_summary(fetch, ctx, _built_or_new(built))
-        content = build_pack(
-            built, ctx, synthetic=synthetic, today=today, contents=False, summary=summary
-        )
-    marking = classification(built)
+    wanted = _wanted(None if page is None else [page], charts)
+    reads = chart_reads(wanted, ctx) + ([] if page else summary_reads(ctx))
+    written: list[Section] = []
+    with prefetched(fetch, reads, PACK_WORKERS):
+        sections = _kept(_as_sections(_built_pages(fetch, ctx, wanted), page is None), written)
+        if page is not None:
+            content = build_pack(sections, ctx, synthetic=synthetic, today=today)
+        else:
+            content = build_pack(
+                sections,
+                ctx,
+                synthetic=synthetic,
+                today=today,
+                contents=False,
+                summary=lambda: build_summary(fetch, ctx, _built_or_new(written)),
+            )
+    marking = classification(written)
     return Deck(content, marking, deck_file_name(ctx, marking, page or PACK_PREFIX))
 
 

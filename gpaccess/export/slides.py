@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -99,9 +99,10 @@ def _set_title(
     drawing.title(slide, box, text, size=size, colour=colour, font=FONT)
 
 
-def _frame(slide, label: str, number: int) -> None:
-    """Classification at the top right, NHS blue rule under the title area, slide number at the bottom right."""
-    _text(
+def _frame(slide, label: str, number: int):
+    """Classification at the top right, NHS blue rule under the title area, slide number at the bottom right;
+    the classification's text box."""
+    marking = _text(
         slide,
         WIDTH - Inches(4.5),
         Inches(0.05),
@@ -124,6 +125,7 @@ def _frame(slide, label: str, number: int) -> None:
         colour=theme.NHS_DARK_GREY,
         align=PP_ALIGN.RIGHT,
     )
+    return marking
 
 
 def _alt_text(frame, text: str) -> None:
@@ -186,17 +188,38 @@ def has_values(native: NativeChart | NativeTable) -> bool:
 
 @dataclass
 class _Deck:
-    """The presentation being written, its classification, and each chart slide with its title (set at the
-    end, when repeated titles can be numbered)."""
+    """The presentation being written: its chart slides as their sections come (the classification, which
+    rests on every chart, is set on them at the end), each chart slide with its title (set at the end, when
+    repeated titles can be numbered); `front` slides (the cover, the summary) are written last and put first."""
 
     prs: object
-    label: str
+    front: int = 1
+    label: str = OFFICIAL  # until every section is written
     titled: list[tuple[object, str]] = field(default_factory=list)
+    markings: list[object] = field(default_factory=list)
+
+    @property
+    def next_number(self) -> int:
+        return len(self.prs.slides) + self.front + 1  # type: ignore[attr-defined]
 
     def new_slide(self):
+        number = self.next_number
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[5])  # type: ignore[attr-defined]
-        _frame(slide, self.label, len(self.prs.slides))  # type: ignore[attr-defined]
+        self.markings.append(_frame(slide, self.label, number))
         return slide
+
+    def classify(self, sections: Sequence[Section]) -> None:
+        """The deck's classification, on every slide written so far."""
+        self.label = classification(sections)
+        for marking in self.markings:
+            marking.text_frame.paragraphs[0].runs[0].text = self.label  # type: ignore[attr-defined]
+
+    def to_front(self, position: int) -> None:
+        """The slide written last moved to `position` (0: first)."""
+        ids = self.prs.slides._sldIdLst  # type: ignore[attr-defined]
+        last = ids[-1]
+        ids.remove(last)
+        ids.insert(position, last)
 
     def title_slides(self) -> None:
         """Each chart slide's title; a run of consecutive slides with the same title numbered '(1 of 3)'."""
@@ -416,38 +439,44 @@ def _number_parts_by_counting(package) -> None:
 
 
 def build_pack(
-    sections: Sequence[Section],
+    sections: Iterable[Section],
     ctx: ChartContext,
     *,
     title: str = PACK_TITLE,
     synthetic: bool = False,
     today: dt.date | None = None,
     contents: bool = True,
-    summary: Summary | None = None,
+    summary: Summary | Callable[[], Summary] | None = None,
 ) -> bytes:
     """The deck as bytes: title slide, the summary slide (when given: the board pack's slide 2), contents
-    (unless `contents` is False: the board pack has none), then the chart slides of each section in order."""
+    (unless `contents` is False: the board pack has none), then the chart slides of each section in order.
+    Each section's slides are written as it comes (`sections` may be built while this writes), the summary
+    (or the function that gives it) is asked for after the last; the cover and summary are then put first."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     _number_parts_by_counting(prs.part.package)
-    deck = _Deck(prs, classification(sections))
-    _cover(deck, ctx, title, synthetic, today or dt.date.today())
-    if summary is not None:
-        from gpaccess.export.summary_slide import add_summary_slide  # drawn with the helpers here
-
-        add_summary_slide(prs, summary, deck.label, len(prs.slides) + 1)
+    deck = _Deck(prs, front=1 if summary is None else 2)
     contents_slide = deck.new_slide() if contents else None
-    entries = []
+    entries, written = [], []
     for section in sections:
-        first = len(prs.slides) + 1
+        first = deck.next_number
         made = _section_slides(deck, section)
+        written.append(section)
         entries.append(
             f"{section.heading}: slides {first} to {first + made - 1}"
             if made
             else f"{section.heading}: nothing to show for this scope"
         )
+    deck.classify(written)
     if contents_slide is not None:
         _contents(contents_slide, entries)
+    if summary is not None:
+        from gpaccess.export.summary_slide import add_summary_slide  # drawn with the helpers here
+
+        add_summary_slide(prs, summary() if callable(summary) else summary, deck.label, 2)
+        deck.to_front(0)
+    _cover(deck, ctx, title, synthetic, today or dt.date.today())
+    deck.to_front(0)
     deck.title_slides()
     out = io.BytesIO()
     prs.save(out)

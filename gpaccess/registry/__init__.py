@@ -12,7 +12,7 @@ import datetime as dt
 from gpaccess.access import Viewer
 from gpaccess.labels import area_label, describe_period, scope_label
 from gpaccess.registry.access import ACCESS, DATA, IMPACT, SUPPORT
-from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Placed
+from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Placed, Read
 from gpaccess.registry.funding import FUNDING
 from gpaccess.registry.programme import ACTIONS, GAINS, OVERVIEW, PHASES, UPTAKE
 from gpaccess.registry.summary import SUMMARY
@@ -27,6 +27,7 @@ __all__ = [
     "Fetch",
     "Page",
     "Placed",
+    "Read",
     "chart_context",
     "placed",
 ]

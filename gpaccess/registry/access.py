@@ -31,8 +31,8 @@ from gpaccess.export.native import PERCENT, monthly_lines, table
 from gpaccess.identification import DEFAULT_MEASURE, DEFAULT_WINDOW, SUPPORT_MEASURES, window_bounds
 from gpaccess.impact import estimate, event_study, query_params
 from gpaccess.labels import describe_period, programmes_of
-from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
-from gpaccess.registry.programme import spc_trend
+from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Read
+from gpaccess.registry.programme import spc_reads, spc_trend
 
 SHARE = "Share of appointments (%)"
 NO_APPOINTMENTS = "No appointment data for this scope and period."
@@ -132,6 +132,7 @@ def _trend(column: str) -> Entry:
         lambda f, c: spc_trend(f, c, column),
         native.spc,
         "Not enough months of this measure for an SPC chart (at least three).",
+        reads=spc_reads,
     )
 
 
@@ -245,11 +246,16 @@ def support_window(ctx: ChartContext) -> dict[str, object] | None:
     return {"measure": measure, "window_from": first, "window_to": last}
 
 
+def _reach_reads(ctx: ChartContext) -> list[Read]:
+    window = support_window(ctx)
+    return [] if window is None else [Read.of("support_reach", None, **window)]
+
+
 def _reach(fetch: Fetch, ctx: ChartContext):
     window = support_window(ctx)
     if window is None:
         return None
-    reach = fetch("support_reach", **window)
+    reach = _reach_reads(ctx)[0].fetched(fetch)
     own = ctx.viewer.icb_code if ctx.viewer.role == "icb" else None
     label = describe_period(window["window_from"], window["window_to"])  # type: ignore[arg-type]
     return support_reach(reach, str(window["measure"]), ctx.scope_label, label, exact_for=own)
@@ -276,6 +282,7 @@ SUPPORT = Page(
             _reach,
             native.support_reach,
             "No appointment data loaded.",
+            reads=_reach_reads,
         ),
         Entry(
             "support_list",
@@ -303,11 +310,23 @@ def impact_programmes(ctx: ChartContext) -> tuple[str, ...]:
     return (str(chosen),) if chosen else programmes_of(ctx.scope)
 
 
-def impact_panel(fetch: Fetch, ctx: ChartContext, programme: str, measure: str) -> pd.DataFrame:
-    """Supported practices and their matched comparators, for the page's phase and level choices."""
+def impact_read(ctx: ChartContext, programme: str, measure: str) -> Read:
+    """The panel of supported practices and their matched comparators, for the page's phase and level
+    choices."""
     phase, level = ctx.choice("phase"), ctx.choice("level")
     params = query_params(measure, phase, level)  # type: ignore[arg-type]
-    return fetch("impact_panel", ctx.scope.with_(programme=programme), **params)
+    return Read.of("impact_panel", ctx.scope.with_(programme=programme), **params)
+
+
+def impact_panel(fetch: Fetch, ctx: ChartContext, programme: str, measure: str) -> pd.DataFrame:
+    """Supported practices and their matched comparators, for the page's phase and level choices."""
+    return impact_read(ctx, programme, measure).fetched(fetch)
+
+
+def _impact_reads(ctx: ChartContext, measure: str | None = None) -> list[Read]:
+    """The panels the impact page's charts are built from: each programme's, of `measure` (else the chosen)."""
+    chosen = measure or str(ctx.choice("impact_measure", "face_to_face"))
+    return [impact_read(ctx, programme, chosen) for programme in impact_programmes(ctx)]
 
 
 def _before_after(fetch: Fetch, ctx: ChartContext):
@@ -341,6 +360,7 @@ IMPACT = Page(
             _before_after,
             native.impact_before_after,
             TOO_FEW,
+            reads=lambda c: _impact_reads(c, "face_to_face"),
         ),
         Entry(
             "impact_event",
@@ -348,6 +368,7 @@ IMPACT = Page(
             _event,
             native.impact_event,
             TOO_FEW,
+            reads=_impact_reads,
         ),
     ),
 )
@@ -363,12 +384,14 @@ DATA = Page(
             QUALITY_HEADING,
             lambda f, c: quality.coverage_over_time(f("coverage_by_icb_month"), c.scope_label),
             monthly_lines([("coverage_pct", COVERAGE, theme.NHS_BLUE)], PERCENT, COVERAGE),
+            reads=("coverage_by_icb_month",),
         ),
         Entry(
             "coverage_by_icb",
             QUALITY_HEADING,
             lambda f, c: quality.coverage_by_icb(f("coverage_by_icb_month"), c.scope_label),
             native.coverage_by_icb,
+            reads=("coverage_by_icb_month",),
         ),
         Entry(
             "recording_quality",
@@ -388,6 +411,7 @@ DATA = Page(
                 PERCENT,
                 SHARE,
             ),
+            reads=("recording_quality_by_icb_month",),
         ),
         Entry(
             "dropped_out",
@@ -405,6 +429,7 @@ DATA = Page(
                 "#,##0",
                 "Practices",
             ),
+            reads=("coverage_by_icb_month",),
         ),
     ),
 )

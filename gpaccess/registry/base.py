@@ -49,6 +49,28 @@ Build = Callable[[Fetch, ChartContext], Built]
 
 
 @dataclass(frozen=True)
+class Read:
+    """One query a chart is built from: its name, scope (None: the context's) and extra parameters."""
+
+    name: str
+    scope: Scope | None = None
+    extra: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, name: str, scope: Scope | None = None, **extra: object) -> Read:
+        return cls(name, scope, tuple(sorted(extra.items())))
+
+    def fetched(self, fetch: Fetch) -> pd.DataFrame:
+        """Its result, through `fetch`."""
+        return fetch(self.name, self.scope, **dict(self.extra))
+
+
+# the queries an entry's `build` runs for a context: their names (each for the context's scope, no extra
+# parameters) or a function giving them
+Reads = tuple[str, ...] | Callable[[ChartContext], Sequence[Read]]
+
+
+@dataclass(frozen=True)
 class Entry:
     key: str  # unique in the registry
     group: str  # the heading the chart sits under on its page (and the slide section's order)
@@ -58,6 +80,17 @@ class Entry:
     # long per-ICB or per-cohort detail: behind its "Show" switch on the page, in the deck; a function when only
     # some of the entry's charts are long (e.g. a table per ICB of England, not of a region)
     detail: bool | Callable[[Chart], bool] = False
+    # the queries `build` runs when the scope has data, declared so that an export can start them all at once
+    # (tests/integration/test_reads.py holds each to what `build` runs); None: not declared
+    reads: Reads | None = None
+
+    def planned_reads(self, ctx: ChartContext) -> list[Read] | None:
+        """The queries `build` will run for `ctx`, if declared."""
+        if self.reads is None:
+            return None
+        if callable(self.reads):
+            return list(self.reads(ctx))
+        return [Read(name) for name in self.reads]
 
     def is_detail(self, chart: Chart) -> bool:
         return self.detail(chart) if callable(self.detail) else self.detail

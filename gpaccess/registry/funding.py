@@ -50,6 +50,7 @@ FUNDING = Page(
                 "£",
             ),
             NO_FUNDING,
+            reads=("funding_by_icb",),
         ),
         Entry(
             "funding_per_1000",
@@ -64,6 +65,7 @@ FUNDING = Page(
                 "£ per 1,000 patients",
             ),
             NO_FUNDING,
+            reads=("funding_by_icb",),
         ),
         Entry(
             "funding_vs_uptake",
@@ -71,6 +73,7 @@ FUNDING = Page(
             lambda f, c: funding.spend_against(f("funding_by_icb"), c.scope_label, "supported_pct"),
             _by_quarter("supported_pct", "practices supported (%)"),
             NO_FUNDING,
+            reads=("funding_by_icb",),
         ),
         Entry(
             "funding_vs_gains",
@@ -78,6 +81,7 @@ FUNDING = Page(
             lambda f, c: funding.spend_against(f("funding_by_icb"), c.scope_label, "gains_pct"),
             _by_quarter("gains_pct", "assessed with gains (%)"),
             NO_FUNDING,
+            reads=("funding_by_icb",),
         ),
         Entry(
             "funding_cost_per_practice",
@@ -90,6 +94,7 @@ FUNDING = Page(
                 "£ per practice supported",
             ),
             NO_FUNDING,
+            reads=("funding_by_icb",),
         ),
         Entry(
             "funding_hours_per_1000",
@@ -102,6 +107,7 @@ FUNDING = Page(
                 "Hours a month per £1,000",
             ),
             NO_FUNDING,
+            reads=("funding_by_icb",),
         ),
     ),
 )

@@ -12,18 +12,26 @@ from gpaccess.charts.programme import supported_over_time
 from gpaccess.export import native
 from gpaccess.export.native import PERCENT, bars, table
 from gpaccess.export.native_gantt import phase_gantt
-from gpaccess.registry.base import ChartContext, Entry, Fetch, Page
+from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Read
 from gpaccess.spc_changes import as_changes, changes_for
 
 PRACTICES = "Practices"
+
+
+def spc_reads(ctx: ChartContext) -> list[Read]:
+    """What an SPC chart is built from: every month held for the scope (whatever the period chosen), and the
+    scope's recorded changes."""
+    return [
+        Read("appointments_monthly", ctx.scope.with_(date_from=None, date_to=None)),
+        Read("spc_changes"),
+    ]
 
 
 def spc_trend(fetch: Fetch, ctx: ChartContext, column: str):
     """The SPC chart of one monthly measure (None with fewer than 3 months of it), its verdict travelling with
     it (`Chart.spc`). Limits and rules over every month held for the scope, whatever the period chosen, re-based
     only at the scope's recorded changes; the chart shows the chosen period (docs/spc.md)."""
-    every_month = ctx.scope.with_(date_from=None, date_to=None)
-    monthly = fetch("appointments_monthly", every_month)
+    monthly = spc_reads(ctx)[0].fetched(fetch)
     if monthly.empty or monthly[column].notna().sum() < 3:
         return None
     recorded = as_changes(changes_for(fetch, column))
@@ -47,12 +55,14 @@ OVERVIEW = Page(
             lambda f, c: spc_trend(f, c, "face_to_face_pct"),
             native.spc,
             "No appointment data for this scope and period.",
+            reads=spc_reads,
         ),
         Entry(
             "supported_over_time",
             "Programme support over time",
             lambda f, c: supported_over_time(f("supported_over_time"), c.scope_label),
             native.supported_over_time,
+            reads=("supported_over_time",),
         ),
     ),
 )
@@ -66,6 +76,7 @@ PHASES = Page(
             "Where practices are in their support",
             lambda f, c: phase_status(f("programme_phases"), c.scope_label),
             native.phase_status,
+            reads=("programme_phases",),
         ),
         Entry(
             "support_delivery",
@@ -73,12 +84,14 @@ PHASES = Page(
             lambda f, c: support_delivery(f("programme_phases"), c.scope_label),
             native.support_delivery,
             detail=True,
+            reads=("programme_phases",),
         ),
         Entry(
             "phase_timeline",
             "When each phase ran",
             lambda f, c: phase_timeline(f("programme_phases"), c.scope_label),
             phase_gantt,
+            reads=("programme_phases",),
         ),
     ),
 )
@@ -105,6 +118,7 @@ UPTAKE = Page(
             "Practices enrolled",
             lambda f, c: uptake.uptake_share(f("uptake_by_icb"), c.scope.programme, c.scope_label),
             bars("icb", [("enrolled_pct", ENROLLED)], PERCENT, ENROLLED, merge=True),
+            reads=("uptake_by_icb",),
         ),
         Entry(
             "uptake_vs_reference",
@@ -128,12 +142,14 @@ UPTAKE = Page(
             ),
             bars("icb", [("withdrawn", WITHDREW)], value_title=WITHDREW, merge=True),
             detail=True,
+            reads=("uptake_by_icb",),
         ),
         Entry(
             "withdrawal_reasons",
             "Withdrawals",
             lambda f, c: uptake.withdrawal_reasons(f("withdrawal_reasons"), c.scope_label),
             bars("reason", [("practices", WITHDREW)], value_title=WITHDREW, merge=True),
+            reads=("withdrawal_reasons",),
         ),
         Entry(
             "telephony_blocked",
@@ -158,6 +174,7 @@ UPTAKE = Page(
                 value_title="ICBs reporting the barrier",
                 merge=True,
             ),
+            reads=("barriers_by_kind",),
         ),
         Entry(
             "barrier_reports",
@@ -176,6 +193,7 @@ UPTAKE = Page(
                     )
                 }
             ),
+            reads=("barrier_reports",),
         ),
     ),
 )
@@ -191,6 +209,7 @@ GAINS = Page(
             "Practices with productivity gains",
             lambda f, c: gains.gains_share(f("gains_by_phase"), "phase", c.scope_label),
             bars("group", [("gains_pct", WITH_GAINS)], PERCENT, WITH_GAINS, "assessed"),
+            reads=("gains_by_phase",),
         ),
         Entry(
             "gains_by_region",
@@ -201,12 +220,14 @@ GAINS = Page(
                 else gains.gains_share(f("gains_by_region"), "region", c.scope_label)
             ),
             GAINS_RULE,
+            reads=lambda c: [] if c.scope.icb else [Read("gains_by_region")],
         ),
         Entry(
             "gains_by_icb",
             "Practices with productivity gains",
             lambda f, c: gains.gains_share(f("gains_by_icb"), "icb", c.scope_label),
             GAINS_RULE,
+            reads=("gains_by_icb",),
         ),
         Entry(
             "hours_released",
@@ -214,6 +235,7 @@ GAINS = Page(
             lambda f, c: gains.hours_released(f("hours_released"), c.scope_label),
             native.hours_released,
             detail=True,
+            reads=("hours_released",),
         ),
         Entry(
             "gain_kinds",
@@ -225,6 +247,7 @@ GAINS = Page(
                 value_title="Practices reporting the kind of gain",
                 merge=True,
             ),
+            reads=("gain_kinds",),
         ),
     ),
 )

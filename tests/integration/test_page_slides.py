@@ -219,6 +219,12 @@ def test_the_icbs_own_user_gets_its_named_list_marked_official_sensitive(con):
         if s.has_text_frame
     )
     assert "Classification: OFFICIAL-SENSITIVE" in cover
+    # every later slide marked too (the marking is set once every chart is written) and numbered in order
+    slides = list(Presentation(io.BytesIO(deck)).slides)
+    assert len(slides) > 2
+    for number, slide in enumerate(slides[1:], start=2):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert "OFFICIAL-SENSITIVE" in texts and str(number) in texts, number
     # the same viewer looking at a neighbour, and a national viewer looking at QRV: counts only
     for viewer, other in (
         (QRV_USER, Scope(region="Y56", icb="QMJ")),
