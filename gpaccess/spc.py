@@ -40,7 +40,7 @@ on the other side always fails, and a target between the limits will be hit and 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -152,12 +152,11 @@ def xmr(
         _segment_chart(vals[segment == seg], baseline_points, shift_run, trend_run)
         for seg in range(int(segment.max()) + 1)
     ]
-    chart = pd.concat(parts, ignore_index=True)
-    chart.insert(0, "date", when)
-    chart.insert(2, "segment", segment)
-    chart["special_cause"] = chart[RULES].any(axis=1)
-    chart["variation"] = _variation(chart, improvement)
-    return chart[COLUMNS]
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    columns["date"], columns["segment"] = when, segment
+    columns["special_cause"] = np.logical_or.reduce([columns[rule] for rule in RULES])
+    columns["variation"] = _variation(columns, improvement)
+    return pd.DataFrame({name: columns[name] for name in COLUMNS})
 
 
 def summarise(
@@ -247,27 +246,29 @@ def _segment_ids(length: int, starts: Sequence[int]) -> np.ndarray:
 
 def _segment_chart(
     vals: np.ndarray, baseline_points: int, shift_run: int, trend_run: int
-) -> pd.DataFrame:
-    """Limits, moving ranges and rule flags for one segment."""
+) -> dict[str, np.ndarray]:
+    """Limits, moving ranges and rule flags for one segment: a column each."""
     limits = _baseline_limits(vals, baseline_points)
     trend = _trend_flags(vals, trend_run)
-    return pd.DataFrame(
-        {
-            "value": vals,
-            "mean": limits.mean,
-            "ucl": limits.ucl,
-            "lcl": limits.lcl,
-            "two_sigma_upper": limits.two_sigma_upper,
-            "two_sigma_lower": limits.two_sigma_lower,
-            "moving_range": np.concatenate([[np.nan], np.abs(np.diff(vals))]),
-            "trial_limits": len(vals) < baseline_points,
-            "astronomical": (vals > limits.ucl) | (vals < limits.lcl),
-            "shift": _run_flags(np.sign(vals - limits.mean), shift_run),
-            "trend": trend != 0,
-            "two_of_three": _two_of_three(vals, limits),
-            "_trend_side": trend,
-        }
-    )
+
+    def each(value: object) -> np.ndarray:
+        return np.full(len(vals), value)
+
+    return {
+        "value": vals,
+        "mean": each(limits.mean),
+        "ucl": each(limits.ucl),
+        "lcl": each(limits.lcl),
+        "two_sigma_upper": each(limits.two_sigma_upper),
+        "two_sigma_lower": each(limits.two_sigma_lower),
+        "moving_range": np.concatenate([[np.nan], np.abs(np.diff(vals))]),
+        "trial_limits": each(len(vals) < baseline_points),
+        "astronomical": (vals > limits.ucl) | (vals < limits.lcl),
+        "shift": _run_flags(np.sign(vals - limits.mean), shift_run),
+        "trend": trend != 0,
+        "two_of_three": _two_of_three(vals, limits),
+        "_trend_side": trend,
+    }
 
 
 def _baseline_limits(vals: np.ndarray, baseline_points: int) -> _Limits:
@@ -337,26 +338,25 @@ def _two_of_three(vals: np.ndarray, limits: _Limits) -> np.ndarray:
 # ---------------------------------------------------------------------------- variation
 
 
-def _variation(chart: pd.DataFrame, improvement: Direction) -> np.ndarray:
+def _variation(columns: Mapping[str, np.ndarray], improvement: Direction) -> np.ndarray:
     """'improvement', 'concern' or 'neutral' for special-cause points, else 'common'."""
-    side = _special_side(chart)
+    side = _special_side(columns)
     if improvement == "neutral":
-        special = np.full(len(chart), "neutral", dtype=object)
+        special = np.full(len(side), "neutral", dtype=object)
     else:
         better = side > 0 if improvement == "up" else side < 0
         special = np.where(better, "improvement", "concern").astype(object)
-    return np.where(chart["special_cause"].to_numpy(), special, "common").astype(object)
+    return np.where(columns["special_cause"], special, "common").astype(object)
 
 
-def _special_side(chart: pd.DataFrame) -> np.ndarray:
+def _special_side(columns: Mapping[str, np.ndarray]) -> np.ndarray:
     """+1 high / -1 low for each point: a point flagged only by a trend takes the trend's direction (as MDC
     does: a rising trend is high even where it is still below the mean); otherwise its side of the mean."""
-    side = np.sign(chart["value"] - chart["mean"]).to_numpy()
-    trend_side = chart["_trend_side"].to_numpy()
-    trend_only = (
-        chart["trend"] & ~(chart["astronomical"] | chart["shift"] | chart["two_of_three"])
-    ).to_numpy()
-    return np.where(trend_only | (side == 0), trend_side, side)
+    side = np.sign(columns["value"] - columns["mean"])
+    trend_only = columns["trend"] & ~(
+        columns["astronomical"] | columns["shift"] | columns["two_of_three"]
+    )
+    return np.where(trend_only | (side == 0), columns["_trend_side"], side)
 
 
 def _latest_side(chart: pd.DataFrame) -> str:

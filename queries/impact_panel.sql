@@ -152,12 +152,17 @@ computed AS (
       ON m.practice_code = k.practice_code AND m.month BETWEEN k.first_month AND k.last_month
     CROSS JOIN counts AS c
 ),
-final AS (
+stored_or_computed AS (
     SELECT * FROM stored
     UNION ALL
     SELECT arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows
     FROM computed
     WHERE value IS NOT NULL
+),
+final AS (  -- arm as an ENUM (its two values in sort order): a result of two labels, not a string a row
+    SELECT arm::ENUM('comparator', 'supported') AS arm, unit, start_month, weight, relative_month, value,
+           supported_in_scope, supported_with_windows
+    FROM stored_or_computed
 )
 SELECT * FROM final
 ORDER BY arm, unit, start_month, relative_month

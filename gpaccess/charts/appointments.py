@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from gpaccess.charts.base import SOURCE_GPAD, Chart, describe_period
@@ -92,11 +93,12 @@ def spc_chart(
     scope's recorded changes of this measure; `shown` is the chosen period (first and last month, None: open).
     """
     measure = MEASURES[column]
-    series = frame[["month", column]].dropna()
-    months = pd.to_datetime(series["month"]).dt.date.tolist()
+    values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+    held = ~np.isnan(values)
+    months = pd.to_datetime(frame["month"].to_numpy()[held]).date.tolist()
     table = xmr(
         months,
-        series[column].astype(float),
+        values[held],
         improvement=measure.improvement,
         changes=[month for month, _ in changes],
     )
@@ -133,11 +135,9 @@ def spc_chart(
 
 def _year_before(table: pd.DataFrame) -> list[float]:
     """Each month's value twelve months earlier, where that month is held (else NaN)."""
-    by_month = dict(zip(pd.to_datetime(table["date"]), table["value"], strict=True))
-    return [
-        float(by_month.get(day - pd.DateOffset(years=1), float("nan")))
-        for day in pd.to_datetime(table["date"])
-    ]
+    when = pd.DatetimeIndex(table["date"])  # strictly increasing (spc.xmr): one value a date
+    by_date = pd.Series(table["value"].to_numpy(dtype=float), index=when)
+    return by_date.reindex(when - pd.DateOffset(years=1)).tolist()
 
 
 def _marked(
@@ -171,15 +171,15 @@ def _baselines(table: pd.DataFrame) -> str:
 def _plotted(
     window: pd.DataFrame, column: str, measure: Measure, marked: list[MarkedChange]
 ) -> pd.DataFrame:
-    data = window[["date", "value", "mean", "lcl", "ucl", "special_cause", "variation"]].rename(
-        columns={"date": "month", "value": column, "lcl": "lower_limit", "ucl": "upper_limit"}
-    )
+    names = {"date": "month", "value": column, "mean": "mean", "lcl": "lower_limit"}
+    names |= {"ucl": "upper_limit", "special_cause": "special_cause", "variation": "variation"}
+    data = {name: window[source].to_numpy() for source, name in names.items()}
     if measure.seasonal:
         data[f"{column}_year_before"] = window["year_before"].to_numpy()
     if marked:
         reasons = {pd.Timestamp(c.month): c.reason for c in marked}
         data["recorded_change"] = [reasons.get(pd.Timestamp(m), "") for m in data["month"]]
-    return data
+    return pd.DataFrame(data)
 
 
 def _notes(
