@@ -18,7 +18,7 @@ import pandas as pd
 from gpaccess.access import Viewer
 from gpaccess.db import run
 from gpaccess.disclosure import share
-from gpaccess.impact import estimate, query_params
+from gpaccess.impact import estimate, panel, query_params
 from gpaccess.scope import Scope
 
 
@@ -143,8 +143,12 @@ def impact_figures(
     out: dict[str, dict[str, Any]] = {}
     for programme in ("Accelerate", "GPIP"):
         within = scope.with_(programme=programme)
-        panel = run(con, "impact_panel", viewer, within, **query_params("face_to_face"))
-        result = estimate(panel, "face_to_face")
+        rows = panel(
+            lambda name, at, **extra: run(con, name, viewer, at, **extra),
+            within,
+            query_params("face_to_face"),
+        )
+        result = estimate(rows, "face_to_face")
         out[programme] = {
             "did_face_to_face_pp": _round(result.estimate),
             "ci_low": _round(result.ci_low),

@@ -19,6 +19,7 @@ Method, in short:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from gpaccess.disclosure import SMALL_NUMBER
 from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
 
 STORED_WINDOWS = (PRE_MONTHS, POST_GAP, POST_MONTHS)
+STORED_PANEL, COMPUTED_PANEL = "impact_panel_stored", "impact_panel"  # the queries `panel` reads
 # combinations of keys counted in an array (else hashed): 8 MB at most
 DENSE_GROUPS_LIMIT = 8_000_000
 
@@ -109,6 +111,14 @@ def query_params(
     if measure not in MEASURES:
         raise ValueError(f"Unknown measure {measure!r}")
     return {"measure": measure, "phase": phase, "level": level, **design.params()}
+
+
+def panel(fetch: Callable[..., pd.DataFrame], scope: Any, params: dict[str, Any]) -> pd.DataFrame:
+    """The impact panel for a scope (with its programme) and `query_params`: as stored at load when it is
+    (queries/impact_panel_stored.sql), else computed (queries/impact_panel.sql); `fetch(name, scope, **params)`
+    runs a query."""
+    stored = fetch(STORED_PANEL, scope, **params)
+    return stored if not stored.empty else fetch(COMPUTED_PANEL, scope, **params)
 
 
 @dataclass(frozen=True)

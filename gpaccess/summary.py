@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from gpaccess.charts import Chart
@@ -140,21 +141,22 @@ def outcomes(fetch: Fetch, ctx: ChartContext, trend: Trend = spc_trend) -> tuple
     of the same SPC chart the Access page draws (limits re-based at programme starts); `trend` builds it (a
     board pack passes the charts it has built already)."""
     monthly = fetch("appointments_monthly")
+    months = pd.DatetimeIndex(monthly["month"]).date
     found = []
     for column in HEADLINE_MEASURES:
-        series = monthly[["month", column]].dropna() if not monthly.empty else monthly
-        if series.empty:
+        values = monthly[column].to_numpy(dtype=float, na_value=np.nan)
+        held = ~np.isnan(values)
+        if not held.any():
             continue
-        series = series.assign(month=pd.to_datetime(series["month"]).dt.date)
-        latest = series.iloc[-1]
-        before = series[series["month"] == add_months(latest["month"], -1)]
+        when, value = months[held], values[held]
+        before = value[when == add_months(when[-1], -1)]
         chart = trend(fetch, ctx, column)
         found.append(
             Outcome(
                 column=column,
-                month=latest["month"],
-                value=float(latest[column]),
-                previous=None if before.empty else float(before[column].iloc[0]),
+                month=when[-1],
+                value=float(value[-1]),
+                previous=float(before[0]) if len(before) else None,
                 spc=None if chart is None else chart.spc,
             )
         )

@@ -9,10 +9,12 @@ names none is exported as a table of its data (`data_table`), so every chart is 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from gpaccess import theme
@@ -89,7 +91,8 @@ def _num(value: object) -> Value:
 
 
 def _values(column: pd.Series) -> tuple[Value, ...]:
-    return tuple(_num(v) for v in column)
+    numbers = column.to_numpy(dtype=float, na_value=np.nan).tolist()
+    return tuple(None if math.isnan(v) else v for v in numbers)
 
 
 def _by_programme(data: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -114,16 +117,18 @@ def spc(chart: Chart) -> list[Panel]:
     data = chart.data
     value_column = data.columns[1]
     percent = value_column.endswith("_pct")
+    variations = data["variation"].tolist()
     points: dict[int, tuple[str, str]] = {}
-    for i, variation in enumerate(data["variation"]):
+    for i, variation in enumerate(variations):
         if variation in SPECIAL_CAUSE_STYLES:
             _, colour, symbol = SPECIAL_CAUSE_STYLES[variation]
             points[i] = (colour, symbol)
-    months = tuple(pd.Timestamp(m).date() for m in data["month"])
+    months = tuple(pd.DatetimeIndex(data["month"]).date)
+    values = _values(data[value_column])
     series: tuple[NativeSeries, ...] = (
         NativeSeries(
             "Value",
-            _values(data[value_column]),
+            values,
             theme.SPC_COMMON,
             markers=True,
             point_colours=points,
@@ -139,12 +144,11 @@ def spc(chart: Chart) -> list[Panel]:
     # each kind of special cause also as its own markers-only series: a legend entry names it, and renderers
     # that ignore per-point formatting (LibreOffice) still show its colour and symbol
     for variation, (name, colour, symbol) in SPECIAL_CAUSE_STYLES.items():
-        mask = (data["variation"] == variation).tolist()
-        if any(mask):
-            values = tuple(
-                v if m else None for v, m in zip(_values(data[value_column]), mask, strict=True)
+        if variation in variations:
+            marked = tuple(
+                v if kind == variation else None for v, kind in zip(values, variations, strict=True)
             )
-            overlay = NativeSeries(name, values, colour, markers=True, line=False, symbol=symbol)
+            overlay = NativeSeries(name, marked, colour, markers=True, line=False, symbol=symbol)
             series += (overlay,)
     series += _spc_context(data, value_column)
     fmt = PERCENT if percent else "#,##0.0"
@@ -162,7 +166,7 @@ def _spc_context(data: pd.DataFrame, value_column: str) -> tuple[NativeSeries, .
         extra += (
             NativeSeries(YEAR_BEFORE, _values(data[year_before]), theme.NHS_MID_GREY, dashed=True),
         )
-    if "recorded_change" in data.columns and (data["recorded_change"] != "").any():
+    if "recorded_change" in data.columns and any(data["recorded_change"].tolist()):
         numbers = [
             v
             for column in (value_column, "upper_limit")

@@ -29,7 +29,7 @@ from gpaccess.charts.impact import before_after_chart, event_study_chart
 from gpaccess.export import native
 from gpaccess.export.native import PERCENT, monthly_lines, table
 from gpaccess.identification import DEFAULT_MEASURE, DEFAULT_WINDOW, SUPPORT_MEASURES, window_bounds
-from gpaccess.impact import estimate, event_study, query_params
+from gpaccess.impact import STORED_PANEL, estimate, event_study, panel, query_params
 from gpaccess.labels import describe_period, programmes_of
 from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Read
 from gpaccess.registry.programme import spc_reads, spc_trend
@@ -312,15 +312,17 @@ def impact_programmes(ctx: ChartContext) -> tuple[str, ...]:
 
 def impact_read(ctx: ChartContext, programme: str, measure: str) -> Read:
     """The panel of supported practices and their matched comparators, for the page's phase and level
-    choices."""
+    choices, as stored at load (the panels the page opens with are: `gpaccess.impact.panel`)."""
     phase, level = ctx.choice("phase"), ctx.choice("level")
     params = query_params(measure, phase, level)  # type: ignore[arg-type]
-    return Read.of("impact_panel", ctx.scope.with_(programme=programme), **params)
+    return Read.of(STORED_PANEL, ctx.scope.with_(programme=programme), **params)
 
 
 def impact_panel(fetch: Fetch, ctx: ChartContext, programme: str, measure: str) -> pd.DataFrame:
-    """Supported practices and their matched comparators, for the page's phase and level choices."""
-    return impact_read(ctx, programme, measure).fetched(fetch)
+    """Supported practices and their matched comparators, for the page's phase and level choices: stored,
+    else computed."""
+    read = impact_read(ctx, programme, measure)
+    return panel(fetch, read.scope, dict(read.extra))
 
 
 def _impact_reads(ctx: ChartContext, measure: str | None = None) -> list[Read]:

@@ -14,7 +14,7 @@ import pytest
 
 from gpaccess.access import Viewer
 from gpaccess.db import load_query, run
-from gpaccess.impact import MEASURES, query_params
+from gpaccess.impact import MEASURES, panel, query_params
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
 from gpaccess.store.connect import MACROS, summary_stand_ins
@@ -173,8 +173,18 @@ def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
         "another design": (Scope(programme="GPIP"), {**dna, "k_comparators": 2}),
     }
     with connect_read_only(copy) as con:
+
+        def fetch(name, scope, **params):
+            return run(con, name, national, scope, **params)
+
         for what, (scope, params) in read.items():
             assert (run(con, "impact_panel", national, scope, **params)["value"] == -1).all(), what
+            # read alone by impact_panel_stored, as gpaccess.impact.panel asks first: the same rows
+            stored = fetch("impact_panel_stored", scope, **params)
+            same(stored, fetch("impact_panel", scope, **params), what)
+            same(panel(fetch, scope, params), stored, what)
         for what, (scope, params) in computed.items():
-            panel = run(con, "impact_panel", national, scope, **params)
-            assert (panel["value"] >= 0).all() and len(panel) > 0, what
+            rows = run(con, "impact_panel", national, scope, **params)
+            assert (rows["value"] >= 0).all() and len(rows) > 0, what
+            assert fetch("impact_panel_stored", scope, **params).empty, what
+            same(panel(fetch, scope, params), rows, what)
