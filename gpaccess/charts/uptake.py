@@ -108,12 +108,16 @@ def _share_alt(data: pd.DataFrame, scope_label: str) -> str:
     for programme, rows in data.dropna(subset=["enrolled_pct"]).groupby("programme", sort=False):
         if len(rows) < 2:
             continue
-        low, high = rows.loc[rows["enrolled_pct"].idxmin()], rows.loc[rows["enrolled_pct"].idxmax()]
+        shares = rows["enrolled_pct"].to_numpy(dtype=float)
+        low, high = rows.iloc[int(shares.argmin())], rows.iloc[int(shares.argmax())]  # the first of ties
         ranges.append(
             f"{programme}: lowest {low['icb']} {fmt_pct(low['enrolled_pct'])}, highest "
             f"{high['icb']} {fmt_pct(high['enrolled_pct'])}"
         )
-    parts = [f"{r.programme}, {r.icb}: {r.label}" for r in data.itertuples(index=False)]
+    parts = [
+        f"{programme}, {icb}: {label}"
+        for programme, icb, label in zip(data["programme"], data["icb"], data["label"], strict=True)
+    ]
     return (
         f"Bar chart of the share of each ICB's practices enrolled, by programme, in {scope_label}. "
         + "".join(f"{r}. " for r in ranges)

@@ -17,7 +17,13 @@ import duckdb
 from gpaccess.access import Viewer
 from gpaccess.charts import Chart
 from gpaccess.charts.appointments import short_variation
-from gpaccess.export.sections import data_status, db_fetch, export_context, shared
+from gpaccess.export.sections import (
+    data_status,
+    db_fetch,
+    export_context,
+    shared,
+    status_and_context,
+)
 from gpaccess.export.slides import Section, build_pack, classification
 from gpaccess.labels import CHART_NAMES
 from gpaccess.registry import ENTRIES, PAGES, ChartContext, Fetch, Placed, Read
@@ -274,8 +280,7 @@ def make_deck(
     (`choices`: the page's own controls). ValueError for an unknown region or ICB, or chart."""
     if unknown := unknown_charts(charts):
         raise ValueError(f"Unknown charts: {', '.join(unknown)}")
-    status = data_status(con, viewer)
-    ctx = export_context(con, viewer, scope, choices, status)
+    status, ctx = status_and_context(con, viewer, scope, choices)
     synthetic = bool(status["synthetic_demo"])
     return deck_from(db_fetch(con, ctx), ctx, synthetic, charts, page, today)
 

@@ -5,7 +5,7 @@ Streamlit, no python-pptx."""
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import duckdb
 import pandas as pd
@@ -62,14 +62,30 @@ def export_context(
 ) -> ChartContext:
     """Scope and period in words for the command line, as the dashboard's header says them; ValueError for
     a region or ICB code the data does not hold. `status`: the data_status row, when the caller has it."""
+    return status_and_context(con, viewer, scope, choices, status)[1]
+
+
+def status_and_context(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    scope: Scope,
+    choices: dict[str, object] | None = None,
+    status: pd.Series | None = None,
+) -> tuple[pd.Series, ChartContext]:
+    """The data_status row (asked for at the same time as the geography, unless given) and `export_context`."""
     if status is None:
-        status = data_status(con, viewer)
-    geo = geography(run(con, "geography", viewer, NATIONAL), status["months"])
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the two queries at once
+            asked = pool.submit(data_status, con, viewer)
+            rows = run(con, "geography", viewer, NATIONAL)
+            status = asked.result()
+    else:
+        rows = run(con, "geography", viewer, NATIONAL)
+    geo = geography(rows, status["months"])
     if scope.icb and scope.icb not in geo.icbs:
         raise ValueError(f"No ICB with code {scope.icb!r}")
     if scope.region and scope.region not in geo.regions:
         raise ValueError(f"No region with code {scope.region!r}")
-    return chart_context(viewer, scope, geo, choices)
+    return status, chart_context(viewer, scope, geo, choices)
 
 
 def data_status(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.Series:
