@@ -116,7 +116,7 @@ def changes_for(fetch: Callable[..., pd.DataFrame], measure: str | None = None) 
     except duckdb.CatalogException:
         return pd.DataFrame(columns=COLUMNS)
     if measure is not None:
-        frame = frame[frame["measure"] == measure]
+        frame = frame[(frame["measure"].to_numpy() == measure)]
     return frame.reset_index(drop=True)
 
 

@@ -144,13 +144,11 @@ def _marked(
     table: pd.DataFrame, changes: Sequence[Change], window: pd.DataFrame
 ) -> list[MarkedChange]:
     """The recorded changes up to the end of the window, each with whether the limits were re-based there."""
-    starts = {
-        pd.Timestamp(day).date()
-        for day, segment, previous in zip(
-            table["date"], table["segment"], table["segment"].shift(), strict=True
-        )
-        if not pd.isna(previous) and segment != previous
-    }
+    segments = table["segment"].to_numpy()
+    firsts = (
+        np.flatnonzero(segments[1:] != segments[:-1]) + 1
+    )  # where a segment after the first starts
+    starts = set(pd.DatetimeIndex(table["date"].to_numpy()[firsts]).date)
     end = pd.Timestamp(window["date"].iloc[-1]).date()
     return [
         MarkedChange(month, reason, month in starts)
@@ -161,10 +159,11 @@ def _marked(
 
 def _baselines(table: pd.DataFrame) -> str:
     """The months each segment's limits come from, e.g. 'Apr 2021 to Mar 2022; Jul 2022 to Jun 2023'."""
+    dates, segments = pd.DatetimeIndex(table["date"]), table["segment"].to_numpy()
     spans = []
-    for _, rows in table.groupby("segment", sort=True):
-        base = rows["date"].iloc[:12]
-        spans.append(f"{base.iloc[0]:%b %Y} to {base.iloc[-1]:%b %Y}")
+    for segment in np.unique(segments):
+        base = dates[segments == segment][:12]
+        spans.append(f"{base[0]:%b %Y} to {base[-1]:%b %Y}")
     return "; ".join(spans)
 
 

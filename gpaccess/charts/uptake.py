@@ -109,7 +109,10 @@ def _share_alt(data: pd.DataFrame, scope_label: str) -> str:
         if len(rows) < 2:
             continue
         shares = rows["enrolled_pct"].to_numpy(dtype=float)
-        low, high = rows.iloc[int(shares.argmin())], rows.iloc[int(shares.argmax())]  # the first of ties
+        low, high = (
+            rows.iloc[int(shares.argmin())],
+            rows.iloc[int(shares.argmax())],
+        )  # the first of ties
         ranges.append(
             f"{programme}: lowest {low['icb']} {fmt_pct(low['enrolled_pct'])}, highest "
             f"{high['icb']} {fmt_pct(high['enrolled_pct'])}"
