@@ -146,18 +146,27 @@ class DidResult:
 
 
 def group_codes(*keys: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
-    """Each row's group (0, 1, ...) by the combination of `keys`, groups numbered in the keys' sorted order;
-    and how many groups."""
+    """Each row's group (0, 1, ...) by the combination of `keys`, groups numbered in the keys' order (a
+    categorical's in its categories' order, anything else ascending); and how many groups."""
     combined, size = np.zeros(len(keys[0]), dtype=np.int64), 1
     for key in keys:
-        codes, uniques = pd.factorize(key, sort=True)
-        combined, size = combined * len(uniques) + codes, size * len(uniques)
+        codes, count = _key_codes(key)
+        combined, size = combined * count + codes, size * count
     if size > DENSE_GROUPS_LIMIT:
         codes, uniques = pd.factorize(combined, sort=True)
         return codes, len(uniques)
     present = np.zeros(size, dtype=bool)
     present[combined] = True
     return (np.cumsum(present) - 1)[combined], int(present.sum())
+
+
+def _key_codes(key: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
+    """A key's values as numbers from 0 in its order, and how many there are: a categorical by its codes,
+    anything else factorised in ascending order."""
+    if isinstance(key, pd.Series) and isinstance(key.dtype, pd.CategoricalDtype):
+        return key.cat.codes.to_numpy(dtype=np.int64), len(key.cat.categories)
+    codes, uniques = pd.factorize(key, sort=True)
+    return codes, max(len(uniques), 1)
 
 
 def first_rows(codes: np.ndarray, groups: int) -> np.ndarray:
@@ -195,10 +204,9 @@ def practice_changes(panel: pd.DataFrame, design: Design = DESIGN) -> pd.DataFra
     least = max(design.min_window_months, 1)
     enough = (pre_n >= least) & (post_n >= least)
     first = first_rows(codes, groups)[enough]
-    out = panel.iloc[first][["arm", "unit", "start_month", "weight"]].reset_index(drop=True)
-    out["pre"], out["post"] = pre[enough], post[enough]
-    out["change"] = out["post"] - out["pre"]
-    return out[columns]
+    kept = {column: panel[column].iloc[first].to_numpy() for column in columns[:4]}
+    change = post[enough] - pre[enough]
+    return pd.DataFrame({**kept, "pre": pre[enough], "post": post[enough], "change": change})
 
 
 def cluster_wls(
@@ -231,24 +239,24 @@ def difference_in_differences(
     changes: pd.DataFrame, measure: str = "face_to_face", level: float = 0.95
 ) -> DidResult:
     """(post - pre) of supported minus (post - pre) of comparators, with a cluster-robust interval."""
-    supported = changes[changes["arm"] == "supported"]
-    comparators = changes[changes["arm"] == "comparator"]
-    n_s = int(supported["unit"].nunique())
-    n_c = int(comparators["unit"].nunique())
+    treated = (changes["arm"] == "supported").to_numpy(dtype=bool)
+    units, weights = changes["unit"].to_numpy(), changes["weight"].to_numpy(dtype=float)
+    compared = (changes["arm"] == "comparator").to_numpy(dtype=bool)
+    n_s, n_c = len(np.unique(units[treated])), len(np.unique(units[compared]))
 
-    def wmean(frame: pd.DataFrame, column: str) -> float | None:
-        if frame.empty:
+    def wmean(rows: np.ndarray, column: str) -> float | None:
+        if not rows.any():
             return None
-        return float(np.average(frame[column], weights=frame["weight"]))
+        return float(np.average(changes[column].to_numpy(dtype=float)[rows], weights=weights[rows]))
 
     base: dict[str, Any] = {
         "measure": measure,
         "n_supported": n_s,
         "n_comparators": n_c,
-        "supported_pre": wmean(supported, "pre"),
-        "supported_change": wmean(supported, "change"),
-        "comparator_pre": wmean(comparators, "pre"),
-        "comparator_change": wmean(comparators, "change"),
+        "supported_pre": wmean(treated, "pre"),
+        "supported_change": wmean(treated, "change"),
+        "comparator_pre": wmean(compared, "pre"),
+        "comparator_change": wmean(compared, "change"),
     }
     if n_s < SMALL_NUMBER or n_c < 2:
         return DidResult(
@@ -259,10 +267,9 @@ def difference_in_differences(
             ci_high=None,
             suppressed=n_s < SMALL_NUMBER,
         )
-    treated = (changes["arm"] == "supported").to_numpy(dtype=float)
     x = np.column_stack([np.ones(len(changes)), treated])
-    groups, _ = group_codes(changes["arm"], changes["unit"])  # clustered by practice
-    beta, se, g = cluster_wls(changes["change"].to_numpy(), x, changes["weight"].to_numpy(), groups)
+    groups, _ = group_codes(treated, units)  # clustered by practice
+    beta, se, g = cluster_wls(changes["change"].to_numpy(), x, weights, groups)
     t = float(special.stdtrit(g - 1, 0.5 + level / 2))
     estimate, error = float(beta[1]), float(se[1])
     return DidResult(
