@@ -169,6 +169,37 @@ def _key_codes(key: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
     return codes, max(len(uniques), 1)
 
 
+def runs_if_sorted(*keys: pd.Series) -> tuple[np.ndarray, int] | None:
+    """`group_codes` in one pass when the rows come sorted by the keys (as the panel queries return them):
+    each run of equal keys is a group. None when they are not sorted, or a key is neither numbers, dates nor
+    a categorical."""
+    if len(keys[0]) < 2:
+        return None
+    rising = np.zeros(len(keys[0]) - 1, dtype=bool)  # the keys rise here, at an earlier key
+    level = np.ones(len(keys[0]) - 1, dtype=bool)  # the keys so far are equal here
+    for key in keys:
+        step = _steps(key)
+        if step is None or (level & (step < 0)).any():
+            return None
+        rising |= level & (step > 0)
+        level &= step == 0
+    starts = np.concatenate([[0], np.cumsum(rising)])
+    return starts, int(starts[-1]) + 1
+
+
+def _steps(key: pd.Series) -> np.ndarray | None:
+    """-1, 0 or +1 from each row to the next (a categorical by its categories' order); None for other kinds."""
+    if isinstance(key.dtype, pd.CategoricalDtype):
+        values = key.cat.codes.to_numpy(dtype=np.int64)
+    else:
+        values = np.asarray(key)
+        if values.dtype.kind == "M":
+            values = values.view(np.int64)
+        if values.dtype.kind not in "iu":
+            return None
+    return np.sign(np.diff(values.astype(np.int64)))
+
+
 def first_rows(codes: np.ndarray, groups: int) -> np.ndarray:
     """The position of each group's first row."""
     first = np.empty(groups, dtype=np.int64)
@@ -195,7 +226,8 @@ def practice_changes(panel: pd.DataFrame, design: Design = DESIGN) -> pd.DataFra
     columns = ["arm", "unit", "start_month", "weight", "pre", "post", "change"]
     if panel.empty:
         return pd.DataFrame(columns=columns)
-    codes, groups = group_codes(panel["arm"], panel["unit"], panel["start_month"])
+    keys = (panel["arm"], panel["unit"], panel["start_month"])
+    codes, groups = runs_if_sorted(*keys) or group_codes(*keys)
     rel = panel["relative_month"].to_numpy()
     values = panel["value"].to_numpy(dtype=float)
     pre, pre_n = _window_mean(codes, groups, values, (rel >= -design.pre_months) & (rel < 0))

@@ -36,6 +36,14 @@ from gpaccess.charts.words import (
 from gpaccess.disclosure import FEWER_THAN, SMALL_NUMBER
 
 
+def by_programme(data: pd.DataFrame, column: str) -> dict[str, list[float]]:
+    """Each programme's values of `column`, programmes in the order they first appear."""
+    found: dict[str, list[float]] = {}
+    for programme, value in zip(data["programme"], data[column], strict=True):
+        found.setdefault(programme, []).append(float(value))
+    return found
+
+
 # --- the small-number rule ------------------------------------------------------------------------------------
 def with_small_number_rule(
     frame: pd.DataFrame, *, n: str, part: str, pct: str, unit: str
@@ -133,8 +141,8 @@ def gains_finding(data: pd.DataFrame, words: str) -> str:
             f"productivity gains ({row['programme']}, {row['group']})"
         )
     parts = []
-    for programme, rows in shown.groupby("programme", sort=False):
-        low, high = rows["gains_pct"].min(), rows["gains_pct"].max()
+    for programme, shares in by_programme(shown, "gains_pct").items():
+        low, high = min(shares), max(shares)
         spread = (
             fmt_pct(low, 0)
             if round(low) == round(high)

@@ -23,7 +23,7 @@ from gpaccess.charts.board import (
     programme_facets,
     share_bars,
 )
-from gpaccess.charts.gains import with_small_number_rule
+from gpaccess.charts.gains import by_programme, with_small_number_rule
 from gpaccess.charts.withdrawals import telephony_blocked, withdrawal_reasons, withdrawals_by_icb
 from gpaccess.charts.words import (
     TO_DATE,
@@ -145,8 +145,8 @@ def uptake_finding(data: pd.DataFrame) -> str:
         ]
         return f"{shown['icb'].iloc[0]} enrolled " + " and ".join(parts)
     parts = []
-    for programme, rows in shown.groupby("programme", sort=False):
-        low, high = rows["enrolled_pct"].min(), rows["enrolled_pct"].max()
+    for programme, shares in by_programme(shown, "enrolled_pct").items():
+        low, high = min(shares), max(shares)
         parts.append(f"between {fmt_pct(low, 0)} and {fmt_pct(high, 0)}")
         parts[-1] += (
             f" of their practices in {programme}" if len(parts) == 1 else f" in {programme}"

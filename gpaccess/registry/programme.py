@@ -34,7 +34,7 @@ def spc_trend(fetch: Fetch, ctx: ChartContext, column: str):
     monthly = spc_reads(ctx)[0].fetched(fetch)
     if monthly.empty or monthly[column].notna().sum() < 3:
         return None
-    recorded = as_changes(changes_for(fetch, column))
+    recorded = [c for c in as_changes(changes_for(fetch)) if c.measure == column]
     shown = (ctx.scope.date_from, ctx.scope.date_to)
     built = spc_chart(
         monthly, column, ctx.scope_label, [(c.month, c.reason) for c in recorded], shown

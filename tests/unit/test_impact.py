@@ -16,7 +16,9 @@ from gpaccess.impact import (
     difference_in_differences,
     estimate,
     event_study,
+    group_codes,
     practice_changes,
+    runs_if_sorted,
 )
 
 START = pd.Timestamp("2022-01-01")
@@ -289,3 +291,25 @@ def test_the_table_never_shows_minus_zero():
     row = results_table([near_zero]).loc[0]
     assert row["Difference (95% CI)"] == "+0.0 pp (0.0 to 0.2)"
     assert row["Change: comparators"] == "+0.0"
+
+
+def test_sorted_panels_are_grouped_in_one_pass_as_any_other_order_is():
+    """The queries return the panel sorted (arm, unit, start month, month): its groups are then the runs of
+    equal keys, the same groups (and practice-level changes) as a shuffled panel's."""
+    panel = synthetic_panel(seed=4, effect=2.0, n_supported=7).sort_values(
+        ["arm", "unit", "start_month", "relative_month"], ignore_index=True
+    )
+    panel["arm"] = panel["arm"].astype(pd.CategoricalDtype(["comparator", "supported"]))
+    keys = (panel["arm"], panel["unit"], panel["start_month"])
+    runs = runs_if_sorted(*keys)
+    assert runs is not None
+    codes, groups = runs
+    hashed, count = group_codes(*keys)
+    assert groups == count == len(panel.groupby(["arm", "unit", "start_month"], observed=True))
+    assert (codes == hashed).all()
+    shuffled = panel.sample(frac=1, random_state=3).reset_index(drop=True)
+    assert runs_if_sorted(shuffled["arm"], shuffled["unit"], shuffled["start_month"]) is None
+    pd.testing.assert_frame_equal(
+        practice_changes(shuffled).astype({"arm": str}),
+        practice_changes(panel).astype({"arm": str}),
+    )
