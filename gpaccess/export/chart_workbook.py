@@ -14,12 +14,14 @@ import math
 import numbers
 import zipfile
 from collections.abc import Iterable
+from operator import itemgetter
 from xml.sax.saxutils import escape, quoteattr
 
 from gpaccess.export.cells import ILLEGAL_XML
 
 # (row, column, value, number format), both from 0 as XlsxWriter counts
 Cell = tuple[int, int, object, str]
+_POSITION = itemgetter(0, 1)  # row, then column
 
 GENERAL = "General"
 # day 0 of Excel's 1900 date system (as XlsxWriter writes dates)
@@ -127,15 +129,18 @@ def _styles(formats: list[str]) -> str:
 
 def _sheet(cells: Iterable[Cell], formats: dict[str, int], widths: dict[int, float]) -> str:
     rows: dict[int, list[str]] = {}
-    for row, column, value, number_format in sorted(cells, key=lambda c: (c[0], c[1])):
+    styles: dict[str, str] = {}  # number format -> the cell's style attribute
+    for row, column, value, number_format in sorted(cells, key=_POSITION):
         written = _value_xml(value)
         if written is None:
             continue
+        style = styles.get(number_format)
+        if style is None:
+            index = formats.setdefault(number_format or GENERAL, len(formats))
+            style = styles[number_format] = f' s="{index}"' if index else ""
         kind, inner = written
-        style = formats.setdefault(number_format or GENERAL, len(formats))
-        styled = f' s="{style}"' if style else ""
         rows.setdefault(row, []).append(
-            f'<c r="{column_letters(column)}{row + 1}"{styled}{kind}>{inner}</c>'
+            f'<c r="{column_letters(column)}{row + 1}"{style}{kind}>{inner}</c>'
         )
     cols = "".join(
         f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
@@ -162,6 +167,7 @@ def workbook_blob(cells: Iterable[Cell], widths: dict[int, float] | None = None)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for name, xml in parts.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # the few hundred bytes of a fixed part are stored as they are; the sheet and styles compressed
+            info.compress_type = zipfile.ZIP_STORED if name in _FIXED_PARTS else zipfile.ZIP_DEFLATED
             package.writestr(info, _HEAD + xml)
     return out.getvalue()
