@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -52,12 +53,21 @@ def with_small_number_rule(
 
     `shown_as` reads '73.2% of 480 assessed', 'fewer than 5 assessed' or 'none assessed'."""
     data = frame.copy()
-    whole = data[n].astype("Int64")
-    small = whole < SMALL_NUMBER
-    data[part] = data[part].astype("Int64").mask(small)
-    share = 100.0 * data[part].astype("Float64") / whole.astype("Float64")
-    data[pct] = share.mask(small | (whole == 0)).round(1)
-    data["shown_as"] = [_shown_as(w, p, unit) for w, p in zip(whole, data[pct], strict=True)]
+    whole = data[n].to_numpy(dtype=float, na_value=np.nan)
+    counted = data[part].to_numpy(dtype=float, na_value=np.nan)
+    small = (
+        whole < SMALL_NUMBER
+    )  # a missing n is not small (as a nullable comparison masks nothing)
+    hidden = small | np.isnan(counted)
+    data[part] = pd.arrays.IntegerArray(np.where(hidden, 0, counted).astype(np.int64), hidden)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.round(100.0 * counted / whole, 1)
+    no_share = hidden | (whole == 0) | np.isnan(whole)
+    data[pct] = pd.arrays.FloatingArray(np.where(no_share, 0.0, share), no_share)
+    data["shown_as"] = [
+        _shown_as(int(w), None if gone else float(p), unit)
+        for w, p, gone in zip(whole, share, no_share, strict=True)
+    ]
     return data
 
 

@@ -168,6 +168,8 @@ def workbook_blob(cells: Iterable[Cell], widths: dict[int, float] | None = None)
         for name, xml in parts.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             # the few hundred bytes of a fixed part are stored as they are; the sheet and styles compressed
-            info.compress_type = zipfile.ZIP_STORED if name in _FIXED_PARTS else zipfile.ZIP_DEFLATED
+            info.compress_type = (
+                zipfile.ZIP_STORED if name in _FIXED_PARTS else zipfile.ZIP_DEFLATED
+            )
             package.writestr(info, _HEAD + xml)
     return out.getvalue()

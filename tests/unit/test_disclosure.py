@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from gpaccess.charts.gains import with_small_number_rule
 from gpaccess.disclosure import FEWER_THAN, share, shown_count, shown_share, too_few
 
 
@@ -52,3 +55,33 @@ def test_ranking_counts_hide_zero_too():
     assert shown_count(0, ranking=True) == FEWER_THAN and shown_count(0) == "0"
     assert shown_share(0, 40, ranking=True) == FEWER_THAN and shown_share(0, 40) == "0.0%"
     assert too_few(0, ranking=True) and not too_few(0, ranking=True, exact=True)
+
+
+def test_the_share_rule_row_by_row():
+    """with_small_number_rule against the rule applied to each row by hand: fewer than 5 in n, no count and no
+    share; none in n, no share; else the share to one decimal place (missing counts stay missing)."""
+    rng = np.random.default_rng(19)
+    for _ in range(50):
+        size = int(rng.integers(1, 25))
+        whole = rng.integers(0, 60, size)
+        counted = pd.array(np.minimum(rng.integers(0, 60, size), whole), dtype="Int64")
+        counted[rng.random(size) < 0.2] = pd.NA
+        got = with_small_number_rule(
+            pd.DataFrame({"n": whole, "k": counted}), n="n", part="k", pct="pct", unit="assessed"
+        )
+        for row, n, k in zip(got.itertuples(), whole, counted, strict=True):
+            small, missing = n < 5, pd.isna(k)
+            assert pd.isna(row.k) if small or missing else row.k == k
+            share = None if small or missing or n == 0 else float(np.round(100 * int(k) / n, 1))
+            assert pd.isna(row.pct) if share is None else row.pct == share
+            words = (
+                "none assessed"
+                if n == 0
+                else "fewer than 5 assessed"
+                if small
+                else f"{share:.1f}% of {n:,} assessed"
+                if share is not None
+                else f"no data of {n:,} assessed"
+            )
+            assert row.shown_as == words
+        assert str(got["k"].dtype) == "Int64" and str(got["pct"].dtype) == "Float64"
