@@ -18,7 +18,7 @@ import pandas as pd
 from gpaccess.access import Viewer
 from gpaccess.db import run
 from gpaccess.disclosure import share
-from gpaccess.impact import estimate, panel, query_params
+from gpaccess.impact import query_params, stored_or_estimated
 from gpaccess.scope import Scope
 
 
@@ -143,12 +143,11 @@ def impact_figures(
     out: dict[str, dict[str, Any]] = {}
     for programme in ("Accelerate", "GPIP"):
         within = scope.with_(programme=programme)
-        rows = panel(
+        result = stored_or_estimated(
             lambda name, at, **extra: run(con, name, viewer, at, **extra),
             within,
             query_params("face_to_face"),
         )
-        result = estimate(rows, "face_to_face")
         out[programme] = {
             "did_face_to_face_pp": _round(result.estimate),
             "ci_low": _round(result.ci_low),

@@ -32,6 +32,7 @@ from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
 
 STORED_WINDOWS = (PRE_MONTHS, POST_GAP, POST_MONTHS)
 STORED_PANEL, COMPUTED_PANEL = "impact_panel_stored", "impact_panel"  # the queries `panel` reads
+STORED_ESTIMATE = "impact_estimate_stored"  # the query `stored_or_estimated` reads first
 # combinations of keys counted in an array (else hashed): 8 MB at most
 DENSE_GROUPS_LIMIT = 8_000_000
 
@@ -119,6 +120,35 @@ def panel(fetch: Callable[..., pd.DataFrame], scope: Any, params: dict[str, Any]
     runs a query."""
     stored = fetch(STORED_PANEL, scope, **params)
     return stored if not stored.empty else fetch(COMPUTED_PANEL, scope, **params)
+
+
+def stored_or_estimated(
+    fetch: Callable[..., pd.DataFrame], scope: Any, params: dict[str, Any]
+) -> DidResult:
+    """The difference-in-differences for a scope (with its programme) and `query_params`: as stored at load
+    with its panel (queries/impact_estimate_stored.sql), else `estimate` of the panel (`panel`)."""
+    stored = fetch(STORED_ESTIMATE, scope, **params)
+    if stored.empty:
+        return estimate(panel(fetch, scope, params), str(params["measure"]))
+    row = stored.iloc[0]
+
+    def number(name: str) -> float | None:
+        return None if pd.isna(row[name]) else float(row[name])
+
+    return DidResult(
+        measure=str(row["measure"]),
+        n_supported=int(row["n_supported"]),
+        n_comparators=int(row["n_comparators"]),
+        estimate=number("estimate"),
+        se=number("se"),
+        ci_low=number("ci_low"),
+        ci_high=number("ci_high"),
+        supported_pre=number("supported_pre"),
+        supported_change=number("supported_change"),
+        comparator_pre=number("comparator_pre"),
+        comparator_change=number("comparator_change"),
+        suppressed=bool(row["suppressed"]),
+    )
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,15 @@ from gpaccess.charts.impact import before_after_chart, event_study_chart
 from gpaccess.export import native
 from gpaccess.export.native import PERCENT, monthly_lines, table
 from gpaccess.identification import DEFAULT_MEASURE, DEFAULT_WINDOW, SUPPORT_MEASURES, window_bounds
-from gpaccess.impact import STORED_PANEL, estimate, event_study, panel, query_params
+from gpaccess.impact import (
+    STORED_ESTIMATE,
+    STORED_PANEL,
+    estimate,
+    event_study,
+    panel,
+    query_params,
+    stored_or_estimated,
+)
 from gpaccess.labels import describe_period, programmes_of
 from gpaccess.registry.base import ChartContext, Entry, Fetch, Page, Read
 from gpaccess.registry.programme import spc_reads, spc_trend
@@ -331,10 +339,18 @@ def _impact_reads(ctx: ChartContext, measure: str | None = None) -> list[Read]:
     return [impact_read(ctx, programme, chosen) for programme in impact_programmes(ctx)]
 
 
+def _estimate_read(ctx: ChartContext, programme: str) -> Read:
+    """A programme's face-to-face estimate for the before-and-after chart, as stored at load for the panels
+    the page opens with (`gpaccess.impact.stored_or_estimated` computes any other)."""
+    read = impact_read(ctx, programme, "face_to_face")
+    return Read(STORED_ESTIMATE, read.scope, read.extra)
+
+
 def _before_after(fetch: Fetch, ctx: ChartContext):
     charts = []
     for programme in impact_programmes(ctx):
-        result = estimate(impact_panel(fetch, ctx, programme, "face_to_face"), "face_to_face")
+        read = _estimate_read(ctx, programme)
+        result = stored_or_estimated(fetch, read.scope, dict(read.extra))
         if not (result.suppressed or result.estimate is None):
             charts.append(before_after_chart(result, programme, ctx.scope_label))
     return charts
@@ -362,7 +378,7 @@ IMPACT = Page(
             _before_after,
             native.impact_before_after,
             TOO_FEW,
-            reads=lambda c: _impact_reads(c, "face_to_face"),
+            reads=lambda c: [_estimate_read(c, p) for p in impact_programmes(c)],
         ),
         Entry(
             "impact_event",

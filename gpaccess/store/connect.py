@@ -17,7 +17,11 @@ from gpaccess.store.derived import (
     migrate,
 )
 from gpaccess.store.handover import connect_for_writing
-from gpaccess.store.stored_panels import NO_STORED_PANELS_SQL, fill_stored_panels
+from gpaccess.store.stored_panels import (
+    NO_STORED_ESTIMATES_SQL,
+    NO_STORED_PANELS_SQL,
+    fill_stored_panels,
+)
 from gpaccess.store.summaries import SUMMARIES, fill_summaries, has_table, missing_summaries
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
@@ -84,7 +88,11 @@ def _calls(sql: str) -> set[str]:
 
 # Tables written at load that a database may lack (written before them) -> what a query reads instead: the
 # SELECT a summary table holds (its rows computed), or no stored impact panel (the query computes it).
-_STAND_IN_SELECTS = {**SUMMARIES, "stored_impact_panel": NO_STORED_PANELS_SQL}
+_STAND_IN_SELECTS = {
+    **SUMMARIES,
+    "stored_impact_panel": NO_STORED_PANELS_SQL,
+    "stored_impact_estimate": NO_STORED_ESTIMATES_SQL,
+}
 
 
 def _summaries_read(sql: str) -> set[str]:
@@ -240,7 +248,14 @@ def _missing_derived(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 # before the stamp, or by another version, lacks it or holds another: the whole of ensure_schema runs.
 SCHEMA_VERSION = hashlib.sha256(
     "\n".join(
-        (SCHEMA_SQL, MACROS_SQL, PUBLISHED_ENUMS_SQL, *SUMMARIES.values(), NO_STORED_PANELS_SQL)
+        (
+            SCHEMA_SQL,
+            MACROS_SQL,
+            PUBLISHED_ENUMS_SQL,
+            *SUMMARIES.values(),
+            NO_STORED_PANELS_SQL,
+            NO_STORED_ESTIMATES_SQL,
+        )
     ).encode("utf-8")
 ).hexdigest()[:16]
 _SCHEMA_VERSION_SQL = f"CREATE OR REPLACE MACRO gpaccess_schema_version() AS '{SCHEMA_VERSION}'"
@@ -261,7 +276,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if schema_current(con):
         return
     without_summaries = missing_summaries(con)  # a new database, or one written before them
-    without_panels = not has_table(con, "stored_impact_panel")
+    without_panels = not all(
+        has_table(con, table) for table in ("stored_impact_panel", "stored_impact_estimate")
+    )
     con.execute(SCHEMA_SQL)
     migrate(con)
     con.execute(MACROS_SQL)
@@ -269,7 +286,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if without_summaries:
         fill_summaries(con)  # after the macros: their SELECTs call them
     if without_panels:
-        fill_stored_panels(con)  # after the summaries: the query reads them
+        fill_stored_panels(con)  # after the summaries: the query reads them (and their estimates)
     _STORED_CURRENT.pop(con, None)
     _MISSING_KNOWN.pop(con, None)
     if _is_empty(con, "value_map"):

@@ -233,3 +233,18 @@ CREATE OR REPLACE MACRO stored_panel_rows(for_region, for_icb, for_programme, fo
       AND programme = for_programme AND measure = for_measure AND min_window_months = for_min_window_months
       AND caliper = for_caliper AND k_comparators = for_k_comparators AND event_before = for_event_before
       AND event_after = for_event_after;
+
+CREATE OR REPLACE MACRO stored_estimate_rows(for_region, for_icb, for_programme, for_measure,
+                                             for_min_window_months, for_caliper, for_k_comparators,
+                                             for_event_before, for_event_after)
+    AS TABLE
+    -- The difference-in-differences of the impact panel stored at load for one scope, programme and measure
+    -- (gpaccess/store/stored_panels.py), if it was computed with these design parameters (else no row): the
+    -- fields of gpaccess.impact.DidResult.
+    SELECT measure, n_supported, n_comparators, estimate, se, ci_low, ci_high, supported_pre, supported_change,
+           comparator_pre, comparator_change, suppressed
+    FROM stored_impact_estimate
+    WHERE region_code IS NOT DISTINCT FROM for_region AND icb_code IS NOT DISTINCT FROM for_icb
+      AND programme = for_programme AND measure = for_measure AND min_window_months = for_min_window_months
+      AND caliper = for_caliper AND k_comparators = for_k_comparators AND event_before = for_event_before
+      AND event_after = for_event_after;

@@ -159,6 +159,17 @@ CREATE TABLE IF NOT EXISTS stored_impact_panel (  -- key: region_code, icb_code,
     arm VARCHAR, unit BIGINT, start_month DATE, weight DOUBLE, relative_month INTEGER, value DOUBLE,
     supported_in_scope BIGINT, supported_with_windows BIGINT
 );
+CREATE TABLE IF NOT EXISTS stored_impact_estimate (  -- key: region_code, icb_code, programme, measure (the design)
+    region_code VARCHAR,                     -- the difference-in-differences of each stored panel, computed at
+    icb_code VARCHAR,                        -- load by gpaccess.impact.estimate from the panel stored above
+    programme VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,
+    min_window_months INTEGER NOT NULL, caliper DOUBLE NOT NULL, k_comparators INTEGER NOT NULL,
+    event_before INTEGER NOT NULL, event_after INTEGER NOT NULL,
+    n_supported BIGINT NOT NULL, n_comparators BIGINT NOT NULL, estimate DOUBLE, se DOUBLE, ci_low DOUBLE,
+    ci_high DOUBLE, supported_pre DOUBLE, supported_change DOUBLE, comparator_pre DOUBLE,
+    comparator_change DOUBLE, suppressed BOOLEAN NOT NULL
+);
 
 -- Programme tracker (docs/programme-template.md) -------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS programme (       -- key: programme

@@ -9,6 +9,10 @@ stored rows are the query's own. The query reads them (macro stored_panel_rows) 
 another measure in a region or ICB, a phase, a level or another design, or on a database written before the
 table, it computes the panel.
 
+Beside each panel the load stores its difference-in-differences (stored_impact_estimate), computed from the stored
+rows by gpaccess.impact.estimate: the before-and-after chart and the board pack read that one row
+(queries/impact_estimate_stored.sql) rather than the panel's tens of thousands.
+
 A load that changes the tracker, appointments, list sizes or practices changes the panels, so every load
 (gpaccess.ingest.apply) refreshes them, after the tracker's tables; a store's first writable open with the table
 missing fills it (ensure_schema).
@@ -36,6 +40,24 @@ NULL::VARCHAR AS measure, NULL::INTEGER AS min_window_months, NULL::DOUBLE AS ca
 NULL::INTEGER AS k_comparators, NULL::INTEGER AS event_before, NULL::INTEGER AS event_after, NULL::VARCHAR AS arm,
 NULL::BIGINT AS unit, NULL::DATE AS start_month, NULL::DOUBLE AS weight, NULL::INTEGER AS relative_month,
 NULL::DOUBLE AS value, NULL::BIGINT AS supported_in_scope, NULL::BIGINT AS supported_with_windows WHERE false"""
+# A stored panel's difference-in-differences (stored_impact_estimate): gpaccess.impact.DidResult's fields.
+ESTIMATE_FIELDS = (
+    "n_supported", "n_comparators", "estimate", "se", "ci_low", "ci_high", "supported_pre", "supported_change",
+    "comparator_pre", "comparator_change", "suppressed",
+)  # fmt: skip
+NO_STORED_ESTIMATES_SQL = """SELECT NULL::VARCHAR AS region_code, NULL::VARCHAR AS icb_code,
+NULL::VARCHAR AS programme, NULL::VARCHAR AS measure, NULL::INTEGER AS min_window_months, NULL::DOUBLE AS caliper,
+NULL::INTEGER AS k_comparators, NULL::INTEGER AS event_before, NULL::INTEGER AS event_after,
+NULL::BIGINT AS n_supported, NULL::BIGINT AS n_comparators, NULL::DOUBLE AS estimate, NULL::DOUBLE AS se,
+NULL::DOUBLE AS ci_low, NULL::DOUBLE AS ci_high, NULL::DOUBLE AS supported_pre, NULL::DOUBLE AS supported_change,
+NULL::DOUBLE AS comparator_pre, NULL::DOUBLE AS comparator_change, NULL::BOOLEAN AS suppressed WHERE false"""
+# a row: region, ICB, programme, measure, the five design parameters, the eleven fields
+_INSERT_ESTIMATE_SQL = (
+    "INSERT INTO stored_impact_estimate VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_STORED_PANEL_SQL = """SELECT * FROM stored_panel_rows($region, $icb, $programme, $measure, $min_window_months,
+$caliper, $k_comparators, $event_before, $event_after)"""
 # The regions and ICBs with practices supported in a programme (hands-on, started, not withdrawn: the query's
 # supported practices for every phase and level).
 SUPPORTED_SCOPES_SQL = """
@@ -87,11 +109,33 @@ def refresh_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
     names = dict.fromkeys(_PARAM.findall(code))
     statement = _store_sql(query_sql)
     con.execute("DELETE FROM stored_impact_panel")
+    con.execute("DELETE FROM stored_impact_estimate")
     programmes = [row[0] for row in con.execute("SELECT programme FROM programme").fetchall()]
     for programme in programmes:
-        for region, icb, measure in stored_scopes(con, programme):
+        scopes = stored_scopes(con, programme)
+        for region, icb, measure in scopes:
             values = {"region": region, "icb": icb, "programme": programme, **query_params(measure)}
             con.execute(statement, {name: values[name] for name in names})
+        _store_estimates(con, programme, scopes)
+
+
+def _store_estimates(
+    con: duckdb.DuckDBPyConnection, programme: str, scopes: list[tuple[str | None, str | None, str]]
+) -> None:
+    """Each stored panel's difference-in-differences, by gpaccess.impact.estimate from the stored rows (the
+    estimate the Impact page and the board pack would compute from the same panel)."""
+    from gpaccess.impact import estimate, query_params
+
+    rows = []
+    for region, icb, measure in scopes:
+        design = {name: query_params(measure)[name] for name in DESIGN_COLUMNS}
+        keys = {"region": region, "icb": icb, "programme": programme, "measure": measure}
+        panel = con.execute(_STORED_PANEL_SQL, {**keys, **design}).df()
+        result = estimate(panel, measure)
+        fields = [getattr(result, name) for name in ESTIMATE_FIELDS]
+        rows.append([region, icb, programme, measure, *design.values(), *fields])
+    if rows:
+        con.executemany(_INSERT_ESTIMATE_SQL, rows)
 
 
 def fill_stored_panels(con: duckdb.DuckDBPyConnection) -> None:

@@ -41,7 +41,7 @@ GRAIN_KEYS = {
 
 
 def extra_for(name: str) -> dict:
-    if name.startswith("impact_panel"):
+    if name.startswith(("impact_panel", "impact_estimate")):
         return query_params("face_to_face")
     needed = set(load_query(name).parameters) - set(Scope().params())
     return {key: EXTRA[key] for key in needed}

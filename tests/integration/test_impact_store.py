@@ -14,7 +14,7 @@ import pytest
 
 from gpaccess.access import Viewer
 from gpaccess.db import load_query, run
-from gpaccess.impact import MEASURES, panel, query_params
+from gpaccess.impact import MEASURES, estimate, panel, query_params, stored_or_estimated
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
 from gpaccess.store.connect import MACROS, summary_stand_ins
@@ -152,6 +152,46 @@ def test_the_stored_panels_are_the_computed_ones(demo, programme):
         same(got, computed_panel(demo, scope, query_params(measure)), f"{scope} {measure}")
 
 
+@pytest.mark.parametrize("programme", ["Accelerate", "GPIP"])
+def test_the_stored_estimates_are_those_of_the_computed_panels(demo, programme):
+    """Each panel stored at load has its difference-in-differences stored beside it: the estimate of the
+    panel computed afresh (all fields), which stored_or_estimated reads without the panel's rows."""
+    stored = demo.execute(
+        "SELECT region_code, icb_code, measure FROM stored_impact_estimate WHERE programme = $p",
+        {"p": programme},
+    ).fetchall()
+    panels = demo.execute(
+        "SELECT DISTINCT region_code, icb_code, measure FROM stored_impact_panel WHERE programme = $p",
+        {"p": programme},
+    ).fetchall()
+    assert sorted(stored, key=str) == sorted(panels, key=str) and len(stored) > 10
+    national = Viewer("national")
+    asked: list[str] = []
+
+    def fetch(name, scope, **params):
+        asked.append(name)
+        return run(demo, name, national, scope, **params)
+
+    scopes = [
+        *((Scope(programme=programme), m) for m in MEASURES),
+        (Scope(region="Y56", programme=programme), "face_to_face"),
+        (Scope(region="Y56", icb="QRV", programme=programme), "face_to_face"),
+    ]
+    for scope, measure in scopes:
+        asked.clear()
+        got = stored_or_estimated(fetch, scope, query_params(measure))
+        assert asked == ["impact_estimate_stored"], (scope, measure)  # no panel read
+        want = estimate(computed_panel(demo, scope, query_params(measure)), measure)
+        assert got.suppressed == want.suppressed and got.measure == want.measure
+        assert (got.n_supported, got.n_comparators) == (want.n_supported, want.n_comparators)
+        for field in ("estimate", "se", "ci_low", "ci_high", "supported_pre", "supported_change"):
+            expected = getattr(want, field)
+            assert getattr(got, field) == (None if expected is None else pytest.approx(expected))
+    assert not estimate(
+        computed_panel(demo, scopes[0][0], query_params("face_to_face")), "face_to_face"
+    ).suppressed
+
+
 def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
     demo_db: Path, tmp_path: Path
 ):
@@ -161,6 +201,7 @@ def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
         str(copy)
     ) as con:  # the stored panels marked: a query that reads one returns the mark
         con.execute("UPDATE stored_impact_panel SET value = -1 WHERE programme = 'GPIP'")
+        con.execute("UPDATE stored_impact_estimate SET estimate = -99 WHERE programme = 'GPIP'")
     national, dna = Viewer("national"), query_params("dna")
     icb = Scope(region="Y56", icb="QRV", programme="GPIP")
     read = {
@@ -183,8 +224,12 @@ def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
             stored = fetch("impact_panel_stored", scope, **params)
             same(stored, fetch("impact_panel", scope, **params), what)
             same(panel(fetch, scope, params), stored, what)
+            assert stored_or_estimated(fetch, scope, params).estimate == -99, what
         for what, (scope, params) in computed.items():
             rows = run(con, "impact_panel", national, scope, **params)
             assert (rows["value"] >= 0).all() and len(rows) > 0, what
             assert fetch("impact_panel_stored", scope, **params).empty, what
             same(panel(fetch, scope, params), rows, what)
+            assert fetch("impact_estimate_stored", scope, **params).empty, what
+            computed_estimate = estimate(rows, str(params["measure"]))
+            assert stored_or_estimated(fetch, scope, params) == computed_estimate, what

@@ -366,7 +366,7 @@ def test_a_database_written_before_the_summaries(demo_db: Path, tmp_path: Path):
     older = tmp_path / "older.duckdb"
     shutil.copyfile(demo_db, older)
     with duckdb.connect(str(older)) as con:
-        for table in (*SUMMARIES, "stored_impact_panel"):
+        for table in (*SUMMARIES, "stored_impact_panel", "stored_impact_estimate"):
             con.execute(f"DROP TABLE {table}")
         con.execute("CREATE OR REPLACE MACRO gpaccess_macros_version() AS 'before-19'")
     scope, icb = Scope(region="Y56", icb="QRV", programme="GPIP"), Viewer("icb", icb_code="QRV")
@@ -380,9 +380,13 @@ def test_a_database_written_before_the_summaries(demo_db: Path, tmp_path: Path):
         assert missing_summaries(con) == tuple(SUMMARIES) and not stored_macros_current(con)
         for call, expected in zip(calls, want, strict=True):
             same(run(con, *call[:3], **call[3]), expected, call[0])
+        # no estimate stored: none read (the page computes it from the panel)
+        estimate_asked = ("impact_estimate_stored", Viewer("national"), Scope(programme="GPIP"))
+        assert run(con, *estimate_asked, **query_params("face_to_face")).empty
     connect_writable(older).close()  # the next writable open builds them
     with connect_read_only(older) as con:
         assert not missing_summaries(con) and stored_macros_current(con)
         assert con.execute("SELECT count(*) FROM stored_impact_panel").fetchone()[0] > 1000
+        assert len(run(con, *estimate_asked, **query_params("face_to_face"))) == 1
         for call, expected in zip(calls, want, strict=True):
             same(run(con, *call[:3], **call[3]), expected, call[0])
