@@ -198,15 +198,20 @@ def chart_reads(wanted: Mapping[str, Sequence[str]], ctx: ChartContext) -> list[
 @contextmanager
 def prefetched(fetch: Fetch, reads: Sequence[Read], workers: int) -> Iterator[None]:
     """`reads` started through `fetch` (a `shared` one, which holds each result for whoever asks for it next)
-    on `workers` threads, in order, while the caller goes on; left when all have finished. With none, nothing
-    is started: each query runs when asked for. A query's error reaches the caller that asks for it."""
+    on `workers` threads, in order, while the caller goes on; left when all have finished (when the caller
+    fails, those not started are dropped). With none, nothing is started: each query runs when asked for. A
+    query's error reaches the caller that asks for it."""
     if workers < 1 or not reads:
         yield
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for read in dict.fromkeys(reads):
             pool.submit(read.fetched, fetch)
-        yield
+        try:
+            yield
+        except BaseException:  # the deck failed: the queries not yet started are not run
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _built_pages(
