@@ -6,8 +6,10 @@ process, interleaved so that both see the same machine:
   categories where the pack's chart has a date axis) and its tables (the same rows x columns of short text),
   saved to bytes. No query and no gpaccess code;
 - the pack: `gpaccess.export.pack.make_deck` as `python -m gpaccess export` calls it (the default charts), so its
-  time includes its queries on the database (a pack must fetch its data), the charts built from them, the
-  summary, every slide's text, formatting and speaker notes, and saving to bytes;
+  time includes its queries on the database (a pack must fetch its data: every query its charts declare is
+  started at once and runs on one thread while the charts of those already back are built and their slides
+  written), the charts built from them, the summary, every slide's text, formatting and speaker notes, and
+  saving to bytes;
 - the pack from its queries' results: `deck_from` as make_deck calls it, with the results of its queries held
   in memory (by `shared`, fetched on a first run): the charts and summary built from them and every slide
   written, all but DuckDB's part;
