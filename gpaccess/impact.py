@@ -19,8 +19,10 @@ Method, in short:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +35,12 @@ from gpaccess.store.impact_windows import POST_GAP, POST_MONTHS, PRE_MONTHS
 STORED_WINDOWS = (PRE_MONTHS, POST_GAP, POST_MONTHS)
 STORED_PANEL, COMPUTED_PANEL = "impact_panel_stored", "impact_panel"  # the queries `panel` reads
 STORED_ESTIMATE = "impact_estimate_stored"  # the query `stored_or_estimated` reads first
+# What an estimate rests on: this module's code and the small-number rule. A load stores its estimates with it
+# (gpaccess.store.stored_panels); a stored estimate is read only by the same, so a changed method computes them
+# afresh until the next load stores them again.
+METHOD_VERSION = hashlib.sha256(
+    Path(__file__).read_bytes() + f"small_number={SMALL_NUMBER}".encode()
+).hexdigest()[:16]
 # combinations of keys counted in an array (else hashed): 8 MB at most
 DENSE_GROUPS_LIMIT = 8_000_000
 
@@ -111,7 +119,13 @@ def query_params(
     """The extra parameters of `impact_panel` (besides the scope's), checked against allow-lists."""
     if measure not in MEASURES:
         raise ValueError(f"Unknown measure {measure!r}")
-    return {"measure": measure, "phase": phase, "level": level, **design.params()}
+    return {
+        "measure": measure,
+        "phase": phase,
+        "level": level,
+        **design.params(),
+        "method_version": METHOD_VERSION,
+    }
 
 
 def panel(fetch: Callable[..., pd.DataFrame], scope: Any, params: dict[str, Any]) -> pd.DataFrame:
@@ -179,15 +193,21 @@ def group_codes(*keys: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
     """Each row's group (0, 1, ...) by the combination of `keys`, groups numbered in the keys' order (a
     categorical's in its categories' order, anything else ascending); and how many groups."""
     combined, size = np.zeros(len(keys[0]), dtype=np.int64), 1
+    missing = np.zeros(
+        len(keys[0]), dtype=bool
+    )  # a key missing: the row is in no group (-1), as groupby drops it
     for key in keys:
         codes, count = _key_codes(key)
+        missing |= codes < 0
         combined, size = combined * count + codes, size * count
+    rows, kept = np.full(len(combined), -1, dtype=np.int64), ~missing
     if size > DENSE_GROUPS_LIMIT:
-        codes, uniques = pd.factorize(combined, sort=True)
-        return codes, len(uniques)
+        rows[kept], uniques = pd.factorize(combined[kept], sort=True)
+        return rows, len(uniques)
     present = np.zeros(size, dtype=bool)
-    present[combined] = True
-    return (np.cumsum(present) - 1)[combined], int(present.sum())
+    present[combined[kept]] = True
+    rows[kept] = (np.cumsum(present) - 1)[combined[kept]]
+    return rows, int(present.sum())
 
 
 def _key_codes(key: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
@@ -218,7 +238,10 @@ def runs_if_sorted(*keys: pd.Series) -> tuple[np.ndarray, int] | None:
 
 
 def _steps(key: pd.Series) -> np.ndarray | None:
-    """-1, 0 or +1 from each row to the next (a categorical by its categories' order); None for other kinds."""
+    """-1, 0 or +1 from each row to the next (a categorical by its categories' order); None for other kinds,
+    or when a key is missing (grouped by hashing then, which leaves the row out)."""
+    if key.hasnans:
+        return None
     if isinstance(key.dtype, pd.CategoricalDtype):
         values = key.cat.codes.to_numpy(dtype=np.int64)
     else:
@@ -231,9 +254,10 @@ def _steps(key: pd.Series) -> np.ndarray | None:
 
 
 def first_rows(codes: np.ndarray, groups: int) -> np.ndarray:
-    """The position of each group's first row."""
-    first = np.empty(groups, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    """The position of each group's first row (rows of no group, code -1, left out)."""
+    first = np.full(groups, len(codes), dtype=np.int64)
+    grouped = codes >= 0
+    np.minimum.at(first, codes[grouped], np.flatnonzero(grouped))
     return first
 
 
@@ -241,7 +265,7 @@ def _window_mean(
     codes: np.ndarray, groups: int, values: np.ndarray, inside: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each group's mean of `values` over its rows `inside` the window (NaN values left out), and how many."""
-    inside = inside & ~np.isnan(values)
+    inside = inside & ~np.isnan(values) & (codes >= 0)
     count = np.bincount(codes[inside], minlength=groups)
     total = np.bincount(codes[inside], weights=values[inside], minlength=groups)
     with np.errstate(divide="ignore", invalid="ignore"):

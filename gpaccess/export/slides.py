@@ -215,11 +215,12 @@ class _Deck:
             marking.text_frame.paragraphs[0].runs[0].text = self.label  # type: ignore[attr-defined]
 
     def to_front(self, position: int) -> None:
-        """The slide written last moved to `position` (0: first)."""
+        """The slide written last moved to `position` (0: first), its part named for its place (slide1.xml)."""
         ids = self.prs.slides._sldIdLst  # type: ignore[attr-defined]
         last = ids[-1]
         ids.remove(last)
         ids.insert(position, last)
+        self.prs.part.rename_slide_parts([slide_id.rId for slide_id in ids])  # type: ignore[attr-defined]
 
     def title_slides(self) -> None:
         """Each chart slide's title; a run of consecutive slides with the same title numbered '(1 of 3)'."""

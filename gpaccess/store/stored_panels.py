@@ -40,6 +40,8 @@ NULL::VARCHAR AS measure, NULL::INTEGER AS min_window_months, NULL::DOUBLE AS ca
 NULL::INTEGER AS k_comparators, NULL::INTEGER AS event_before, NULL::INTEGER AS event_after, NULL::VARCHAR AS arm,
 NULL::BIGINT AS unit, NULL::DATE AS start_month, NULL::DOUBLE AS weight, NULL::INTEGER AS relative_month,
 NULL::DOUBLE AS value, NULL::BIGINT AS supported_in_scope, NULL::BIGINT AS supported_with_windows WHERE false"""
+# The `dataset` key of the method version the stored estimates were computed by (impact_estimate_stored.sql).
+METHOD_KEY = "impact_method_version"
 # A stored panel's difference-in-differences (stored_impact_estimate): gpaccess.impact.DidResult's fields.
 ESTIMATE_FIELDS = (
     "n_supported", "n_comparators", "estimate", "se", "ci_low", "ci_high", "supported_pre", "supported_change",
@@ -110,6 +112,7 @@ def refresh_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
     statement = _store_sql(query_sql)
     con.execute("DELETE FROM stored_impact_panel")
     con.execute("DELETE FROM stored_impact_estimate")
+    con.execute("DELETE FROM dataset WHERE key = $key", {"key": METHOD_KEY})
     programmes = [row[0] for row in con.execute("SELECT programme FROM programme").fetchall()]
     for programme in programmes:
         scopes = stored_scopes(con, programme)
@@ -117,6 +120,11 @@ def refresh_stored_panels(con: duckdb.DuckDBPyConnection) -> None:
             values = {"region": region, "icb": icb, "programme": programme, **query_params(measure)}
             con.execute(statement, {name: values[name] for name in names})
         _store_estimates(con, programme, scopes)
+    from gpaccess.impact import METHOD_VERSION  # the method the estimates were computed by
+
+    con.execute(
+        "INSERT INTO dataset VALUES ($key, $value)", {"key": METHOD_KEY, "value": METHOD_VERSION}
+    )
 
 
 def _store_estimates(

@@ -477,7 +477,9 @@ def test_public_pack_holds_no_practice_identity(con, every_page_deck, scope):
     for name, body in parts.items():
         assert not PRACTICE_CODE.search(body), f"practice code in {name}"
         assert b"(DEMO)" not in body, f"practice name in {name}"
-    assert b"OFFICIAL" in parts["ppt/slides/slide1.xml"]
+    assert (
+        b"Classification: OFFICIAL" in parts["ppt/slides/slide1.xml"]
+    )  # the cover, first by name too
     assert b"OFFICIAL-SENSITIVE" not in b"".join(parts.values())
 
 

@@ -43,7 +43,7 @@ CASES = {
         "0.0",
     ),
     "text": (
-        ["North East and Yorkshire", "London & <South>", "Midlands"],
+        ["North East and Yorkshire", "London & <South>", "Midlands _x0041_"],
         {"Accelerate": [4, 12, 0], "GPIP": [np.float64(3.5), np.int64(7), 1e-7]},
         "#,##0",
     ),
@@ -65,6 +65,18 @@ def test_same_cells_as_python_pptx_writes_with_xlsxwriter(case):
     assert len(cells(ours)) == len(categories) + sum(
         1 + sum(v is not None for v in values) for values in series.values()
     )
+
+
+def test_text_coded_as_a_spreadsheet_codes_characters_stays_as_written():
+    """'_x003D_' in a cell is read by a spreadsheet as '=': written '_x005F_x003D_', as XlsxWriter does, so the
+    cell shows (and is edited as) the text it was given, not a formula."""
+    blob = workbook_blob([(0, 0, "_x003D_SUM(A1)", "General"), (1, 0, "a\ufffeb", "General")])
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        strings = package.read("xl/sharedStrings.xml").decode()
+    assert '<t xml:space="preserve">_x005F_x003D_SUM(A1)</t>' in strings
+    assert "_x003D_SUM" not in strings.replace("_x005F_x003D_SUM", "")
+    assert '<t xml:space="preserve">ab</t>' in strings  # a character XML cannot hold: dropped
+    assert [value for value, _ in cells(blob).values()] == ["_x003D_SUM(A1)", "ab"]  # as written
 
 
 def test_text_is_never_a_formula_or_a_link_and_illegal_characters_are_dropped():

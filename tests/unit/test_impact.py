@@ -313,3 +313,15 @@ def test_sorted_panels_are_grouped_in_one_pass_as_any_other_order_is():
         practice_changes(shuffled).astype({"arm": str}),
         practice_changes(panel).astype({"arm": str}),
     )
+
+
+def test_a_row_with_a_missing_key_is_in_no_group_as_groupby_leaves_it_out():
+    panel = synthetic_panel(seed=6, effect=1.0, n_supported=6)
+    with_gap = panel.copy()
+    with_gap["start_month"] = with_gap["start_month"].astype("datetime64[us]")
+    with_gap.loc[with_gap.index[:5], "start_month"] = pd.NaT
+    codes, groups = group_codes(with_gap["arm"], with_gap["unit"], with_gap["start_month"])
+    assert (codes[:5] == -1).all() and (codes[5:] >= 0).all()
+    assert groups == with_gap.dropna(subset=["start_month"]).groupby(["arm", "unit", "start_month"]).ngroups
+    by_hand = with_gap.dropna(subset=["start_month"])
+    pd.testing.assert_frame_equal(practice_changes(with_gap), practice_changes(by_hand))
