@@ -6,10 +6,8 @@ the commentary and the key figures. Written from the pure model (gpaccess.summar
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches
@@ -139,13 +137,4 @@ def summary_deck(
     """The Summary page's "Download slides": the cover and the summary slide (the board pack's first two
     slides), then the page's charts, without the board pack's contents slide."""
     sections = [Section("Summary", list(charts))] if charts else []
-    deck = build_pack(sections, ctx, synthetic=synthetic, summary=summary)
-    prs = Presentation(io.BytesIO(deck))
-    ids = prs.slides._sldIdLst
-    for slide, slide_id in list(zip(prs.slides, ids, strict=True))[2:]:
-        if slide.shapes.title is not None and slide.shapes.title.text == "Contents":
-            prs.part.drop_rel(slide_id.rId)
-            ids.remove(slide_id)
-    out = io.BytesIO()
-    prs.save(out)
-    return out.getvalue()
+    return build_pack(sections, ctx, synthetic=synthetic, summary=summary, contents=False)

@@ -13,9 +13,12 @@ from pptx import Presentation
 from gpaccess.access import PUBLIC
 from gpaccess.cli import main
 from gpaccess.db import run
+from gpaccess.export import native
 from gpaccess.export.pack import board_pack
 from gpaccess.export.sections import db_fetch, export_context, shared
 from gpaccess.export.summary_slide import COMMENTARY_NAME, TABLE_NAME, summary_deck
+from gpaccess.registry import Placed
+from gpaccess.registry.programme import spc_trend
 from gpaccess.scope import Scope
 from gpaccess.store import connect_read_only
 from gpaccess.summary import build_summary
@@ -88,3 +91,11 @@ def test_the_summary_pages_deck_is_the_cover_and_the_summary(con):
     summary = build_summary(shared(db_fetch(con, ctx)), ctx)
     slides = Presentation(io.BytesIO(summary_deck(summary, ctx, synthetic=True))).slides
     assert len(slides) == 2 and slides[1].shapes.title.text == summary.title
+    # with the page's charts: after the summary, numbered on from it (no contents slide, no gap)
+    trend = spc_trend(shared(db_fetch(con, ctx)), ctx, "face_to_face_pct")
+    assert trend is not None
+    deck = summary_deck(summary, ctx, synthetic=True, charts=[Placed(trend, native.spc)])
+    slides = Presentation(io.BytesIO(deck)).slides
+    assert [s.shapes.title.text for s in slides][1:] == [summary.title, trend.title]
+    texts = [[shape.text_frame.text for shape in s.shapes if shape.has_text_frame] for s in slides]
+    assert "2" in texts[1] and "3" in texts[2] and "Contents" not in str(texts)

@@ -322,6 +322,9 @@ def test_a_row_with_a_missing_key_is_in_no_group_as_groupby_leaves_it_out():
     with_gap.loc[with_gap.index[:5], "start_month"] = pd.NaT
     codes, groups = group_codes(with_gap["arm"], with_gap["unit"], with_gap["start_month"])
     assert (codes[:5] == -1).all() and (codes[5:] >= 0).all()
-    assert groups == with_gap.dropna(subset=["start_month"]).groupby(["arm", "unit", "start_month"]).ngroups
+    assert (
+        groups
+        == with_gap.dropna(subset=["start_month"]).groupby(["arm", "unit", "start_month"]).ngroups
+    )
     by_hand = with_gap.dropna(subset=["start_month"])
     pd.testing.assert_frame_equal(practice_changes(with_gap), practice_changes(by_hand))
