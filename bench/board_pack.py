@@ -54,10 +54,9 @@ from gpaccess.export.pack import (  # noqa: E402
     build_pack,
     build_sections,
     deck_from,
-    export_context,
     make_deck,
 )
-from gpaccess.export.sections import data_status, db_fetch, shared  # noqa: E402
+from gpaccess.export.sections import data_status, db_fetch, export_context, shared  # noqa: E402
 from gpaccess.scope import Scope  # noqa: E402
 from gpaccess.store import connect_read_only  # noqa: E402
 from gpaccess.store.which import reading_database  # noqa: E402

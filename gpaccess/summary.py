@@ -314,11 +314,15 @@ def _outcome_sentence(outcome: Outcome) -> str:
 
 def summary_reads(ctx: ChartContext) -> list[Read]:
     """The queries `build_summary` runs for `ctx` besides its SPC charts' (`spc_reads`)."""
-    reads = [Read("gpip_headline"), Read("appointments_monthly")]
-    if ctx.last_month is not None:
-        reads[1:1] = [Read.of("gpip_monthly", month=ctx.last_month)]
-        reads.append(Read.of("commentary", month=ctx.last_month))
-    return reads
+    if ctx.last_month is None:
+        return [Read("gpip_headline"), Read("appointments_monthly")]
+    month = ctx.last_month
+    return [
+        Read("gpip_headline"),
+        Read.of("gpip_monthly", month=month),
+        Read("appointments_monthly"),
+        Read.of("commentary", month=month),
+    ]
 
 
 def build_summary(fetch: Fetch, ctx: ChartContext, trend: Trend = spc_trend) -> Summary:

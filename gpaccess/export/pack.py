@@ -18,9 +18,7 @@ from gpaccess.access import Viewer
 from gpaccess.charts import Chart
 from gpaccess.charts.appointments import short_variation
 from gpaccess.export.sections import (
-    data_status,
     db_fetch,
-    export_context,
     shared,
     status_and_context,
 )
@@ -345,8 +343,7 @@ def board_pack(
     several pages' decks in one). The benchmark and tests call this."""
     if sections is None:
         return make_deck(con, viewer, scope, charts, choices=choices).content
-    status = data_status(con, viewer)
-    ctx = export_context(con, viewer, scope, choices, status)
+    status, ctx = status_and_context(con, viewer, scope, choices)
     built = build_sections(db_fetch(con, ctx), ctx, sections, workers=PACK_WORKERS)
     synthetic = bool(status["synthetic_demo"])
     return build_pack(built, ctx, synthetic=synthetic)

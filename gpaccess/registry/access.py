@@ -318,12 +318,13 @@ def impact_programmes(ctx: ChartContext) -> tuple[str, ...]:
     return (str(chosen),) if chosen else programmes_of(ctx.scope)
 
 
-def impact_read(ctx: ChartContext, programme: str, measure: str) -> Read:
-    """The panel of supported practices and their matched comparators, for the page's phase and level
-    choices, as stored at load (the panels the page opens with are: `gpaccess.impact.panel`)."""
+def impact_read(ctx: ChartContext, programme: str, measure: str, query: str = STORED_PANEL) -> Read:
+    """The panel of supported practices and their matched comparators (or with `query` its estimate), for the
+    page's phase and level choices, as stored at load (the ones the page opens with are:
+    `gpaccess.impact.panel`, `stored_or_estimated`)."""
     phase, level = ctx.choice("phase"), ctx.choice("level")
     params = query_params(measure, phase, level)  # type: ignore[arg-type]
-    return Read.of(STORED_PANEL, ctx.scope.with_(programme=programme), **params)
+    return Read.of(query, ctx.scope.with_(programme=programme), **params)
 
 
 def impact_panel(fetch: Fetch, ctx: ChartContext, programme: str, measure: str) -> pd.DataFrame:
@@ -342,8 +343,7 @@ def _impact_reads(ctx: ChartContext, measure: str | None = None) -> list[Read]:
 def _estimate_read(ctx: ChartContext, programme: str) -> Read:
     """A programme's face-to-face estimate for the before-and-after chart, as stored at load for the panels
     the page opens with (`gpaccess.impact.stored_or_estimated` computes any other)."""
-    read = impact_read(ctx, programme, "face_to_face")
-    return Read(STORED_ESTIMATE, read.scope, read.extra)
+    return impact_read(ctx, programme, "face_to_face", STORED_ESTIMATE)
 
 
 def _before_after(fetch: Fetch, ctx: ChartContext):

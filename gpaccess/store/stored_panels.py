@@ -28,7 +28,6 @@ from gpaccess.config import QUERIES_DIR
 from gpaccess.store.transaction import transaction
 
 PANEL_COLUMNS = "arm, unit, start_month, weight, relative_month, value, supported_in_scope, supported_with_windows"
-PANEL_ORDER = "arm, unit, start_month, relative_month"
 # The design parameters a stored panel was computed with (the stored_panel_rows macro matches on them).
 DESIGN_COLUMNS = ("min_window_months", "caliper", "k_comparators", "event_before", "event_after")
 # The measure stored for regions and ICBs: the Impact page's headline and first event-study measure
@@ -79,7 +78,7 @@ def _store_sql(query_sql: str) -> str:
     return (
         f"INSERT INTO stored_impact_panel ({keys}, {PANEL_COLUMNS}) "  # noqa: S608
         f"SELECT $region, $icb, $programme, $measure, {design}, {PANEL_COLUMNS} FROM ({query_sql}) "
-        f"ORDER BY {PANEL_ORDER}"  # stored in the query's order, which impact_panel_stored.sql reads back
+        "ORDER BY arm, unit, start_month, relative_month"  # the query's order: impact_panel_stored.sql reads it
     )
 
 

@@ -177,6 +177,7 @@ def test_the_stored_estimates_are_those_of_the_computed_panels(demo, programme):
         (Scope(region="Y56", programme=programme), "face_to_face"),
         (Scope(region="Y56", icb="QRV", programme=programme), "face_to_face"),
     ]
+    shown = []  # estimates not suppressed: the comparison is of numbers, not only of Nones
     for scope, measure in scopes:
         asked.clear()
         got = stored_or_estimated(fetch, scope, query_params(measure))
@@ -188,9 +189,8 @@ def test_the_stored_estimates_are_those_of_the_computed_panels(demo, programme):
         for field in (*fields, "comparator_pre", "comparator_change"):
             expected = getattr(want, field)
             assert getattr(got, field) == (None if expected is None else pytest.approx(expected))
-    assert not estimate(
-        computed_panel(demo, scopes[0][0], query_params("face_to_face")), "face_to_face"
-    ).suppressed
+        shown.append(not want.suppressed)
+    assert shown[0]  # England's face-to-face estimate, at least, is shown
 
 
 def test_a_stored_panel_is_read_for_its_scope_measure_and_design_only(
